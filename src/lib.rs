@@ -1,0 +1,22 @@
+//! staffsim: a discrete-event simulator of a help desk that predicts waits,
+//! abandonment, service level, resolution and load for a staffing plan.
+//!
+//! Layers, each using only those above it: [`engine`] (generic
+//! discrete-event kernel), [`scenario`] (TOML format, validation),
+//! [`model`] (the support center), [`stats`] (tallies, confidence
+//! intervals), [`experiment`] (parallel replications), [`analytic`]
+//! (queueing formulas), [`report`] (exporters). The library never prints,
+//! exits or parses command lines.
+
+#![warn(missing_docs)]
+
+pub mod analytic;
+pub mod engine;
+pub mod error;
+pub mod experiment;
+pub mod model;
+pub mod report;
+pub mod scenario;
+pub mod stats;
+
+pub use error::{Error, Result};

@@ -1,0 +1,1007 @@
+//! Reading a scenario from TOML: a walk over the parsed document that checks
+//! every key, collects every problem with its place, then resolves names.
+
+use super::duration::parse_duration;
+use super::{Arrival, Channel, DEFAULT_ANSWER_WITHIN_SECS, DEFAULT_MAX_IN_SYSTEM, Line, Scenario};
+use crate::engine::{Dist, SimTime};
+use crate::error::{Error, Problem, Problems, Result};
+use std::ops::Range;
+use std::path::Path;
+use toml_edit::{Document, Item, TableLike, Value};
+
+type Span = Option<Range<usize>>;
+
+/// Longest horizon accepted: twenty years.
+const MAX_HORIZON_SECS: f64 = 20.0 * 365.0 * 86_400.0;
+/// Most agents on one line.
+const MAX_AGENTS: u64 = 100_000;
+/// Most replications of one scenario.
+const MAX_REPLICATIONS: u64 = 100_000;
+/// Highest arrival rate accepted, per hour.
+const MAX_PER_HOUR: f64 = 10_000_000.0;
+
+/// Loads and validates the scenario in `path`.
+pub fn load_file(path: &Path) -> Result<Scenario> {
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    load_str(&text, &path.display().to_string(), path.parent())
+}
+
+/// Loads and validates a scenario from its text. `file` names it in
+/// messages; `dir` is where relative paths (empirical files) are resolved.
+pub fn load_str(text: &str, file: &str, dir: Option<&Path>) -> Result<Scenario> {
+    let mut ctx = Ctx {
+        file,
+        src: text,
+        dir,
+        problems: Vec::new(),
+    };
+    let doc = match Document::parse(text) {
+        Ok(doc) => doc,
+        Err(e) => {
+            let msg = e.message().trim().to_string();
+            ctx.error(e.span(), "", format!("invalid TOML: {msg}"));
+            return Err(ctx.into_error());
+        }
+    };
+    let root = Obj {
+        tl: doc.as_table(),
+        span: Some(0..0),
+        path: String::new(),
+    };
+    let scenario = read_scenario(&mut ctx, &root);
+    match scenario {
+        Some(s) if ctx.problems.is_empty() => Ok(s),
+        _ => Err(ctx.into_error()),
+    }
+}
+
+struct Ctx<'s> {
+    file: &'s str,
+    src: &'s str,
+    dir: Option<&'s Path>,
+    problems: Vec<Problem>,
+}
+
+struct Obj<'a> {
+    tl: &'a dyn TableLike,
+    span: Span,
+    path: String,
+}
+
+impl<'a> Obj<'a> {
+    fn key_path(&self, key: &str) -> String {
+        if self.path.is_empty() {
+            key.to_string()
+        } else {
+            format!("{}.{key}", self.path)
+        }
+    }
+
+    fn item(&self, key: &str) -> Option<&'a Item> {
+        self.tl.get(key)
+    }
+}
+
+fn type_name(item: &Item) -> &'static str {
+    match item {
+        Item::None => "nothing",
+        Item::Table(_) => "a table",
+        Item::ArrayOfTables(_) => "an array of tables",
+        Item::Value(v) => match v {
+            Value::String(_) => "a string",
+            Value::Integer(_) => "an integer",
+            Value::Float(_) => "a float",
+            Value::Boolean(_) => "a boolean",
+            Value::Datetime(_) => "a date-time",
+            Value::Array(_) => "an array",
+            Value::InlineTable(_) => "a table",
+        },
+    }
+}
+
+fn item_span(item: &Item) -> Span {
+    match item {
+        Item::Table(t) => t.span(),
+        Item::ArrayOfTables(a) => a.span(),
+        other => other.span(),
+    }
+}
+
+/// The closest of `candidates` to `word`, if it is close enough to be a typo.
+fn closest<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::damerau_levenshtein(word, c), c))
+        .filter(|(d, c)| *d <= 2.max(c.len() / 3) && *d < c.len().max(word.len()))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+impl Ctx<'_> {
+    fn position(&self, span: &Span) -> (usize, usize) {
+        let Some(span) = span else { return (0, 0) };
+        let offset = span.start.min(self.src.len());
+        let before = &self.src[..offset];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
+        let column = self.src[line_start..offset].chars().count() + 1;
+        (line, column)
+    }
+
+    fn error(&mut self, span: Span, key: &str, message: impl Into<String>) {
+        let (line, column) = self.position(&span);
+        self.problems.push(Problem {
+            file: self.file.to_string(),
+            line,
+            column,
+            key: key.to_string(),
+            message: message.into(),
+        });
+    }
+
+    fn into_error(mut self) -> Error {
+        self.problems
+            .sort_by_key(|p| (p.line == 0, p.line, p.column));
+        Error::Scenario(Problems(self.problems))
+    }
+
+    /// Reports keys of `obj` that are not in `allowed`. Keys in `planned` are
+    /// part of the published format but not simulated by this version.
+    fn check_keys(&mut self, obj: &Obj, allowed: &[&str], planned: &[&str]) {
+        for (key, _) in obj.tl.iter() {
+            if allowed.contains(&key) {
+                continue;
+            }
+            let span = obj.tl.get_key_value(key).and_then(|(k, _)| k.span());
+            let path = obj.key_path(key);
+            if planned.contains(&key) {
+                self.error(
+                    span,
+                    &path,
+                    "this key is part of the scenario format but this version of staffsim does not simulate it yet; remove it",
+                );
+            } else if let Some(best) = closest(key, allowed.iter().copied()) {
+                self.error(
+                    span,
+                    &path,
+                    format!("unknown key \"{key}\"; did you mean \"{best}\"?"),
+                );
+            } else {
+                self.error(
+                    span,
+                    &path,
+                    format!(
+                        "unknown key \"{key}\"; valid keys here are: {}",
+                        allowed.join(", ")
+                    ),
+                );
+            }
+        }
+    }
+
+    fn missing(&mut self, obj: &Obj, key: &str) {
+        let place = if obj.path.is_empty() {
+            "the file".to_string()
+        } else {
+            obj.path.clone()
+        };
+        self.error(
+            obj.span.clone(),
+            &obj.key_path(key),
+            format!("missing required key \"{key}\" in {place}"),
+        );
+    }
+
+    fn wrong_type(&mut self, obj: &Obj, key: &str, item: &Item, expected: &str) {
+        self.error(
+            item_span(item),
+            &obj.key_path(key),
+            format!("expected {expected}, found {}", type_name(item)),
+        );
+    }
+
+    fn table<'a>(&mut self, obj: &Obj<'a>, key: &str) -> Option<Obj<'a>> {
+        let item = obj.item(key)?;
+        match item.as_table_like() {
+            Some(tl) => Some(Obj {
+                tl,
+                span: item_span(item),
+                path: obj.key_path(key),
+            }),
+            None => {
+                self.wrong_type(obj, key, item, "a table");
+                None
+            }
+        }
+    }
+
+    /// The entries of an array of tables (`[[key]]` or `key = [{..}, ..]`).
+    fn entries<'a>(&mut self, obj: &Obj<'a>, key: &str) -> Vec<Obj<'a>> {
+        let Some(item) = obj.item(key) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        match item {
+            Item::ArrayOfTables(a) => {
+                for (i, t) in a.iter().enumerate() {
+                    out.push(Obj {
+                        tl: t,
+                        span: t.span(),
+                        path: format!("{key}[{}]", i + 1),
+                    });
+                }
+            }
+            Item::Value(Value::Array(a)) => {
+                for (i, v) in a.iter().enumerate() {
+                    match v.as_inline_table() {
+                        Some(t) => out.push(Obj {
+                            tl: t,
+                            span: v.span(),
+                            path: format!("{key}[{}]", i + 1),
+                        }),
+                        None => self.error(
+                            v.span(),
+                            &format!("{key}[{}]", i + 1),
+                            format!(
+                                "expected a table, found {}",
+                                type_name(&Item::Value(v.clone()))
+                            ),
+                        ),
+                    }
+                }
+            }
+            other => self.wrong_type(obj, key, other, &format!("[[{key}]] entries")),
+        }
+        out
+    }
+
+    fn string(&mut self, obj: &Obj, key: &str) -> Option<String> {
+        let item = obj.item(key)?;
+        match item.as_str() {
+            Some(s) => Some(s.to_string()),
+            None => {
+                self.wrong_type(obj, key, item, "a string");
+                None
+            }
+        }
+    }
+
+    fn number(&mut self, obj: &Obj, key: &str) -> Option<f64> {
+        let item = obj.item(key)?;
+        let value = match item {
+            Item::Value(Value::Integer(i)) => *i.value() as f64,
+            Item::Value(Value::Float(f)) => *f.value(),
+            other => {
+                self.wrong_type(obj, key, other, "a number");
+                return None;
+            }
+        };
+        if !value.is_finite() {
+            self.error(
+                item.span(),
+                &obj.key_path(key),
+                format!("{value} is not a finite number"),
+            );
+            return None;
+        }
+        Some(value)
+    }
+
+    fn non_negative(&mut self, obj: &Obj, key: &str, max: f64) -> Option<f64> {
+        let v = self.number(obj, key)?;
+        let span = obj.item(key).and_then(item_span);
+        if v < 0.0 {
+            self.error(
+                span,
+                &obj.key_path(key),
+                format!("must not be negative, found {v}"),
+            );
+            None
+        } else if v > max {
+            self.error(
+                span,
+                &obj.key_path(key),
+                format!("{v} is beyond the largest accepted value, {max}"),
+            );
+            None
+        } else {
+            Some(v)
+        }
+    }
+
+    fn probability(&mut self, obj: &Obj, key: &str) -> Option<f64> {
+        let v = self.number(obj, key)?;
+        if !(0.0..=1.0).contains(&v) {
+            let span = obj.item(key).and_then(item_span);
+            self.error(
+                span,
+                &obj.key_path(key),
+                format!("a probability must be between 0 and 1, found {v}"),
+            );
+            return None;
+        }
+        Some(v)
+    }
+
+    fn integer(&mut self, obj: &Obj, key: &str, min: u64, max: u64) -> Option<u64> {
+        let item = obj.item(key)?;
+        let Item::Value(Value::Integer(i)) = item else {
+            self.wrong_type(obj, key, item, "a whole number");
+            return None;
+        };
+        let v = *i.value();
+        if v < min as i64 || v as u64 > max {
+            self.error(
+                item.span(),
+                &obj.key_path(key),
+                format!("must be a whole number from {min} to {max}, found {v}"),
+            );
+            return None;
+        }
+        Some(v as u64)
+    }
+
+    /// A duration string; the result is in seconds.
+    fn duration(&mut self, obj: &Obj, key: &str) -> Option<f64> {
+        let item = obj.item(key)?;
+        match item {
+            Item::Value(Value::String(s)) => match parse_duration(s.value()) {
+                Ok(secs) => Some(secs),
+                Err(msg) => {
+                    self.error(item.span(), &obj.key_path(key), msg);
+                    None
+                }
+            },
+            Item::Value(Value::Integer(_) | Value::Float(_)) => {
+                let n = item
+                    .as_float()
+                    .unwrap_or_else(|| item.as_integer().unwrap_or(0) as f64);
+                self.error(
+                    item.span(),
+                    &obj.key_path(key),
+                    format!(
+                        "a duration needs a unit: write \"{n}s\" for seconds, \"{n}m\" for minutes or \"{n}h\" for hours"
+                    ),
+                );
+                None
+            }
+            other => {
+                self.wrong_type(obj, key, other, "a duration string such as \"4m\"");
+                None
+            }
+        }
+    }
+
+    fn names(&mut self, obj: &Obj, key: &str) -> Option<Vec<(String, Span)>> {
+        let item = obj.item(key)?;
+        let Some(array) = item.as_array() else {
+            self.wrong_type(obj, key, item, "an array of names");
+            return None;
+        };
+        let mut out = Vec::new();
+        for v in array.iter() {
+            match v.as_str() {
+                Some(s) => out.push((s.to_string(), v.span())),
+                None => self.error(v.span(), &obj.key_path(key), "expected a name (a string)"),
+            }
+        }
+        Some(out)
+    }
+
+    /// A distribution: a table with `dist`, or a bare duration for a constant.
+    fn dist(&mut self, obj: &Obj, key: &str) -> Option<Dist> {
+        let item = obj.item(key)?;
+        if item.as_str().is_some() || item.as_integer().is_some() || item.as_float().is_some() {
+            let secs = self.duration(obj, key)?;
+            return self.make_dist(obj, key, Dist::constant(secs));
+        }
+        let d = self.table(obj, key)?;
+        let kind = match d.item("dist") {
+            None => {
+                self.missing(&d, "dist");
+                return None;
+            }
+            Some(_) => self.string(&d, "dist")?,
+        };
+        let params: &[&str] = match kind.as_str() {
+            "exponential" => &["dist", "mean"],
+            "lognormal" | "gamma" => &["dist", "mean", "cv"],
+            "uniform" => &["dist", "min", "max"],
+            "constant" => &["dist", "value"],
+            "empirical" => &["dist", "file"],
+            other => {
+                let kinds = [
+                    "exponential",
+                    "lognormal",
+                    "gamma",
+                    "uniform",
+                    "constant",
+                    "empirical",
+                ];
+                let hint = closest(other, kinds)
+                    .map(|b| format!("did you mean \"{b}\"? "))
+                    .unwrap_or_default();
+                let span = d.item("dist").and_then(item_span);
+                self.error(
+                    span,
+                    &d.key_path("dist"),
+                    format!(
+                        "unknown distribution \"{other}\"; {hint}known: {}",
+                        kinds.join(", ")
+                    ),
+                );
+                return None;
+            }
+        };
+        self.check_keys(&d, params, &[]);
+        let req_duration = |ctx: &mut Self, k: &str| -> Option<f64> {
+            if d.item(k).is_none() {
+                ctx.missing(&d, k);
+                return None;
+            }
+            ctx.duration(&d, k)
+        };
+        let result = match kind.as_str() {
+            "exponential" => Dist::exponential(req_duration(self, "mean")?),
+            "lognormal" | "gamma" => {
+                let mean = req_duration(self, "mean");
+                let cv = if d.item("cv").is_none() {
+                    self.missing(&d, "cv");
+                    None
+                } else {
+                    self.number(&d, "cv")
+                };
+                let (mean, cv) = (mean?, cv?);
+                if kind == "gamma" {
+                    Dist::gamma(mean, cv)
+                } else {
+                    Dist::lognormal(mean, cv)
+                }
+            }
+            "uniform" => {
+                let min = req_duration(self, "min");
+                let max = req_duration(self, "max");
+                Dist::uniform(min?, max?)
+            }
+            "constant" => Dist::constant(req_duration(self, "value")?),
+            _ => {
+                if d.item("file").is_none() {
+                    self.missing(&d, "file");
+                    return None;
+                }
+                let file = self.string(&d, "file")?;
+                let span = d.item("file").and_then(item_span);
+                let values = self.read_empirical(&file, span, &d.key_path("file"))?;
+                Dist::empirical(values)
+            }
+        };
+        self.make_dist(&d, "", result)
+    }
+
+    fn make_dist(
+        &mut self,
+        obj: &Obj,
+        key: &str,
+        result: std::result::Result<Dist, crate::engine::DistError>,
+    ) -> Option<Dist> {
+        match result {
+            Ok(d) => Some(d),
+            Err(e) => {
+                let (span, path) = if key.is_empty() {
+                    (obj.span.clone(), obj.path.clone())
+                } else {
+                    (obj.item(key).and_then(item_span), obj.key_path(key))
+                };
+                self.error(span, &path, e.to_string());
+                None
+            }
+        }
+    }
+
+    fn read_empirical(&mut self, file: &str, span: Span, key: &str) -> Option<Vec<f64>> {
+        let path = match self.dir {
+            Some(dir) => dir.join(file),
+            None => Path::new(file).to_path_buf(),
+        };
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) => {
+                self.error(span, key, format!("cannot read {}: {e}", path.display()));
+                return None;
+            }
+        };
+        let mut values = Vec::new();
+        for (i, line) in text.lines().enumerate() {
+            let field = line.split(',').next().unwrap_or("").trim();
+            if field.is_empty() {
+                continue;
+            }
+            match field.parse::<f64>() {
+                Ok(v) if v.is_finite() && v >= 0.0 => values.push(v),
+                Ok(v) => {
+                    self.error(
+                        span,
+                        key,
+                        format!(
+                            "{}:{}: {v} is not a valid duration in seconds",
+                            path.display(),
+                            i + 1
+                        ),
+                    );
+                    return None;
+                }
+                Err(_) if i == 0 => {} // a header
+                Err(_) => {
+                    self.error(
+                        span,
+                        key,
+                        format!(
+                            "{}:{}: \"{field}\" is not a number of seconds",
+                            path.display(),
+                            i + 1
+                        ),
+                    );
+                    return None;
+                }
+            }
+        }
+        if values.is_empty() {
+            self.error(span, key, format!("{} holds no durations", path.display()));
+            return None;
+        }
+        Some(values)
+    }
+
+    /// Reads `name` of an entry and renames the entry's path to `kind.name`.
+    fn entry_name(&mut self, obj: &mut Obj, kind: &str) -> Option<(String, Span)> {
+        if obj.item("name").is_none() {
+            self.missing(obj, "name");
+            return None;
+        }
+        let name = self.string(obj, "name")?;
+        let span = obj.item("name").and_then(item_span);
+        if name.trim().is_empty() || name.contains('.') {
+            self.error(
+                span,
+                &obj.key_path("name"),
+                "a name must be non-empty and must not contain \".\"",
+            );
+            return None;
+        }
+        obj.path = format!("{kind}.{name}");
+        Some((name, span))
+    }
+
+    /// Resolves a name against a list, or reports the dangling reference.
+    fn resolve(
+        &mut self,
+        name: &str,
+        span: Span,
+        key: &str,
+        what: &str,
+        known: &[String],
+    ) -> Option<usize> {
+        if let Some(i) = known.iter().position(|k| k == name) {
+            return Some(i);
+        }
+        let hint = closest(name, known.iter().map(String::as_str))
+            .map(|b| format!("did you mean \"{b}\"? "))
+            .unwrap_or_default();
+        let list = if known.is_empty() {
+            format!("the file defines no {what}s")
+        } else {
+            format!("{what}s are: {}", known.join(", "))
+        };
+        self.error(
+            span,
+            key,
+            format!("no {what} named \"{name}\"; {hint}{list}"),
+        );
+        None
+    }
+}
+
+struct RawLine {
+    name: String,
+    name_span: Span,
+    path: String,
+    channels: Vec<(String, Span)>,
+    agents: Option<u64>,
+    handle: Option<Dist>,
+    resolve: Option<f64>,
+    resolve_span: Span,
+    escalates_to: Option<(String, Span)>,
+}
+
+fn read_scenario(ctx: &mut Ctx, root: &Obj) -> Option<Scenario> {
+    ctx.check_keys(
+        root,
+        &["simulation", "channel", "arrivals", "line"],
+        &[
+            "hours",
+            "ticket_type",
+            "economics",
+            "targets",
+            "variant",
+            "sweep",
+        ],
+    );
+
+    // [simulation]
+    let mut name = "base".to_string();
+    let mut horizon = None;
+    let mut warmup = 0.0;
+    let mut replications = Some(10);
+    let mut seed = Some(1);
+    let mut max_in_system = Some(DEFAULT_MAX_IN_SYSTEM as u64);
+    match ctx.table(root, "simulation") {
+        None if root.item("simulation").is_none() => ctx.missing(root, "simulation"),
+        None => {}
+        Some(sim) => {
+            ctx.check_keys(
+                &sim,
+                &[
+                    "name",
+                    "horizon",
+                    "warmup",
+                    "replications",
+                    "seed",
+                    "max_in_system",
+                ],
+                &["interval", "start"],
+            );
+            if let Some(n) = ctx.string(&sim, "name") {
+                name = n;
+            }
+            if sim.item("horizon").is_none() {
+                ctx.missing(&sim, "horizon");
+            } else if let Some(h) = ctx.duration(&sim, "horizon") {
+                let span = sim.item("horizon").and_then(item_span);
+                if h <= 0.0 {
+                    ctx.error(
+                        span,
+                        "simulation.horizon",
+                        "the horizon must be longer than zero",
+                    );
+                } else if h > MAX_HORIZON_SECS {
+                    ctx.error(
+                        span,
+                        "simulation.horizon",
+                        "the horizon may be at most 20 years (\"7300d\")",
+                    );
+                } else {
+                    horizon = Some(h);
+                }
+            }
+            if sim.item("warmup").is_some() {
+                match ctx.duration(&sim, "warmup") {
+                    Some(w) => {
+                        warmup = w;
+                        if let Some(h) = horizon
+                            && w >= h
+                        {
+                            let span = sim.item("warmup").and_then(item_span);
+                            ctx.error(
+                                span,
+                                "simulation.warmup",
+                                "the warm-up must be shorter than the horizon",
+                            );
+                        }
+                    }
+                    None => horizon = None,
+                }
+            }
+            if sim.item("replications").is_some() {
+                replications = ctx.integer(&sim, "replications", 1, MAX_REPLICATIONS);
+            }
+            if sim.item("seed").is_some() {
+                seed = ctx.integer(&sim, "seed", 0, i64::MAX as u64);
+            }
+            if sim.item("max_in_system").is_some() {
+                max_in_system = ctx.integer(&sim, "max_in_system", 1, u32::MAX as u64);
+            }
+        }
+    }
+
+    // [[channel]]
+    let mut channel_names: Vec<String> = Vec::new();
+    let mut channels_raw = Vec::new();
+    for mut ch in ctx.entries(root, "channel") {
+        let named = ctx.entry_name(&mut ch, "channel");
+        ctx.check_keys(
+            &ch,
+            &["name", "patience", "service_level"],
+            &["retry", "concurrency"],
+        );
+        let patience = if ch.item("patience").is_some() {
+            ctx.dist(&ch, "patience")
+        } else {
+            None
+        };
+        let mut answer_within = DEFAULT_ANSWER_WITHIN_SECS;
+        let mut target = None;
+        if let Some(sl) = ctx.table(&ch, "service_level") {
+            ctx.check_keys(&sl, &["answer_within", "target"], &[]);
+            if sl.item("answer_within").is_none() {
+                ctx.missing(&sl, "answer_within");
+            } else if let Some(t) = ctx.duration(&sl, "answer_within") {
+                answer_within = t;
+            }
+            if sl.item("target").is_some() {
+                target = ctx.probability(&sl, "target");
+            }
+        }
+        if let Some((n, span)) = named {
+            if channel_names.contains(&n) {
+                ctx.error(
+                    span,
+                    &ch.key_path("name"),
+                    format!("a second channel named \"{n}\""),
+                );
+            }
+            channel_names.push(n.clone());
+            channels_raw.push((n, patience, answer_within, target));
+        }
+    }
+    if root.item("channel").is_some() && channel_names.is_empty() && ctx.problems.is_empty() {
+        ctx.error(
+            root.item("channel").and_then(item_span),
+            "channel",
+            "at least one [[channel]] is needed",
+        );
+    } else if root.item("channel").is_none() {
+        ctx.missing(root, "channel");
+    }
+
+    // [[line]]
+    let mut lines_raw: Vec<RawLine> = Vec::new();
+    for mut l in ctx.entries(root, "line") {
+        let named = ctx.entry_name(&mut l, "line");
+        ctx.check_keys(
+            &l,
+            &[
+                "name",
+                "channels",
+                "agents",
+                "handle",
+                "resolve",
+                "escalates_to",
+            ],
+            &[
+                "routing",
+                "wage",
+                "shift",
+                "breaks",
+                "key_clients",
+                "external",
+                "delay",
+                "cost_per_ticket",
+            ],
+        );
+        let channels = if l.item("channels").is_some() {
+            ctx.names(&l, "channels").unwrap_or_default()
+        } else {
+            Vec::new()
+        };
+        let agents = if l.item("agents").is_none() {
+            ctx.missing(&l, "agents");
+            None
+        } else {
+            ctx.integer(&l, "agents", 0, MAX_AGENTS)
+        };
+        let handle = if l.item("handle").is_none() {
+            ctx.missing(&l, "handle");
+            None
+        } else {
+            ctx.dist(&l, "handle")
+        };
+        let resolve = if l.item("resolve").is_some() {
+            ctx.probability(&l, "resolve")
+        } else {
+            Some(1.0)
+        };
+        let resolve_span = l.item("resolve").and_then(item_span);
+        let escalates_to = if l.item("escalates_to").is_some() {
+            ctx.string(&l, "escalates_to")
+                .map(|s| (s, l.item("escalates_to").and_then(item_span)))
+        } else {
+            None
+        };
+        if let Some((n, span)) = named {
+            if lines_raw.iter().any(|r| r.name == n) {
+                ctx.error(
+                    span.clone(),
+                    &l.key_path("name"),
+                    format!("a second line named \"{n}\""),
+                );
+            }
+            lines_raw.push(RawLine {
+                name: n,
+                name_span: span,
+                path: l.path.clone(),
+                channels,
+                agents,
+                handle,
+                resolve,
+                resolve_span,
+                escalates_to,
+            });
+        }
+    }
+    if root.item("line").is_none() {
+        ctx.missing(root, "line");
+    }
+    let line_names: Vec<String> = lines_raw.iter().map(|l| l.name.clone()).collect();
+
+    // [[arrivals]]
+    let mut arrivals = Vec::new();
+    for mut a in ctx.entries(root, "arrivals") {
+        ctx.check_keys(
+            &a,
+            &["channel", "per_hour"],
+            &["per_day", "profile", "weekday", "volume_cv"],
+        );
+        let channel = if a.item("channel").is_none() {
+            ctx.missing(&a, "channel");
+            None
+        } else {
+            ctx.string(&a, "channel")
+        };
+        let channel_span = a.item("channel").and_then(item_span);
+        if let Some(c) = &channel {
+            a.path = format!("arrivals.{c}");
+        }
+        let per_hour = if a.item("per_hour").is_none() {
+            ctx.missing(&a, "per_hour");
+            None
+        } else {
+            ctx.non_negative(&a, "per_hour", MAX_PER_HOUR)
+        };
+        if let Some(c) = channel
+            && let Some(ci) = ctx.resolve(
+                &c,
+                channel_span.clone(),
+                &a.key_path("channel"),
+                "channel",
+                &channel_names,
+            )
+        {
+            if arrivals.iter().any(|x: &Arrival| x.channel == ci) {
+                ctx.error(
+                    channel_span,
+                    &a.key_path("channel"),
+                    format!("a second [[arrivals]] entry for channel \"{c}\""),
+                );
+            } else if let Some(per_hour) = per_hour {
+                arrivals.push(Arrival {
+                    channel: ci,
+                    per_hour,
+                });
+            }
+        }
+    }
+    if root.item("arrivals").is_none() {
+        ctx.missing(root, "arrivals");
+    }
+
+    // Resolve the line network.
+    let mut channel_line: Vec<Option<usize>> = vec![None; channel_names.len()];
+    let mut lines = Vec::new();
+    for (li, raw) in lines_raw.iter().enumerate() {
+        let mut chans = Vec::new();
+        for (c, span) in &raw.channels {
+            if let Some(ci) = ctx.resolve(
+                c,
+                span.clone(),
+                &format!("{}.channels", raw.path),
+                "channel",
+                &channel_names,
+            ) {
+                if channel_line[ci].is_none() {
+                    channel_line[ci] = Some(li);
+                }
+                chans.push(ci);
+            }
+        }
+        let escalates_to = raw.escalates_to.as_ref().and_then(|(target, span)| {
+            ctx.resolve(
+                target,
+                span.clone(),
+                &format!("{}.escalates_to", raw.path),
+                "line",
+                &line_names,
+            )
+        });
+        if let Some(r) = raw.resolve
+            && r < 1.0
+            && raw.escalates_to.is_none()
+        {
+            ctx.error(
+                raw.resolve_span.clone(),
+                &format!("{}.resolve", raw.path),
+                format!("resolve is {r} but the line has no escalates_to: say where the other {:.0}% go", (1.0 - r) * 100.0),
+            );
+        }
+        if let (Some(agents), Some(handle), Some(resolve)) =
+            (raw.agents, raw.handle.clone(), raw.resolve)
+        {
+            lines.push(Line {
+                name: raw.name.clone(),
+                channels: chans,
+                agents: agents as u32,
+                handle,
+                resolve,
+                escalates_to,
+            });
+        }
+    }
+    // Escalation cycles.
+    for (start, raw) in lines_raw.iter().enumerate() {
+        let mut seen = vec![false; lines_raw.len()];
+        let mut at = start;
+        let mut chain = vec![raw.name.clone()];
+        while let Some((target, _)) = &lines_raw[at].escalates_to {
+            let Some(next) = line_names.iter().position(|n| n == target) else {
+                break;
+            };
+            chain.push(target.clone());
+            if next == start {
+                ctx.error(
+                    raw.name_span.clone(),
+                    &format!("{}.escalates_to", raw.path),
+                    format!("escalation goes round in a circle: {}", chain.join(" -> ")),
+                );
+                break;
+            }
+            if seen[next] {
+                break;
+            }
+            seen[next] = true;
+            at = next;
+        }
+    }
+    let mut channels = Vec::new();
+    for (ci, (n, patience, answer_within, target)) in channels_raw.into_iter().enumerate() {
+        match channel_line[ci] {
+            Some(line) => channels.push(Channel {
+                name: n,
+                patience,
+                answer_within: SimTime::from_secs_f64(answer_within),
+                service_level_target: target,
+                line,
+            }),
+            None => {
+                let span = root
+                    .item("channel")
+                    .and_then(|i| i.as_array_of_tables())
+                    .and_then(|a| a.get(ci))
+                    .and_then(|t| t.get("name"))
+                    .and_then(item_span);
+                ctx.error(
+                    span,
+                    &format!("channel.{n}"),
+                    format!("no line takes channel \"{n}\"; add it to the channels of a line"),
+                );
+            }
+        }
+    }
+
+    if !ctx.problems.is_empty() {
+        return None;
+    }
+    Some(Scenario {
+        name,
+        file: ctx.file.to_string(),
+        horizon: SimTime::from_secs_f64(horizon?),
+        warmup: SimTime::from_secs_f64(warmup),
+        replications: replications? as u32,
+        seed: seed?,
+        max_in_system: max_in_system? as u32,
+        channels,
+        arrivals,
+        lines,
+    })
+}

@@ -1,0 +1,209 @@
+//! Streaming statistics: per-run tallies in constant memory, and estimates
+//! over replications with Student-t 95% confidence intervals.
+
+mod tdist;
+
+pub use tdist::t_quantile_975;
+
+use hdrhistogram::Histogram;
+use indexmap::IndexMap;
+use serde::Serialize;
+
+/// A histogram of durations in microseconds, 1% relative precision, up to
+/// one year; longer values are clipped to one year.
+#[derive(Debug, Clone)]
+pub struct DurationHistogram {
+    inner: Histogram<u64>,
+}
+
+/// One year in microseconds: the largest value a histogram keeps exactly.
+const HISTOGRAM_MAX_MICROS: u64 = 366 * 86_400 * 1_000_000;
+
+impl Default for DurationHistogram {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl DurationHistogram {
+    /// An empty histogram.
+    pub fn new() -> Self {
+        DurationHistogram {
+            inner: Histogram::new_with_bounds(1, HISTOGRAM_MAX_MICROS, 2)
+                .expect("constant histogram bounds are valid"),
+        }
+    }
+
+    /// Records one duration in microseconds.
+    #[inline]
+    pub fn record(&mut self, micros: u64) {
+        self.inner
+            .saturating_record(micros.min(HISTOGRAM_MAX_MICROS));
+    }
+
+    /// The `q` quantile in seconds (0 when empty).
+    pub fn quantile_secs(&self, q: f64) -> f64 {
+        if self.inner.is_empty() {
+            return 0.0;
+        }
+        self.inner.value_at_quantile(q) as f64 / 1e6
+    }
+
+    /// Share of recorded values at or below `micros`.
+    pub fn share_at_or_below(&self, micros: u64) -> f64 {
+        if self.inner.is_empty() {
+            return 0.0;
+        }
+        self.inner.count_between(0, micros) as f64 / self.inner.len() as f64
+    }
+
+    /// Number of recorded values.
+    pub fn len(&self) -> u64 {
+        self.inner.len()
+    }
+
+    /// True when nothing was recorded.
+    pub fn is_empty(&self) -> bool {
+        self.inner.is_empty()
+    }
+}
+
+/// `num / den`, or 0 when there is nothing to divide.
+#[inline]
+pub fn ratio(num: f64, den: f64) -> f64 {
+    if den > 0.0 { num / den } else { 0.0 }
+}
+
+/// Coefficient of variation (population standard deviation / mean) of a
+/// set of counts; 0 for fewer than two values or a zero mean.
+pub fn coefficient_of_variation(values: &[f64]) -> f64 {
+    if values.len() < 2 {
+        return 0.0;
+    }
+    let n = values.len() as f64;
+    let mean = values.iter().sum::<f64>() / n;
+    if mean <= 0.0 {
+        return 0.0;
+    }
+    let var = values.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / n;
+    var.sqrt() / mean
+}
+
+/// A KPI over replications: its mean and the half-width of its 95% CI.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Estimate {
+    /// Mean over replications.
+    pub mean: f64,
+    /// Half-width of the Student-t 95% confidence interval (0 for one replication).
+    pub ci95: f64,
+}
+
+impl Estimate {
+    /// Mean and 95% CI half-width of independent observations.
+    pub fn from_samples(xs: &[f64]) -> Estimate {
+        let n = xs.len();
+        if n == 0 {
+            return Estimate {
+                mean: 0.0,
+                ci95: 0.0,
+            };
+        }
+        let mean = xs.iter().sum::<f64>() / n as f64;
+        if n < 2 {
+            return Estimate { mean, ci95: 0.0 };
+        }
+        let var = xs.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / (n - 1) as f64;
+        let ci95 = t_quantile_975(n - 1) * (var / n as f64).sqrt();
+        Estimate { mean, ci95 }
+    }
+
+    /// Lower end of the interval.
+    pub fn low(&self) -> f64 {
+        self.mean - self.ci95
+    }
+
+    /// Upper end of the interval.
+    pub fn high(&self) -> f64 {
+        self.mean + self.ci95
+    }
+
+    /// True when `x` lies in the interval.
+    pub fn contains(&self, x: f64) -> bool {
+        self.low() <= x && x <= self.high()
+    }
+}
+
+/// Named KPI values of one replication, in a fixed order.
+pub type KpiValues = Vec<(&'static str, f64)>;
+
+/// Every KPI of one replication: overall, per line and per channel.
+#[derive(Debug, Clone, Default)]
+pub struct RunKpis {
+    /// The scenario-wide KPIs.
+    pub overall: KpiValues,
+    /// Per line, in scenario order.
+    pub lines: Vec<(String, KpiValues)>,
+    /// Per channel, in scenario order.
+    pub channels: Vec<(String, KpiValues)>,
+}
+
+/// Named estimates, in KPI order.
+pub type EstimateMap = IndexMap<String, Estimate>;
+
+/// Estimates over replications for one group of KPIs.
+pub fn aggregate(runs: &[&KpiValues]) -> EstimateMap {
+    let mut out = EstimateMap::new();
+    let Some(first) = runs.first() else {
+        return out;
+    };
+    let mut xs = Vec::with_capacity(runs.len());
+    for (i, (name, _)) in first.iter().enumerate() {
+        xs.clear();
+        xs.extend(runs.iter().map(|r| r[i].1));
+        out.insert((*name).to_string(), Estimate::from_samples(&xs));
+    }
+    out
+}
+
+/// Per-name estimates for named groups (lines or channels).
+pub fn aggregate_groups(runs: &[&[(String, KpiValues)]]) -> IndexMap<String, EstimateMap> {
+    let mut out = IndexMap::new();
+    let Some(first) = runs.first() else {
+        return out;
+    };
+    for (g, (name, _)) in first.iter().enumerate() {
+        let group: Vec<&KpiValues> = runs.iter().map(|r| &r[g].1).collect();
+        out.insert(name.clone(), aggregate(&group));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn estimate_of_known_samples() {
+        let e = Estimate::from_samples(&[1.0, 2.0, 3.0, 4.0, 5.0]);
+        assert_eq!(e.mean, 3.0);
+        // s = sqrt(2.5), t(4) = 2.776445
+        assert!((e.ci95 - 2.776_445 * (2.5f64 / 5.0).sqrt()).abs() < 1e-5);
+        assert_eq!(Estimate::from_samples(&[7.0]).ci95, 0.0);
+    }
+
+    #[test]
+    fn cv_of_counts() {
+        assert_eq!(coefficient_of_variation(&[5.0, 5.0, 5.0]), 0.0);
+        assert!((coefficient_of_variation(&[0.0, 10.0]) - 1.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn histogram_quantiles() {
+        let mut h = DurationHistogram::new();
+        for i in 0..1000u64 {
+            h.record(i * 1_000_000);
+        }
+        assert!((h.quantile_secs(0.5) - 500.0).abs() < 6.0);
+        assert!((h.share_at_or_below(99_000_000) - 0.1).abs() < 0.002);
+    }
+}
