@@ -1,11 +1,13 @@
 //! Command-line parsing (clap) and the glue from arguments to library calls.
 
 use clap::{Parser, Subcommand, ValueEnum};
-use staffsim::report::{Csv, Exporter, Json, Table};
-use staffsim::scenario::{Scenario, load_file};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use sha2::{Digest, Sha256};
+use staffsim::report::{AgentsCsv, Csv, Exporter, Json, Table, utc_now, write_dir};
+use staffsim::scenario::{Scenario, load_experiment};
 use staffsim::{Error, experiment};
-use std::io::Write;
-use std::path::PathBuf;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
 
 /// Simulate a help desk and predict its KPIs for a staffing plan.
 #[derive(Debug, Parser)]
@@ -17,7 +19,8 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Run a scenario and print its KPIs (mean ± 95% CI over replications).
+    /// Run a scenario (with its variants and sweep) and print its KPIs
+    /// (mean ± 95% CI over replications).
     Run {
         /// The scenario file (TOML).
         file: PathBuf,
@@ -33,6 +36,16 @@ enum Command {
         /// Worker threads (default: all cores). Results do not depend on it.
         #[arg(long)]
         threads: Option<usize>,
+        /// Also write summary.json, kpis.csv, agents.csv, the scenario and a
+        /// manifest into this directory.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Replace the results in a non-empty --out directory.
+        #[arg(long)]
+        force: bool,
+        /// No progress bar.
+        #[arg(long, short)]
+        quiet: bool,
     },
     /// Check a scenario and report every problem, without running it.
     Validate {
@@ -69,25 +82,81 @@ pub fn main() -> i32 {
     }
 }
 
+/// Loads the base scenario, its variants and sweep points, with the
+/// command-line overrides applied to every one of them.
 fn load(
-    file: &PathBuf,
+    file: &Path,
     replications: Option<u32>,
     seed: Option<u64>,
-) -> staffsim::Result<Scenario> {
-    let mut sc = load_file(file)?;
-    if let Some(r) = replications {
-        if r == 0 || r > 100_000 {
-            return Err(Error::BadOption {
-                option: "--replications".into(),
-                message: format!("must be from 1 to 100000, got {r}"),
-            });
+) -> staffsim::Result<Vec<Scenario>> {
+    if let Some(r) = replications
+        && (r == 0 || r > 100_000)
+    {
+        return Err(Error::BadOption {
+            option: "--replications".into(),
+            message: format!("must be from 1 to 100000, got {r}"),
+        });
+    }
+    let mut scenarios = load_experiment(file)?;
+    for sc in &mut scenarios {
+        if let Some(r) = replications {
+            sc.replications = r;
         }
-        sc.replications = r;
+        if let Some(s) = seed {
+            sc.seed = s;
+        }
     }
-    if let Some(s) = seed {
-        sc.seed = s;
+    Ok(scenarios)
+}
+
+/// A progress bar on standard error, hidden when that is not a terminal.
+fn progress_bar(total: u64, quiet: bool) -> ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
     }
-    Ok(sc)
+    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{spinner} replications {pos}/{len} [{bar:30}] {elapsed} (eta {eta})",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("=> "),
+    );
+    bar
+}
+
+/// The files of a results directory.
+fn results_files(
+    file: &Path,
+    scenarios: &[Scenario],
+    results: &experiment::Results,
+) -> staffsim::Result<Vec<(&'static str, Vec<u8>)>> {
+    let source = std::fs::read(file).map_err(|source| Error::Read {
+        path: file.to_path_buf(),
+        source,
+    })?;
+    let hash: String = Sha256::digest(&source)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let manifest = serde_json::json!({
+        "staffsim_version": env!("CARGO_PKG_VERSION"),
+        "scenario_file": file.display().to_string(),
+        "scenario_sha256": hash,
+        "seed": scenarios.first().map(|s| s.seed),
+        "replications": scenarios.iter().map(|s| s.replications).collect::<Vec<_>>(),
+        "scenarios": scenarios.iter().map(|s| s.name.clone()).collect::<Vec<_>>(),
+        "date": utc_now(),
+    });
+    let mut manifest = serde_json::to_vec_pretty(&manifest).unwrap_or_default();
+    manifest.push(b'\n');
+    Ok(vec![
+        ("summary.json", Json.render(results)),
+        ("kpis.csv", Csv.render(results)),
+        ("agents.csv", AgentsCsv.render(results)),
+        ("scenario.toml", source),
+        ("manifest.json", manifest),
+    ])
 }
 
 fn dispatch(cli: Cli) -> staffsim::Result<()> {
@@ -98,6 +167,9 @@ fn dispatch(cli: Cli) -> staffsim::Result<()> {
             replications,
             seed,
             threads,
+            out,
+            force,
+            quiet,
         } => {
             if threads == Some(0) {
                 return Err(Error::BadOption {
@@ -105,16 +177,33 @@ fn dispatch(cli: Cli) -> staffsim::Result<()> {
                     message: "must be at least 1".into(),
                 });
             }
-            let sc = load(&file, replications, seed)?;
-            let results = experiment::run_with_threads(std::slice::from_ref(&sc), threads)?;
+            let scenarios = load(&file, replications, seed)?;
+            if let Some(dir) = &out
+                && !force
+                && std::fs::read_dir(dir)
+                    .map(|mut d| d.next().is_some())
+                    .unwrap_or(false)
+            {
+                // refuse before spending the time to simulate
+                return Err(Error::OutputExists { path: dir.clone() });
+            }
+            let total: u64 = scenarios.iter().map(|s| s.replications as u64).sum();
+            let bar = progress_bar(total, quiet);
+            let tick = || bar.inc(1);
+            let results = experiment::run_with_threads(&scenarios, threads, &tick)?;
+            bar.finish_and_clear();
+            if let Some(dir) = &out {
+                write_dir(dir, force, &results_files(&file, &scenarios, &results)?)?;
+            }
             let bytes = match format {
                 Format::Table => Table.render(&results),
                 Format::Json => Json.render(&results),
                 Format::Csv => Csv.render(&results),
             };
-            let mut out = std::io::stdout().lock();
-            out.write_all(&bytes)
-                .and_then(|_| out.flush())
+            let mut stdout = std::io::stdout().lock();
+            stdout
+                .write_all(&bytes)
+                .and_then(|_| stdout.flush())
                 .map_err(|source| Error::Write {
                     path: "<stdout>".into(),
                     source,
@@ -122,16 +211,18 @@ fn dispatch(cli: Cli) -> staffsim::Result<()> {
             Ok(())
         }
         Command::Validate { file } => {
-            let sc = load(&file, None, None)?;
+            let scenarios = load(&file, None, None)?;
+            let sc = &scenarios[0];
             let agents: u32 = sc.lines.iter().map(|l| l.agents).sum();
             println!(
-                "{}: ok — {} channel(s), {} line(s), {} agent(s), horizon {}, {} replication(s)",
+                "{}: ok — {} channel(s), {} line(s), {} agent(s), horizon {}, {} replication(s); {} scenario(s) in all",
                 file.display(),
                 sc.channels.len(),
                 sc.lines.len(),
                 agents,
                 sc.horizon,
-                sc.replications
+                sc.replications,
+                scenarios.len()
             );
             Ok(())
         }

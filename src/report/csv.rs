@@ -9,7 +9,8 @@ use crate::stats::EstimateMap;
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Csv;
 
-fn quote(field: &str) -> String {
+/// Quotes a CSV field when it needs it.
+pub(crate) fn quote(field: &str) -> String {
     if field.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", field.replace('"', "\"\""))
     } else {

@@ -1,11 +1,15 @@
 //! Exporters turn results into bytes (no I/O); [`write_atomic`] puts bytes in a file.
 
+mod agents;
 mod csv;
 mod json;
+mod outdir;
 mod table;
 
+pub use agents::AgentsCsv;
 pub use csv::Csv;
 pub use json::Json;
+pub use outdir::{utc_now, write_dir};
 pub use table::Table;
 
 use crate::error::{Error, Result};

@@ -99,10 +99,58 @@ impl Grid {
     }
 }
 
+/// The KPIs shown when there are too many scenarios for one column each.
+const COMPACT: [&str; 7] = [
+    "offered",
+    "service_level",
+    "abandon_rate",
+    "asa_seconds",
+    "occupancy",
+    "fcr",
+    "backlog_end",
+];
+
+fn format_difference(kpi: &str, e: &Estimate) -> String {
+    let is_share = matches!(
+        kpi,
+        "abandon_rate" | "service_level" | "fcr" | "escalation_rate" | "occupancy" | "resolved_within_target" | "misroute_rate"
+    );
+    if is_share {
+        format!("{:+.2} pp ± {:.2}", e.mean * 100.0, e.ci95 * 100.0)
+    } else {
+        format!("{:+.3} ± {:.3}", e.mean, e.ci95)
+    }
+}
+
+/// One row per scenario, a few KPIs as columns: for sweeps and long lists.
+fn compact(results: &Results) -> String {
+    let mut grid = Grid { rows: Vec::new() };
+    let mut head = vec!["scenario (mean ± 95% CI)".to_string()];
+    head.extend(COMPACT.iter().map(|k| label(k)));
+    grid.rows.push(head);
+    for s in &results.scenarios {
+        let mut name = s.name.clone();
+        if s.unstable {
+            name.push_str(" UNSTABLE");
+        }
+        let mut r = vec![name];
+        r.extend(COMPACT.iter().map(|k| s.kpis.get(*k).map(|e| format_estimate(k, e)).unwrap_or_default()));
+        grid.rows.push(r);
+    }
+    grid.render()
+}
+
 impl Exporter for Table {
     fn render(&self, results: &Results) -> Vec<u8> {
         let scenarios = &results.scenarios;
         let n = scenarios.len();
+        if n > 6 {
+            let mut out = compact(results);
+            if scenarios.iter().any(|s| s.unstable) {
+                out.push_str("\nUNSTABLE: more tickets were open at once than simulation.max_in_system allows.\n");
+            }
+            return out.into_bytes();
+        }
         let mut grid = Grid { rows: Vec::new() };
         let mut head = vec!["KPI (mean ± 95% CI)".to_string()];
         head.extend(scenarios.iter().map(|s| {
@@ -138,6 +186,22 @@ impl Exporter for Table {
                         .map(|s| s.channels.get(name))
                         .collect::<Vec<_>>(),
                 );
+            }
+        }
+        if n > 1 {
+            grid.rows.push(vec![String::new()]);
+            let mut head = vec![format!("difference to {} (paired 95% CI)", scenarios[0].name)];
+            head.push(String::new());
+            head.extend(scenarios[1..].iter().map(|s| s.name.clone()));
+            grid.rows.push(head);
+            if let Some(first) = scenarios[1].vs_base.as_ref() {
+                for kpi in first.keys() {
+                    let mut r = vec![format!("  {}", label(kpi)), String::new()];
+                    for s in &scenarios[1..] {
+                        r.push(s.vs_base.as_ref().and_then(|m| m.get(kpi)).map(|e| format_difference(kpi, e)).unwrap_or_default());
+                    }
+                    grid.rows.push(r);
+                }
             }
         }
         let mut out = grid.render();

@@ -6,8 +6,10 @@
 
 pub mod duration;
 mod load;
+pub mod variants;
 
 pub use load::{load_file, load_str};
+pub use variants::{load_experiment, load_experiment_str};
 
 use crate::engine::{Dist, SimTime};
 

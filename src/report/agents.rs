@@ -1,0 +1,28 @@
+//! `agents.csv`: per-agent tallies of every scenario, averaged over replications.
+
+use super::Exporter;
+use crate::experiment::Results;
+
+/// One row per scenario and agent: handled contacts, busy hours, occupancy.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct AgentsCsv;
+
+impl Exporter for AgentsCsv {
+    fn render(&self, results: &Results) -> Vec<u8> {
+        let mut out = String::from("scenario,line,agent,handled,busy_hours,occupancy\n");
+        for s in &results.scenarios {
+            for a in &s.agents {
+                out.push_str(&format!(
+                    "{},{},{},{},{},{}\n",
+                    super::csv::quote(&s.name),
+                    super::csv::quote(&a.line),
+                    a.agent,
+                    a.handled,
+                    a.busy_hours,
+                    a.occupancy
+                ));
+            }
+        }
+        out.into_bytes()
+    }
+}

@@ -1,0 +1,401 @@
+//! What-if variants and sweeps: `[[variant]]` entries and the `[sweep]` grid
+//! turn one file into several scenarios, each loaded and validated in full.
+//!
+//! A path such as `line.L1.shift.early.agents` addresses an entry of an
+//! array of tables by its `name` (`[[arrivals]]` entries by their `channel`)
+//! and a key inside it. Each variant is the base file with its `set` values
+//! written in, validated as a whole; a problem a variant causes is reported
+//! at the variant's `set` entry.
+
+use super::{Scenario, load_str};
+use crate::error::{Error, Problem, Problems, Result};
+use std::ops::Range;
+use std::path::Path;
+use toml_edit::{Document, DocumentMut, Item, TableLike, Value};
+
+/// Most scenarios one file may expand to.
+pub const MAX_SCENARIOS: usize = 10_000;
+
+/// Loads the file at `path` and expands it: the base scenario first, then
+/// each `[[variant]]` in file order, then every point of `[sweep]`.
+pub fn load_experiment(path: &Path) -> Result<Vec<Scenario>> {
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    load_experiment_str(&text, &path.display().to_string(), path.parent())
+}
+
+/// Like [`load_experiment`], from the file's text.
+pub fn load_experiment_str(text: &str, file: &str, dir: Option<&Path>) -> Result<Vec<Scenario>> {
+    let base = load_str(text, file, dir)?;
+    let doc = Document::parse(text).expect("the base loaded, so the TOML parses");
+    let mut problems = Vec::new();
+    let mut out = vec![base];
+    let place = |span: &Option<Range<usize>>| position(text, span);
+
+    let report = |problems: &mut Vec<Problem>, span: &Option<Range<usize>>, key: &str, message: String| {
+        let (line, column) = place(span);
+        problems.push(Problem {
+            file: file.to_string(),
+            line,
+            column,
+            key: key.to_string(),
+            message,
+        });
+    };
+
+    // [[variant]]
+    let mut names: Vec<String> = vec![out[0].name.clone()];
+    if let Some(item) = doc.get("variant") {
+        let entries: Vec<(&dyn TableLike, Option<Range<usize>>)> = match item {
+            Item::ArrayOfTables(a) => a.iter().map(|t| (t as &dyn TableLike, t.span())).collect(),
+            other => {
+                report(&mut problems, &other.span(), "variant", "expected [[variant]] entries, each with a name and a set table".into());
+                Vec::new()
+            }
+        };
+        for (i, (entry, span)) in entries.into_iter().enumerate() {
+            let mut path = format!("variant[{}]", i + 1);
+            for (k, _) in entry.iter() {
+                if k != "name" && k != "set" {
+                    let kspan = entry.get_key_value(k).and_then(|(key, _)| key.span());
+                    report(&mut problems, &kspan, &format!("{path}.{k}"), format!("unknown key \"{k}\"; a variant has only name and set"));
+                }
+            }
+            let name = match entry.get("name").map(|n| (n.as_str(), n.span())) {
+                Some((Some(n), nspan)) => {
+                    if names.iter().any(|x| x == n) {
+                        report(&mut problems, &nspan, &format!("{path}.name"), format!("a second scenario named \"{n}\""));
+                    }
+                    path = format!("variant.{n}");
+                    n.to_string()
+                }
+                Some((None, nspan)) => {
+                    report(&mut problems, &nspan, &format!("{path}.name"), "expected a string".into());
+                    continue;
+                }
+                None => {
+                    report(&mut problems, &span, &format!("{path}.name"), "missing required key \"name\" in the variant".into());
+                    continue;
+                }
+            };
+            names.push(name.clone());
+            let Some(set) = entry.get("set").and_then(Item::as_table_like) else {
+                report(&mut problems, &span, &format!("{path}.set"), "a variant needs a set table, e.g. set = { \"line.L1.agents\" = 10 }".into());
+                continue;
+            };
+            let mut changes = Vec::new();
+            for (k, v) in set.iter() {
+                let kspan = set.get_key_value(k).and_then(|(key, _)| key.span());
+                match v.as_value() {
+                    Some(value) => changes.push((k.to_string(), value.clone(), kspan)),
+                    None => report(&mut problems, &kspan, &format!("{path}.set"), format!("\"{k}\": expected a value")),
+                }
+            }
+            if let Some(sc) = build(text, file, dir, &name, &changes, &format!("{path}.set"), &mut problems) {
+                out.push(sc);
+            }
+        }
+    }
+
+    // [sweep]
+    if let Some(item) = doc.get("sweep") {
+        match item.as_table_like() {
+            None => report(&mut problems, &item.span(), "sweep", "expected a table of path = [values]".into()),
+            Some(sweep) => {
+                let mut axes: Vec<(String, Vec<Value>, Option<Range<usize>>)> = Vec::new();
+                for (k, v) in sweep.iter() {
+                    let kspan = sweep.get_key_value(k).and_then(|(key, _)| key.span());
+                    match v.as_array() {
+                        Some(a) if !a.is_empty() => axes.push((k.to_string(), a.iter().cloned().collect(), kspan)),
+                        _ => report(&mut problems, &kspan, &format!("sweep.{k}"), "expected a non-empty array of values, e.g. [6, 7, 8]".into()),
+                    }
+                }
+                let points: usize = axes.iter().map(|a| a.1.len()).product();
+                if points + out.len() > MAX_SCENARIOS {
+                    report(&mut problems, &item.span(), "sweep", format!("the sweep has {points} points; at most {MAX_SCENARIOS} scenarios per file"));
+                } else if !axes.is_empty() {
+                    let mut index = vec![0usize; axes.len()];
+                    'points: loop {
+                        let changes: Vec<(String, Value, Option<Range<usize>>)> = axes
+                            .iter()
+                            .zip(&index)
+                            .map(|((k, vs, span), &i)| (k.clone(), vs[i].clone(), span.clone()))
+                            .collect();
+                        let name = changes
+                            .iter()
+                            .map(|(k, v, _)| format!("{k}={}", v.to_string().trim()))
+                            .collect::<Vec<_>>()
+                            .join(", ");
+                        let before = problems.len();
+                        if let Some(sc) = build(text, file, dir, &name, &changes, "sweep", &mut problems) {
+                            out.push(sc);
+                        }
+                        if problems.len() > before {
+                            break 'points; // one bad point is enough to explain
+                        }
+                        // odometer: the last axis varies fastest
+                        let mut d = axes.len();
+                        loop {
+                            if d == 0 {
+                                break 'points;
+                            }
+                            d -= 1;
+                            index[d] += 1;
+                            if index[d] < axes[d].1.len() {
+                                break;
+                            }
+                            index[d] = 0;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    if problems.is_empty() {
+        Ok(out)
+    } else {
+        problems.sort_by_key(|p| (p.line, p.column));
+        Err(Error::Scenario(Problems(problems)))
+    }
+}
+
+fn position(text: &str, span: &Option<Range<usize>>) -> (usize, usize) {
+    let Some(span) = span else { return (0, 0) };
+    let offset = span.start.min(text.len());
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
+    (line, text[start..offset].chars().count() + 1)
+}
+
+/// The base text with `changes` written in, loaded as scenario `name`.
+fn build(
+    text: &str,
+    file: &str,
+    dir: Option<&Path>,
+    name: &str,
+    changes: &[(String, Value, Option<Range<usize>>)],
+    key: &str,
+    problems: &mut Vec<Problem>,
+) -> Option<Scenario> {
+    let mut doc: DocumentMut = text.parse().ok()?;
+    doc.remove("variant");
+    doc.remove("sweep");
+    let mut ok = true;
+    for (path, value, span) in changes {
+        if let Err(msg) = set_path(doc.as_table_mut(), path, value.clone()) {
+            let (line, column) = position(text, span);
+            problems.push(Problem {
+                file: file.to_string(),
+                line,
+                column,
+                key: format!("{key}.\"{path}\""),
+                message: msg,
+            });
+            ok = false;
+        }
+    }
+    if !ok {
+        return None;
+    }
+    let first_span = changes.first().and_then(|c| c.2.clone());
+    match load_str(&doc.to_string(), file, dir) {
+        Ok(mut sc) => {
+            sc.name = name.to_string();
+            Some(sc)
+        }
+        Err(Error::Scenario(Problems(inner))) => {
+            let (line, column) = position(text, &first_span);
+            for p in inner {
+                problems.push(Problem {
+                    file: file.to_string(),
+                    line,
+                    column,
+                    key: key.to_string(),
+                    message: format!("in scenario \"{name}\", {}: {}", p.key, p.message),
+                });
+            }
+            None
+        }
+        Err(other) => {
+            let (line, column) = position(text, &first_span);
+            problems.push(Problem {
+                file: file.to_string(),
+                line,
+                column,
+                key: key.to_string(),
+                message: other.to_string(),
+            });
+            None
+        }
+    }
+}
+
+/// The key an entry of the array `array` is addressed by.
+fn entry_key(array: &str) -> &'static str {
+    if array == "arrivals" { "channel" } else { "name" }
+}
+
+/// Writes `value` at `path` in `table`; the error says which segment
+/// addresses nothing.
+fn set_path(table: &mut dyn TableLike, path: &str, value: Value) -> std::result::Result<(), String> {
+    let segments: Vec<&str> = path.split('.').collect();
+    if segments.iter().any(|s| s.is_empty()) {
+        return Err(format!("\"{path}\" is not a path; write e.g. \"line.L1.agents\""));
+    }
+    let mut current: &mut dyn TableLike = table;
+    let mut i = 0;
+    let mut walked = String::new();
+    while i + 1 < segments.len() {
+        let seg = segments[i];
+        let keys: Vec<String> = current.iter().map(|(k, _)| k.to_string()).collect();
+        let Some(item) = current.get_mut(seg) else {
+            return Err(format!(
+                "the path addresses nothing: no \"{seg}\" in {} (keys there: {})",
+                if walked.is_empty() { "the file".to_string() } else { walked.clone() },
+                keys.join(", ")
+            ));
+        };
+        let here = if walked.is_empty() { seg.to_string() } else { format!("{walked}.{seg}") };
+        // an array of tables: the next segment names an entry
+        let is_array = matches!(item, Item::ArrayOfTables(_)) || matches!(item, Item::Value(Value::Array(_)));
+        if is_array {
+            let want = segments[i + 1];
+            let by = entry_key(seg);
+            let mut found: Option<&mut dyn TableLike> = None;
+            let mut seen = Vec::new();
+            match item {
+                Item::ArrayOfTables(a) => {
+                    for t in a.iter_mut() {
+                        let n = t.get(by).and_then(Item::as_str).unwrap_or("").to_string();
+                        if n == want && found.is_none() {
+                            found = Some(t);
+                        } else {
+                            seen.push(n);
+                        }
+                    }
+                }
+                Item::Value(Value::Array(a)) => {
+                    for v in a.iter_mut() {
+                        if let Some(t) = v.as_inline_table_mut() {
+                            let n = t.get(by).and_then(Value::as_str).unwrap_or("").to_string();
+                            if n == want && found.is_none() {
+                                found = Some(t);
+                            } else {
+                                seen.push(n);
+                            }
+                        }
+                    }
+                }
+                _ => unreachable!("checked to be an array"),
+            }
+            match found {
+                Some(t) => {
+                    current = t;
+                    walked = format!("{here}.{want}");
+                    i += 2;
+                }
+                None => {
+                    return Err(format!(
+                        "the path addresses nothing: no {seg} with {by} \"{want}\" ({seg} entries: {})",
+                        seen.join(", ")
+                    ));
+                }
+            }
+        } else {
+            match item.as_table_like_mut() {
+                Some(t) => {
+                    current = t;
+                    walked = here;
+                    i += 1;
+                }
+                None => return Err(format!("the path addresses nothing: \"{here}\" is a value, not a table")),
+            }
+        }
+    }
+    if i >= segments.len() {
+        return Err(format!("\"{path}\" names an entry, not a key inside it; add the key, e.g. \"{path}.agents\""));
+    }
+    let last = segments[i];
+    match current.get_mut(last) {
+        Some(item) if item.is_table_like() && !value.is_inline_table() => Err(format!(
+            "\"{path}\" is a table; set one of its keys instead"
+        )),
+        _ => {
+            current.insert(last, Item::Value(value));
+            Ok(())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BASE: &str = r#"
+[simulation]
+horizon = "2d"
+
+[[channel]]
+name = "phone"
+patience = { dist = "exponential", mean = "5m" }
+
+[[arrivals]]
+channel = "phone"
+per_hour = 60
+
+[[line]]
+name = "L1"
+channels = ["phone"]
+agents = 4
+handle = { dist = "exponential", mean = "4m" }
+"#;
+
+    fn load(extra: &str) -> Result<Vec<Scenario>> {
+        load_experiment_str(&format!("{BASE}{extra}"), "t.toml", None)
+    }
+
+    #[test]
+    fn variants_and_sweeps_expand_in_file_order() {
+        let s = load(
+            r#"
+[[variant]]
+name = "more"
+set = { "line.L1.agents" = 6, "channel.phone.patience.mean" = "3m", "arrivals.phone.per_hour" = 90 }
+
+[sweep]
+"line.L1.agents" = [3, 4, 5]
+"arrivals.phone.per_hour" = [50, 70]
+"#,
+        )
+        .unwrap();
+        assert_eq!(s.len(), 1 + 1 + 6);
+        assert_eq!(s[0].name, "base");
+        assert_eq!(s[1].name, "more");
+        assert_eq!(s[1].lines[0].agents, 6);
+        assert_eq!(s[1].arrivals[0].per_hour, 90.0);
+        assert_eq!(s[1].channels[0].patience.as_ref().unwrap().mean(), 180.0);
+        let grid: Vec<(u32, f64)> = s[2..].iter().map(|x| (x.lines[0].agents, x.arrivals[0].per_hour)).collect();
+        assert_eq!(grid, vec![(3, 50.0), (3, 70.0), (4, 50.0), (4, 70.0), (5, 50.0), (5, 70.0)]);
+        assert_eq!(s[2].name, "line.L1.agents=3, arrivals.phone.per_hour=50");
+    }
+
+    #[test]
+    fn a_bad_path_is_named_with_its_place() {
+        let err = load("\n[[variant]]\nname = \"x\"\nset = { \"line.L9.agents\" = 6 }\n").unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.contains("t.toml:21:9"), "{msg}");
+        assert!(msg.contains("no line with name \"L9\""), "{msg}");
+    }
+
+    #[test]
+    fn a_bad_value_is_reported_at_the_variant() {
+        let err = load("\n[[variant]]\nname = \"x\"\nset = { \"line.L1.agents\" = -1 }\n").unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.contains("t.toml:21:9"), "{msg}");
+        assert!(msg.contains("line.L1.agents"), "{msg}");
+    }
+}
