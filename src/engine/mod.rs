@@ -7,11 +7,13 @@
 //! pure function of the model and its random streams.
 
 pub mod dist;
+pub mod nhpp;
 pub mod queue;
 pub mod rng;
 pub mod time;
 
 pub use dist::{Dist, DistError};
+pub use nhpp::PeriodicRate;
 pub use queue::EventQueue;
 pub use rng::{Stream, stream};
 pub use time::SimTime;
