@@ -9,6 +9,13 @@ pub fn parse_duration(text: &str) -> Result<f64, String> {
             "an empty duration; write a number with a unit, such as \"20s\" or \"4m\"".into(),
         );
     }
+    if s.strip_prefix('-')
+        .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit() || c == '.'))
+    {
+        return Err(format!(
+            "\"{s}\" is negative; a duration must be zero or more"
+        ));
+    }
     if s.parse::<f64>().is_ok() {
         return Err(format!(
             "\"{s}\" has no unit; write \"{s}s\" for seconds, \"{s}m\" for minutes or \"{s}h\" for hours"
@@ -41,9 +48,16 @@ pub fn parse_duration(text: &str) -> Result<f64, String> {
             "h" => 3600.0,
             "d" => 86_400.0,
             "w" => 604_800.0,
-            "" => {
+            "" if i == bytes.len() => {
                 return Err(format!(
                     "\"{s}\" ends without a unit; units are ms, s, m, h, d, w"
+                ));
+            }
+            "" => {
+                let next = s[i..].chars().next().unwrap_or(' ');
+                return Err(format!(
+                    "\"{s}\" has {next:?} after the number {}; write a unit right after each number, such as \"20s\" or \"1h30m\" (units are ms, s, m, h, d, w)",
+                    &s[start..i]
                 ));
             }
             u => {
@@ -82,5 +96,18 @@ mod tests {
         assert!(parse_duration("m").is_err());
         assert!(parse_duration("4x").unwrap_err().contains("unknown unit"));
         assert!(parse_duration("").is_err());
+        assert!(parse_duration("-4m").unwrap_err().contains("negative"));
+        assert!(parse_duration("-5").unwrap_err().contains("negative"));
+        assert!(parse_duration(&"-".repeat(100_000)).is_err());
+        assert!(
+            parse_duration("5 minutes")
+                .unwrap_err()
+                .contains("' ' after the number 5")
+        );
+        assert!(
+            parse_duration("1h30")
+                .unwrap_err()
+                .contains("ends without a unit")
+        );
     }
 }

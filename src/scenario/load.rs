@@ -41,7 +41,14 @@ pub fn load_str(text: &str, file: &str, dir: Option<&Path>) -> Result<Scenario> 
     let doc = match Document::parse(text) {
         Ok(doc) => doc,
         Err(e) => {
-            let msg = e.message().trim().to_string();
+            let mut msg = e.message().trim().to_string();
+            // toml_edit says only "duplicate key"; name the key it points at
+            if msg == "duplicate key"
+                && let Some(key) = e.span().and_then(|s| text.get(s)).map(str::trim)
+                && !key.is_empty()
+            {
+                msg = format!("duplicate key {key}");
+            }
             ctx.error(e.span(), "", format!("invalid TOML: {msg}"));
             return Err(ctx.into_error());
         }
@@ -359,6 +366,20 @@ impl Ctx<'_> {
                 let n = item
                     .as_float()
                     .unwrap_or_else(|| item.as_integer().unwrap_or(0) as f64);
+                if !n.is_finite() {
+                    self.wrong_type(obj, key, item, "a duration string such as \"4m\"");
+                    return None;
+                }
+                if n < 0.0 {
+                    self.error(
+                        item.span(),
+                        &obj.key_path(key),
+                        format!(
+                            "a duration must not be negative, found {n}; write a string with a unit, such as \"20s\" or \"4m\""
+                        ),
+                    );
+                    return None;
+                }
                 self.error(
                     item.span(),
                     &obj.key_path(key),
@@ -397,6 +418,15 @@ impl Ctx<'_> {
         if item.as_str().is_some() || item.as_integer().is_some() || item.as_float().is_some() {
             let secs = self.duration(obj, key)?;
             return self.make_dist(obj, key, Dist::constant(secs));
+        }
+        if item.as_table_like().is_none() {
+            self.wrong_type(
+                obj,
+                key,
+                item,
+                "a distribution (a table such as { dist = \"exponential\", mean = \"4m\" }, or a duration such as \"4m\")",
+            );
+            return None;
         }
         let d = self.table(obj, key)?;
         let kind = match d.item("dist") {
@@ -481,6 +511,19 @@ impl Ctx<'_> {
         self.make_dist(&d, "", result)
     }
 
+    /// The parameter of a distribution table a [`DistError`] is about.
+    ///
+    /// [`DistError`]: crate::engine::DistError
+    fn dist_param(e: &crate::engine::DistError) -> Option<&'static str> {
+        use crate::engine::DistError;
+        match e {
+            DistError::NotPositive(what) => Some(what),
+            DistError::BadCv => Some("cv"),
+            DistError::MinAboveMax => Some("min"),
+            DistError::EmptyEmpirical => Some("file"),
+        }
+    }
+
     fn make_dist(
         &mut self,
         obj: &Obj,
@@ -490,10 +533,15 @@ impl Ctx<'_> {
         match result {
             Ok(d) => Some(d),
             Err(e) => {
-                let (span, path) = if key.is_empty() {
-                    (obj.span.clone(), obj.path.clone())
+                // a table: point at the parameter at fault; a bare duration: at itself
+                let at = if key.is_empty() {
+                    Self::dist_param(&e).filter(|p| obj.item(p).is_some())
                 } else {
-                    (obj.item(key).and_then(item_span), obj.key_path(key))
+                    Some(key)
+                };
+                let (span, path) = match at {
+                    Some(k) => (obj.item(k).and_then(item_span), obj.key_path(k)),
+                    None => (obj.span.clone(), obj.path.clone()),
                 };
                 self.error(span, &path, e.to_string());
                 None
@@ -606,7 +654,6 @@ impl Ctx<'_> {
 
 struct RawLine {
     name: String,
-    name_span: Span,
     path: String,
     channels: Vec<(String, Span)>,
     agents: Option<u64>,
@@ -619,15 +666,15 @@ struct RawLine {
 fn read_scenario(ctx: &mut Ctx, root: &Obj) -> Option<Scenario> {
     ctx.check_keys(
         root,
-        &["simulation", "channel", "arrivals", "line"],
         &[
-            "hours",
-            "ticket_type",
-            "economics",
-            "targets",
+            "simulation",
+            "channel",
+            "arrivals",
+            "line",
             "variant",
             "sweep",
         ],
+        &["hours", "ticket_type", "economics", "targets"],
     );
 
     // [simulation]
@@ -735,15 +782,16 @@ fn read_scenario(ctx: &mut Ctx, root: &Obj) -> Option<Scenario> {
             }
         }
         if let Some((n, span)) = named {
-            if channel_names.contains(&n) {
+            let duplicate = channel_names.contains(&n);
+            if duplicate {
                 ctx.error(
-                    span,
+                    span.clone(),
                     &ch.key_path("name"),
                     format!("a second channel named \"{n}\""),
                 );
             }
             channel_names.push(n.clone());
-            channels_raw.push((n, patience, answer_within, target));
+            channels_raw.push((n, span, duplicate, patience, answer_within, target));
         }
     }
     if root.item("channel").is_some() && channel_names.is_empty() && ctx.problems.is_empty() {
@@ -758,6 +806,8 @@ fn read_scenario(ctx: &mut Ctx, root: &Obj) -> Option<Scenario> {
 
     // [[line]]
     let mut lines_raw: Vec<RawLine> = Vec::new();
+    // "no line takes channel X" is only said when every line's channels are known
+    let mut line_channels_known = true;
     for mut l in ctx.entries(root, "line") {
         let named = ctx.entry_name(&mut l, "line");
         ctx.check_keys(
@@ -781,10 +831,16 @@ fn read_scenario(ctx: &mut Ctx, root: &Obj) -> Option<Scenario> {
                 "cost_per_ticket",
             ],
         );
-        let channels = if l.item("channels").is_some() {
-            ctx.names(&l, "channels").unwrap_or_default()
-        } else {
-            Vec::new()
+        let channels = match l.item("channels") {
+            Some(item) => {
+                let names = ctx.names(&l, "channels").unwrap_or_default();
+                let written = item.as_array().map_or(usize::MAX, |a| a.len());
+                if named.is_none() || names.len() != written {
+                    line_channels_known = false;
+                }
+                names
+            }
+            None => Vec::new(),
         };
         let agents = if l.item("agents").is_none() {
             ctx.missing(&l, "agents");
@@ -820,7 +876,6 @@ fn read_scenario(ctx: &mut Ctx, root: &Obj) -> Option<Scenario> {
             }
             lines_raw.push(RawLine {
                 name: n,
-                name_span: span,
                 path: l.path.clone(),
                 channels,
                 agents,
@@ -831,19 +886,18 @@ fn read_scenario(ctx: &mut Ctx, root: &Obj) -> Option<Scenario> {
             });
         }
     }
-    if root.item("line").is_none() {
-        ctx.missing(root, "line");
+    match root.item("line") {
+        None => ctx.missing(root, "line"),
+        Some(item) if item.as_array().is_some_and(|a| a.is_empty()) => {
+            ctx.error(item_span(item), "line", "at least one [[line]] is needed")
+        }
+        Some(_) => {}
     }
     let line_names: Vec<String> = lines_raw.iter().map(|l| l.name.clone()).collect();
 
     // [[arrivals]]
     let mut arrivals = Vec::new();
     for mut a in ctx.entries(root, "arrivals") {
-        ctx.check_keys(
-            &a,
-            &["channel", "per_hour"],
-            &["per_day", "profile", "weekday", "volume_cv"],
-        );
         let channel = if a.item("channel").is_none() {
             ctx.missing(&a, "channel");
             None
@@ -854,8 +908,16 @@ fn read_scenario(ctx: &mut Ctx, root: &Obj) -> Option<Scenario> {
         if let Some(c) = &channel {
             a.path = format!("arrivals.{c}");
         }
+        ctx.check_keys(
+            &a,
+            &["channel", "per_hour"],
+            &["per_day", "profile", "weekday", "volume_cv"],
+        );
         let per_hour = if a.item("per_hour").is_none() {
-            ctx.missing(&a, "per_hour");
+            // per_day (planned, already reported) stands in for per_hour
+            if a.item("per_day").is_none() {
+                ctx.missing(&a, "per_hour");
+            }
             None
         } else {
             ctx.non_negative(&a, "per_hour", MAX_PER_HOUR)
@@ -889,6 +951,7 @@ fn read_scenario(ctx: &mut Ctx, root: &Obj) -> Option<Scenario> {
 
     // Resolve the line network.
     let mut channel_line: Vec<Option<usize>> = vec![None; channel_names.len()];
+
     let mut lines = Vec::new();
     for (li, raw) in lines_raw.iter().enumerate() {
         let mut chans = Vec::new();
@@ -904,6 +967,8 @@ fn read_scenario(ctx: &mut Ctx, root: &Obj) -> Option<Scenario> {
                     channel_line[ci] = Some(li);
                 }
                 chans.push(ci);
+            } else {
+                line_channels_known = false;
             }
         }
         let escalates_to = raw.escalates_to.as_ref().and_then(|(target, span)| {
@@ -943,6 +1008,9 @@ fn read_scenario(ctx: &mut Ctx, root: &Obj) -> Option<Scenario> {
         let mut seen = vec![false; lines_raw.len()];
         let mut at = start;
         let mut chain = vec![raw.name.clone()];
+        let Some((_, to_span)) = &raw.escalates_to else {
+            continue;
+        };
         while let Some((target, _)) = &lines_raw[at].escalates_to {
             let Some(next) = line_names.iter().position(|n| n == target) else {
                 break;
@@ -950,7 +1018,7 @@ fn read_scenario(ctx: &mut Ctx, root: &Obj) -> Option<Scenario> {
             chain.push(target.clone());
             if next == start {
                 ctx.error(
-                    raw.name_span.clone(),
+                    to_span.clone(),
                     &format!("{}.escalates_to", raw.path),
                     format!("escalation goes round in a circle: {}", chain.join(" -> ")),
                 );
@@ -964,7 +1032,9 @@ fn read_scenario(ctx: &mut Ctx, root: &Obj) -> Option<Scenario> {
         }
     }
     let mut channels = Vec::new();
-    for (ci, (n, patience, answer_within, target)) in channels_raw.into_iter().enumerate() {
+    for (ci, (n, span, duplicate, patience, answer_within, target)) in
+        channels_raw.into_iter().enumerate()
+    {
         match channel_line[ci] {
             Some(line) => channels.push(Channel {
                 name: n,
@@ -973,13 +1043,9 @@ fn read_scenario(ctx: &mut Ctx, root: &Obj) -> Option<Scenario> {
                 service_level_target: target,
                 line,
             }),
+            // a duplicate is already reported, and its name resolves to the first
+            None if duplicate || !line_channels_known || lines_raw.is_empty() => {}
             None => {
-                let span = root
-                    .item("channel")
-                    .and_then(|i| i.as_array_of_tables())
-                    .and_then(|a| a.get(ci))
-                    .and_then(|t| t.get("name"))
-                    .and_then(item_span);
                 ctx.error(
                     span,
                     &format!("channel.{n}"),
