@@ -3,7 +3,7 @@
 use clap::{Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use sha2::{Digest, Sha256};
-use staffsim::report::{AgentsCsv, Csv, Exporter, Json, Table, utc_now, write_dir};
+use staffsim::report::{AgentsCsv, Csv, Exporter, IntervalsCsv, Json, Table, utc_now, write_dir};
 use staffsim::scenario::{Scenario, load_experiment};
 use staffsim::{Error, experiment};
 use std::io::{IsTerminal, Write};
@@ -36,8 +36,8 @@ enum Command {
         /// Worker threads (default: all cores). Results do not depend on it.
         #[arg(long)]
         threads: Option<usize>,
-        /// Also write summary.json, kpis.csv, agents.csv, the scenario and a
-        /// manifest into this directory.
+        /// Also write summary.json, kpis.csv, agents.csv, intervals.csv, the
+        /// scenario and a manifest into this directory.
         #[arg(long)]
         out: Option<PathBuf>,
         /// Replace the results in a non-empty --out directory.
@@ -154,6 +154,7 @@ fn results_files(
         ("summary.json", Json.render(results)),
         ("kpis.csv", Csv.render(results)),
         ("agents.csv", AgentsCsv.render(results)),
+        ("intervals.csv", IntervalsCsv.render(results)),
         ("scenario.toml", source),
         ("manifest.json", manifest),
     ])

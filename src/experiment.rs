@@ -32,6 +32,12 @@ pub struct ScenarioResult {
     pub lines: IndexMap<String, EstimateMap>,
     /// Per channel.
     pub channels: IndexMap<String, EstimateMap>,
+    /// Per ticket type (when the scenario defines ticket types).
+    #[serde(skip_serializing_if = "IndexMap::is_empty")]
+    pub ticket_types: IndexMap<String, EstimateMap>,
+    /// The average week, interval by interval (weekday and clock time of
+    /// each interval's start), over every replication.
+    pub intervals: Vec<IntervalResult>,
     /// For every scenario but the first: the difference of each scenario-wide
     /// KPI to the first scenario (this minus base), with the 95% CI of the
     /// paired differences (replication k of both runs on the same random
@@ -45,6 +51,23 @@ pub struct ScenarioResult {
     /// agents numbered line by line.
     #[serde(skip)]
     pub agents: Vec<AgentSummary>,
+}
+
+/// One interval of the average week.
+#[derive(Debug, Clone, Serialize)]
+pub struct IntervalResult {
+    /// Weekday of the interval (`mon` .. `sun`).
+    pub weekday: &'static str,
+    /// Clock time of its start, `HH:MM`.
+    pub start: String,
+    /// Per channel: `offered`, `answered`, `abandoned` (mean per occurrence
+    /// of this interval), `service_level`, `asa_seconds` (over all
+    /// occurrences and replications).
+    pub channels: IndexMap<String, IndexMap<&'static str, f64>>,
+    /// Per line: `mean_queue`, `max_queue` (largest in a run, mean over
+    /// runs), `agents_rostered`, `agents_on_duty`, `agents_on_break`,
+    /// `agents_busy` (time averages).
+    pub lines: IndexMap<String, IndexMap<&'static str, f64>>,
 }
 
 /// One agent's tallies, averaged over replications.
@@ -98,7 +121,9 @@ pub fn run(scenarios: &[Scenario], progress: &(dyn Fn() + Sync)) -> Results {
 pub fn paired_differences(base: &ScenarioResult, other: &ScenarioResult) -> EstimateMap {
     let n = base.runs.len().min(other.runs.len());
     let mut out = EstimateMap::new();
-    let Some(first) = other.runs.first() else { return out };
+    let Some(first) = other.runs.first() else {
+        return out;
+    };
     for (i, (name, _)) in first.overall.iter().enumerate() {
         let diffs: Vec<f64> = (0..n)
             .map(|k| other.runs[k].overall[i].1 - base.runs[k].overall[i].1)
@@ -135,20 +160,29 @@ pub fn summarize(sc: &Scenario, tallies: &[RunTally]) -> ScenarioResult {
     let overall: Vec<_> = kpis.iter().map(|k| &k.overall).collect();
     let lines: Vec<_> = kpis.iter().map(|k| k.lines.as_slice()).collect();
     let channels: Vec<_> = kpis.iter().map(|k| k.channels.as_slice()).collect();
+    let types: Vec<_> = kpis.iter().map(|k| k.types.as_slice()).collect();
     let reps = tallies.len().max(1) as f64;
     let window_h = sc.window().as_secs_f64() / 3600.0;
     let mut agents = Vec::new();
     let mut i = 0;
     for line in &sc.lines {
-        for a in 0..line.agents {
-            let handled = tallies.iter().map(|t| t.agent_handled[i] as f64).sum::<f64>() / reps;
+        for a in 0..line.headcount() {
+            let handled = tallies
+                .iter()
+                .map(|t| t.agent_handled[i] as f64)
+                .sum::<f64>()
+                / reps;
             let busy_hours = tallies.iter().map(|t| t.agent_busy[i]).sum::<f64>() / reps / 3600.0;
             agents.push(AgentSummary {
                 line: line.name.clone(),
                 agent: a + 1,
                 handled,
                 busy_hours,
-                occupancy: if window_h > 0.0 { busy_hours / window_h } else { 0.0 },
+                occupancy: if window_h > 0.0 {
+                    busy_hours / window_h
+                } else {
+                    0.0
+                },
             });
             i += 1;
         }
@@ -160,8 +194,86 @@ pub fn summarize(sc: &Scenario, tallies: &[RunTally]) -> ScenarioResult {
         kpis: aggregate(&overall),
         lines: aggregate_groups(&lines),
         channels: aggregate_groups(&channels),
+        ticket_types: aggregate_groups(&types),
+        intervals: intervals(sc, tallies),
         vs_base: None,
         agents,
         runs: kpis,
     }
+}
+
+/// The average week over every replication: counts per occurrence of each
+/// interval, shares and means over all of them.
+fn intervals(sc: &Scenario, tallies: &[RunTally]) -> Vec<IntervalResult> {
+    let Some(first) = tallies.first() else {
+        return Vec::new();
+    };
+    let slots = first.intervals.slots;
+    let per_day = slots / 7;
+    let step = sc.interval.as_secs_f64();
+    let reps = tallies.len() as f64;
+    let mut out = Vec::new();
+    for slot in 0..slots {
+        let occ: f64 = tallies
+            .iter()
+            .map(|t| t.intervals.occurrences[slot] as f64)
+            .sum();
+        if occ == 0.0 {
+            continue;
+        }
+        let minute = (slot % per_day) as f64 * step / 60.0;
+        let mut channels = IndexMap::new();
+        for (c, ch) in sc.channels.iter().enumerate() {
+            let sum = |i: usize| -> f64 {
+                tallies
+                    .iter()
+                    .map(|t| t.intervals.channels[c][slot][i])
+                    .sum()
+            };
+            let (offered, answered, abandoned, in_time, wait) =
+                (sum(0), sum(1), sum(2), sum(3), sum(4));
+            let mut m = IndexMap::new();
+            m.insert("offered", offered / occ);
+            m.insert("answered", answered / occ);
+            m.insert("abandoned", abandoned / occ);
+            m.insert(
+                "service_level",
+                if offered > 0.0 {
+                    in_time / offered
+                } else {
+                    0.0
+                },
+            );
+            m.insert(
+                "asa_seconds",
+                if answered > 0.0 { wait / answered } else { 0.0 },
+            );
+            channels.insert(ch.name.clone(), m);
+        }
+        let mut lines = IndexMap::new();
+        for (l, line) in sc.lines.iter().enumerate() {
+            let sum =
+                |i: usize| -> f64 { tallies.iter().map(|t| t.intervals.lines[l][slot][i]).sum() };
+            let time = occ * step;
+            let mut m = IndexMap::new();
+            m.insert("mean_queue", sum(0) / time);
+            m.insert("max_queue", sum(1) / reps);
+            m.insert("agents_rostered", sum(5) / time);
+            m.insert("agents_on_duty", sum(3) / time);
+            m.insert("agents_on_break", sum(4) / time);
+            m.insert("agents_busy", sum(2) / time);
+            lines.insert(line.name.clone(), m);
+        }
+        out.push(IntervalResult {
+            weekday: crate::scenario::WEEKDAYS[slot / per_day],
+            start: format!(
+                "{:02}:{:02}",
+                (minute / 60.0) as u32,
+                (minute % 60.0) as u32
+            ),
+            channels,
+            lines,
+        });
+    }
+    out
 }

@@ -1,71 +1,137 @@
 //! The support center as an [`engine::Model`](crate::engine::Model).
 //!
 //! ```text
-//!  channel ──Poisson──▶ [queue L1] ──▶ agents L1 ──resolve──▶ done
-//!                          │ abandon          │ escalate
-//!                          ▼                  ▼
-//!                        lost            [queue L2] ──▶ agents L2 ──▶ …
+//!  channel ──Poisson(profile × weekday)──▶ [queues of L1] ──▶ agents of L1 ──resolve──▶ done
+//!            │ live: within hours            │ abandon ▲ retry    │ misroute: back to L1
+//!            │ backlog: any time             ▼         │          │ escalate
+//!                                          lost ───────┘          ▼
+//!                                              [queues of L2] ──▶ agents L2 ──▶ … ──▶ vendor (L4)
 //! ```
 //!
-//! Contacts arrive per channel, wait FIFO in the queue of the line that
-//! takes the channel, and may abandon while waiting for their first answer
-//! (never after it). The longest-idle agent takes the next contact. After
-//! handling, the line resolves the ticket with its `resolve` probability or
-//! escalates it to the next line's queue. Per-ticket data lives in a slab
-//! and is folded into the run's tallies when the ticket leaves, so memory
-//! does not grow with the horizon.
+//! Contacts arrive per channel as a Poisson process whose rate follows the
+//! week (intraday profile, weekday multipliers, opening hours for live
+//! channels, optional day-to-day volume noise). Each gets a ticket type
+//! (priority, handling and resolution per line, misrouting) and may come
+//! from a key client. A line's queue serves live contacts before backlog
+//! work and higher priority first (FIFO within a class); key-client tickets
+//! go to reserved agents first. Agents work shifts, take breaks and lunch
+//! after the ticket in hand, finish that ticket past the end of a shift
+//! (overtime), and may hold several chats at once. Customers abandon while
+//! waiting for their first answer, and some try again later. After a
+//! handling, a first-line ticket may turn out misrouted and come back for
+//! reclassification; otherwise the line resolves it or escalates it to the
+//! next line, or to an outside vendor that takes a delay and a fee.
+//!
+//! Per-ticket data lives in a slab and is folded into the run's tallies
+//! when the ticket leaves, so memory does not grow with the horizon.
 
 mod tally;
 
-pub use tally::{ChannelTally, LineTally, RunTally};
+pub use tally::{ChannelTally, IntervalTally, LineTally, RunTally, TypeTally};
 
 use crate::engine::{Dist, Model, Scheduler, SimTime, Simulation, Stream, stream};
-use crate::scenario::Scenario;
+use crate::scenario::{Routing, Scenario};
 use rand::Rng;
+use rand_distr::{Distribution, Gamma};
 use std::collections::VecDeque;
+
+const NONE: u32 = u32::MAX;
+/// Queue classes per line: (live or backlog) × four priorities.
+const CLASSES: usize = 8;
+const DAY_US: u64 = 86_400_000_000;
 
 /// An event of the support center.
 #[derive(Debug, Clone, Copy)]
 pub enum Event {
     /// A contact arrives on a channel.
     Arrive(u32),
+    /// A customer who abandoned tries again (ticket slot, generation).
+    Retry(u32, u32),
     /// A waiting contact's patience runs out (ticket slot, generation).
     Abandon(u32, u32),
-    /// An agent finishes the contact in hand.
+    /// The handling of a ticket ends.
     Done(u32),
+    /// The vendor returns a ticket.
+    Vendor(u32),
+    /// A shift begins (line, shift).
+    ShiftStart(u32, u32),
+    /// A shift ends (line, shift).
+    ShiftEnd(u32, u32),
+    /// A break is due (agent, duty generation, lunch?).
+    BreakDue(u32, u32, bool),
+    /// A break ends (agent, duty generation).
+    BreakEnd(u32, u32),
+    /// A results interval ends.
+    Interval,
 }
 
 #[derive(Debug, Clone, Copy, Default)]
 struct Ticket {
     arrival: SimTime,
+    attempt_at: SimTime,
     enqueued: SimTime,
+    service_start: SimTime,
     generation: u32,
-    channel: u32,
-    line: u32,
-    first_line: u32,
+    agent: u32,
+    channel: u16,
+    ttype: u16,
+    line: u16,
+    first_line: u16,
+    cost: u16,
+    misroutes: u8,
+    passes: u8,
     live: bool,
     counted: bool,
     waiting_first: bool,
     in_service: bool,
+    queued: bool,
+    first_done: bool,
     escalated: bool,
-}
-
-#[derive(Debug, Default)]
-struct LineState {
-    /// (ticket slot, generation); entries of abandoned tickets are stale.
-    queue: VecDeque<(u32, u32)>,
-    /// Live tickets in the queue.
-    waiting: u32,
-    /// Idle agents, longest idle first.
-    idle: VecDeque<u32>,
+    key: bool,
 }
 
 #[derive(Debug, Clone, Copy)]
 struct Agent {
     line: u32,
-    ticket: u32,
-    busy_since: SimTime,
-    busy: bool,
+    shift: u32,
+    cap: u16,
+    used: u16,
+    on_duty: bool,
+    on_break: bool,
+    break_is_lunch: bool,
+    /// A break to take once the tickets in hand are done (Some(lunch?)).
+    break_pending: Option<bool>,
+    leaving: bool,
+    rostered: bool,
+    key_reserved: bool,
+    duty_gen: u32,
+    stamp: u32,
+    duty_since: SimTime,
+    shift_end: SimTime,
+    break_start: SimTime,
+    last_use: SimTime,
+    assigned: u64,
+}
+
+#[derive(Debug)]
+struct LineState {
+    /// Classes 0..8 general, 8..16 key clients; (ticket slot, generation).
+    queues: Vec<VecDeque<(u32, u32)>>,
+    waiting: u32,
+    /// Fully idle agents, longest idle first (agent, stamp); fast path only.
+    idle: VecDeque<(u32, u32)>,
+    first_agent: u32,
+    end_agent: u32,
+    cap: u16,
+    fast: bool,
+    rr: u32,
+    // state integrated over each results interval
+    last: SimTime,
+    busy_units: u32,
+    on_duty: u32,
+    on_break: u32,
+    rostered: u32,
+    area: [f64; 6],
 }
 
 /// The state of one replication of a scenario.
@@ -73,72 +139,177 @@ pub struct SupportCenter<'s> {
     sc: &'s Scenario,
     warmup: SimTime,
     horizon: SimTime,
-    interarrival: Vec<Option<Dist>>,
     arrival_rng: Vec<Stream>,
+    volume_rng: Vec<Stream>,
+    /// Per channel: (day, volume multiplier of that day).
+    volume_day: Vec<(u64, f64)>,
+    volume_dist: Vec<Option<Gamma<f64>>>,
+    arrival_of: Vec<Option<usize>>,
+    type_rng: Stream,
+    type_cdf: Vec<f64>,
+    key_rng: Stream,
     patience_rng: Stream,
+    retry_rng: Stream,
     handle_rng: Vec<Stream>,
     resolve_rng: Vec<Stream>,
+    misroute_rng: Stream,
+    routing_rng: Stream,
+    absence_rng: Stream,
+    break_rng: Stream,
+    vendor_rng: Vec<Stream>,
     tickets: Vec<Ticket>,
     free: Vec<u32>,
     open: u32,
     lines: Vec<LineState>,
     agents: Vec<Agent>,
+    candidates: Vec<u32>,
+    slot: usize,
     overflow: bool,
     /// The run's tallies.
     pub tally: RunTally,
+}
+
+fn gcd(a: u16, b: u16) -> u16 {
+    if b == 0 { a } else { gcd(b, a % b) }
 }
 
 impl<'s> SupportCenter<'s> {
     /// A fresh center for replication `replication` of `sc`.
     pub fn new(sc: &'s Scenario, replication: u64) -> Self {
         let seed = sc.seed;
+        let rng = |name: &str| stream(seed, replication, name);
         let mut agents = Vec::new();
         let mut lines = Vec::new();
         for (li, line) in sc.lines.iter().enumerate() {
-            let mut state = LineState::default();
-            for _ in 0..line.agents {
-                state.idle.push_back(agents.len() as u32);
-                agents.push(Agent {
-                    line: li as u32,
-                    ticket: 0,
-                    busy_since: SimTime::ZERO,
-                    busy: false,
-                });
+            // capacity units: the lcm of the concurrencies of the channels it takes first
+            let mut cap: u16 = 1;
+            for &c in &line.channels {
+                let k = sc.channels[c].concurrency.max(1) as u16;
+                cap = cap / gcd(cap, k) * k;
             }
-            lines.push(state);
-        }
-        let mut interarrival = vec![None; sc.channels.len()];
-        for a in &sc.arrivals {
-            if a.per_hour > 0.0 {
-                interarrival[a.channel] = Dist::exponential(3600.0 / a.per_hour).ok();
+            let first = agents.len() as u32;
+            let push = |shift: u32, n: u32, agents: &mut Vec<Agent>| {
+                for _ in 0..n {
+                    let reserved = (agents.len() as u32 - first) < line.key_clients;
+                    agents.push(Agent {
+                        line: li as u32,
+                        shift,
+                        cap,
+                        used: 0,
+                        on_duty: false,
+                        on_break: false,
+                        break_is_lunch: false,
+                        break_pending: None,
+                        leaving: false,
+                        rostered: false,
+                        key_reserved: reserved,
+                        duty_gen: 0,
+                        stamp: 0,
+                        duty_since: SimTime::ZERO,
+                        shift_end: SimTime::MAX,
+                        break_start: SimTime::ZERO,
+                        last_use: SimTime::ZERO,
+                        assigned: 0,
+                    });
+                }
+            };
+            if line.external.is_none() {
+                if line.shifts.is_empty() {
+                    push(NONE, line.agents, &mut agents);
+                } else {
+                    for (si, s) in line.shifts.iter().enumerate() {
+                        push(si as u32, s.agents, &mut agents);
+                    }
+                }
             }
+            lines.push(LineState {
+                queues: (0..2 * CLASSES).map(|_| VecDeque::new()).collect(),
+                waiting: 0,
+                idle: VecDeque::new(),
+                first_agent: first,
+                end_agent: agents.len() as u32,
+                cap,
+                fast: cap == 1 && line.key_clients == 0 && line.routing == Routing::LongestIdle,
+                rr: first,
+                last: SimTime::ZERO,
+                busy_units: 0,
+                on_duty: 0,
+                on_break: 0,
+                rostered: 0,
+                area: [0.0; 6],
+            });
         }
+        let mut arrival_of = vec![None; sc.channels.len()];
+        for (i, a) in sc.arrivals.iter().enumerate() {
+            arrival_of[a.channel] = Some(i);
+        }
+        let mut acc = 0.0;
+        let type_cdf = sc
+            .ticket_types
+            .iter()
+            .map(|t| {
+                acc += t.share;
+                acc
+            })
+            .collect();
         SupportCenter {
             sc,
             warmup: sc.warmup,
             horizon: sc.horizon,
-            interarrival,
             arrival_rng: sc
                 .channels
                 .iter()
-                .map(|c| stream(seed, replication, &format!("arrivals.{}", c.name)))
+                .map(|c| rng(&format!("arrivals.{}", c.name)))
                 .collect(),
-            patience_rng: stream(seed, replication, "patience"),
+            volume_rng: sc
+                .channels
+                .iter()
+                .map(|c| rng(&format!("volume.{}", c.name)))
+                .collect(),
+            volume_day: vec![(u64::MAX, 1.0); sc.channels.len()],
+            volume_dist: sc
+                .channels
+                .iter()
+                .enumerate()
+                .map(|(c, _)| {
+                    let cv = arrival_of[c].map_or(0.0, |a| sc.arrivals[a].volume_cv);
+                    (cv > 0.0)
+                        .then(|| Gamma::new(1.0 / (cv * cv), cv * cv).ok())
+                        .flatten()
+                })
+                .collect(),
+            arrival_of,
+            type_rng: rng("ticket_type"),
+            type_cdf,
+            key_rng: rng("key_client"),
+            patience_rng: rng("patience"),
+            retry_rng: rng("retry"),
             handle_rng: sc
                 .lines
                 .iter()
-                .map(|l| stream(seed, replication, &format!("handle.{}", l.name)))
+                .map(|l| rng(&format!("handle.{}", l.name)))
                 .collect(),
             resolve_rng: sc
                 .lines
                 .iter()
-                .map(|l| stream(seed, replication, &format!("resolve.{}", l.name)))
+                .map(|l| rng(&format!("resolve.{}", l.name)))
+                .collect(),
+            misroute_rng: rng("misroute"),
+            routing_rng: rng("routing"),
+            absence_rng: rng("absence"),
+            break_rng: rng("breaks"),
+            vendor_rng: sc
+                .lines
+                .iter()
+                .map(|l| rng(&format!("external.{}", l.name)))
                 .collect(),
             tickets: Vec::new(),
             free: Vec::new(),
             open: 0,
             lines,
-            agents: agents.clone(),
+            agents,
+            candidates: Vec::new(),
+            slot: 0,
             overflow: false,
             tally: RunTally::new(sc),
         }
@@ -147,6 +318,14 @@ impl<'s> SupportCenter<'s> {
     /// True once more tickets were open than the scenario allows.
     pub fn overflowed(&self) -> bool {
         self.overflow
+    }
+
+    /// Seconds of [from, to] inside the measured window.
+    #[inline]
+    fn in_window(&self, from: SimTime, to: SimTime) -> f64 {
+        let a = from.max(self.warmup);
+        let b = to.min(self.horizon);
+        if b > a { (b - a).as_secs_f64() } else { 0.0 }
     }
 
     fn alloc(&mut self, t: Ticket) -> u32 {
@@ -172,69 +351,215 @@ impl<'s> SupportCenter<'s> {
         self.open -= 1;
     }
 
-    /// Busy time of [from, to] that falls inside the measured window, in seconds.
+    /// Integrates a line's state up to `now` (before it changes).
     #[inline]
-    fn in_window(&self, from: SimTime, to: SimTime) -> f64 {
-        let a = from.max(self.warmup);
-        let b = to.min(self.horizon);
-        if b > a { (b - a).as_secs_f64() } else { 0.0 }
+    fn line_account(&mut self, l: usize, now: SimTime) {
+        let ls = &mut self.lines[l];
+        if now > ls.last {
+            let dt = (now - ls.last).as_secs_f64();
+            ls.area[0] += ls.waiting as f64 * dt;
+            ls.area[2] += ls.busy_units as f64 / ls.cap as f64 * dt;
+            ls.area[3] += ls.on_duty as f64 * dt;
+            ls.area[4] += ls.on_break as f64 * dt;
+            ls.area[5] += ls.rostered as f64 * dt;
+            ls.last = now;
+        }
     }
 
-    fn arrive(&mut self, channel: u32, s: &mut Scheduler<Event>) {
-        let now = s.now();
-        let c = channel as usize;
-        if let Some(d) = &self.interarrival[c] {
-            let next = now.saturating_add(d.sample(&mut self.arrival_rng[c]));
-            if next < self.horizon {
-                s.at(next, Event::Arrive(channel));
+    /// Adds an agent's busy time up to `now` (before its load changes).
+    #[inline]
+    fn agent_account(&mut self, a: u32, now: SimTime) {
+        let ag = self.agents[a as usize];
+        if ag.used > 0 {
+            let busy = self.in_window(ag.last_use, now) * ag.used as f64 / ag.cap as f64;
+            self.tally.agent_busy[a as usize] += busy;
+            self.tally.lines[ag.line as usize].busy += busy;
+        }
+        self.agents[a as usize].last_use = now;
+    }
+
+    /// Can agent `a` take a ticket of `cost` units now?
+    #[inline]
+    fn can_take(&self, a: u32, cost: u16, key: bool) -> bool {
+        let ag = &self.agents[a as usize];
+        ag.on_duty
+            && !ag.on_break
+            && ag.break_pending.is_none()
+            && !ag.leaving
+            && ag.used + cost <= ag.cap
+            && (key
+                || !ag.key_reserved
+                || self.sc.lines[ag.line as usize].key_clients_take_other_work)
+    }
+
+    /// Offers a fully idle, available agent to the fast path's idle list.
+    #[inline]
+    fn mark_idle(&mut self, a: u32) {
+        let ag = &mut self.agents[a as usize];
+        ag.stamp = ag.stamp.wrapping_add(1);
+        let l = ag.line as usize;
+        if self.lines[l].fast && ag.used == 0 && self.can_take(a, 1, false) {
+            let stamp = self.agents[a as usize].stamp;
+            let ls = &mut self.lines[l];
+            ls.idle.push_back((a, stamp));
+            if ls.idle.len() > 4 * (ls.end_agent - ls.first_agent) as usize + 16 {
+                let agents = &self.agents;
+                ls.idle.retain(|&(x, s)| agents[x as usize].stamp == s);
             }
         }
-        if self.open >= self.sc.max_in_system {
-            self.overflow = true;
-            return;
-        }
-        let ch = &self.sc.channels[c];
-        let line = ch.line as u32;
-        let patience = ch
-            .patience
-            .as_ref()
-            .map(|p| p.sample(&mut self.patience_rng));
-        let counted = now >= self.warmup;
-        let idx = self.alloc(Ticket {
-            arrival: now,
-            enqueued: now,
-            generation: 0,
-            channel,
-            line,
-            first_line: line,
-            live: true,
-            counted,
-            waiting_first: true,
-            in_service: false,
-            escalated: false,
-        });
-        if counted {
-            self.tally.channels[c].offered += 1;
-            self.tally.lines[line as usize].offered += 1;
-        }
-        self.enter_line(line, idx, patience, s);
     }
 
+    /// Picks the agent for a new ticket by the line's routing, or none.
+    fn pick_agent(&mut self, l: usize, cost: u16, key: bool) -> Option<u32> {
+        if self.lines[l].fast {
+            while let Some((a, stamp)) = self.lines[l].idle.pop_front() {
+                if self.agents[a as usize].stamp == stamp && self.can_take(a, cost, key) {
+                    return Some(a);
+                }
+            }
+            return None;
+        }
+        // key-client tickets try the reserved agents first
+        if key && let Some(a) = self.pick_among(l, cost, key, Some(true)) {
+            return Some(a);
+        }
+        self.pick_among(l, cost, key, if key { Some(false) } else { None })
+    }
+
+    /// Routing over the agents of line `l` (only reserved ones, only
+    /// general ones, or all).
+    fn pick_among(
+        &mut self,
+        l: usize,
+        cost: u16,
+        key: bool,
+        reserved: Option<bool>,
+    ) -> Option<u32> {
+        let (first, end) = (self.lines[l].first_agent, self.lines[l].end_agent);
+        let n = end - first;
+        if n == 0 {
+            return None;
+        }
+        let ok = |me: &Self, a: u32| {
+            reserved.is_none_or(|r| me.agents[a as usize].key_reserved == r)
+                && me.can_take(a, cost, key)
+        };
+        match self.sc.lines[l].routing {
+            Routing::LongestIdle => {
+                // fully idle longest first, else the least used
+                let mut best: Option<(u16, SimTime, u32)> = None;
+                for a in first..end {
+                    if ok(self, a) {
+                        let ag = &self.agents[a as usize];
+                        let k = (ag.used, ag.last_use, a);
+                        if best.is_none_or(|b| k < b) {
+                            best = Some(k);
+                        }
+                    }
+                }
+                best.map(|b| b.2)
+            }
+            Routing::RoundRobin => {
+                let start = self.lines[l].rr;
+                for i in 0..n {
+                    let a = first + (start - first + i) % n;
+                    if ok(self, a) {
+                        self.lines[l].rr = first + (a - first + 1) % n;
+                        return Some(a);
+                    }
+                }
+                None
+            }
+            Routing::LeastLoaded => {
+                let mut best: Option<(u64, u16, u32)> = None;
+                for a in first..end {
+                    if ok(self, a) {
+                        let ag = &self.agents[a as usize];
+                        let k = (ag.assigned, ag.used, a);
+                        if best.is_none_or(|b| k < b) {
+                            best = Some(k);
+                        }
+                    }
+                }
+                best.map(|b| b.2)
+            }
+            Routing::Random => {
+                let mut c = std::mem::take(&mut self.candidates);
+                c.clear();
+                c.extend((first..end).filter(|&a| ok(self, a)));
+                let pick = (!c.is_empty()).then(|| c[self.routing_rng.random_range(0..c.len())]);
+                self.candidates = c;
+                pick
+            }
+        }
+    }
+
+    /// The queue class of a ticket at line `l`.
+    #[inline]
+    fn class(&self, t: &Ticket, l: usize) -> usize {
+        let live = t.waiting_first && self.sc.channels[t.channel as usize].live;
+        let prio = 3 - self.sc.ticket_types[t.ttype as usize].priority as usize;
+        let class = if self.sc.lines[l].live_first {
+            (!live as usize) * 4 + prio
+        } else {
+            prio * 2 + !live as usize
+        };
+        class + if t.key { CLASSES } else { 0 }
+    }
+
+    /// A ticket joins line `l`: straight to an agent, or into the queue.
     fn enter_line(
         &mut self,
-        line: u32,
+        l: usize,
         idx: u32,
         patience: Option<SimTime>,
         s: &mut Scheduler<Event>,
     ) {
-        let l = line as usize;
-        if let Some(agent) = self.lines[l].idle.pop_front() {
+        let now = s.now();
+        let sc = self.sc;
+        if let Some(x) = &sc.lines[l].external {
+            let delay = x.delay.sample(&mut self.vendor_rng[l]);
+            let t = &mut self.tickets[idx as usize];
+            t.line = l as u16;
+            t.in_service = true;
+            if t.counted {
+                self.tally.lines[l].vendor_tickets += 1;
+            }
+            s.after(delay, Event::Vendor(idx));
+            return;
+        }
+        let cap = self.lines[l].cap;
+        let t = self.tickets[idx as usize];
+        let conc = self.sc.channels[t.channel as usize].concurrency as u16;
+        let cost = if t.waiting_first && conc > 1 && l == t.first_line as usize {
+            cap / conc
+        } else {
+            cap
+        };
+        {
+            let t = &mut self.tickets[idx as usize];
+            t.line = l as u16;
+            t.cost = cost;
+            t.enqueued = now;
+        }
+        if let Some(agent) = self.pick_agent(l, cost, t.key) {
             self.start(agent, idx, s);
             return;
         }
+        let class = self.class(&self.tickets[idx as usize], l);
         let generation = self.tickets[idx as usize].generation;
-        self.lines[l].queue.push_back((idx, generation));
-        self.lines[l].waiting += 1;
+        self.line_account(l, now);
+        self.tickets[idx as usize].queued = true;
+        let ls = &mut self.lines[l];
+        ls.queues[class].push_back((idx, generation));
+        ls.waiting += 1;
+        let w = ls.waiting as f64;
+        if now >= self.warmup {
+            let slot = &mut self.tally.intervals.lines[l][self.slot][1];
+            if w > *slot {
+                *slot = w;
+            }
+        }
         if let Some(p) = patience {
             s.after(p, Event::Abandon(idx, generation));
         }
@@ -242,9 +567,11 @@ impl<'s> SupportCenter<'s> {
 
     fn start(&mut self, agent: u32, idx: u32, s: &mut Scheduler<Event>) {
         let now = s.now();
-        let t = &mut self.tickets[idx as usize];
-        let wait = now - t.enqueued;
+        self.agent_account(agent, now);
+        let t = self.tickets[idx as usize];
         let l = t.line as usize;
+        self.line_account(l, now);
+        let wait = now - t.enqueued;
         if t.counted {
             let lt = &mut self.tally.lines[l];
             lt.answered += 1;
@@ -254,117 +581,669 @@ impl<'s> SupportCenter<'s> {
                 let ct = &mut self.tally.channels[c];
                 ct.answered += 1;
                 ct.wait_sum += wait.as_secs_f64();
-                if wait <= self.sc.channels[c].answer_within {
+                let in_time = wait <= self.sc.channels[c].answer_within;
+                if in_time {
                     ct.answered_in_time += 1;
                 }
+                let slot = &mut self.tally.intervals.channels[c][self.slot];
+                slot[1] += 1.0;
+                slot[3] += in_time as u8 as f64;
+                slot[4] += wait.as_secs_f64();
+                let ty = &mut self.tally.types[t.ttype as usize];
+                ty.answered += 1;
+                ty.wait_sum += wait.as_secs_f64();
                 self.tally.waits.record(wait.0);
             }
         }
-        t.waiting_first = false;
-        t.in_service = true;
-        let a = &mut self.agents[agent as usize];
-        a.ticket = idx;
-        a.busy = true;
-        a.busy_since = now;
-        let h = self.sc.lines[l].handle.sample(&mut self.handle_rng[l]);
-        s.after(h, Event::Done(agent));
+        {
+            let tk = &mut self.tickets[idx as usize];
+            tk.waiting_first = false;
+            tk.queued = false;
+            tk.in_service = true;
+            tk.agent = agent;
+            tk.service_start = now;
+        }
+        let ag = &mut self.agents[agent as usize];
+        ag.used += t.cost;
+        ag.assigned += 1;
+        ag.stamp = ag.stamp.wrapping_add(1);
+        self.lines[l].busy_units += t.cost as u32;
+        let sc = self.sc;
+        let dist: &Dist = sc
+            .handle(t.ttype as usize, l)
+            .expect("validated: every reachable line has a handle");
+        let h = dist.sample(&mut self.handle_rng[l]);
+        s.after(h, Event::Done(idx));
     }
 
-    fn done(&mut self, agent: u32, s: &mut Scheduler<Event>) {
+    fn arrive(&mut self, channel: u32, s: &mut Scheduler<Event>) {
         let now = s.now();
-        let a = self.agents[agent as usize];
-        let busy = self.in_window(a.busy_since, now);
-        self.tally.agent_busy[agent as usize] += busy;
-        self.agents[agent as usize].busy = false;
-        let idx = a.ticket;
-        self.tickets[idx as usize].in_service = false;
+        let c = channel as usize;
+        self.schedule_arrival(c, now, s);
+        if self.open >= self.sc.max_in_system {
+            self.overflow = true;
+            return;
+        }
+        let ttype = if self.type_cdf.len() > 1 {
+            let u: f64 = self.type_rng.random();
+            self.type_cdf
+                .iter()
+                .position(|&x| u < x)
+                .unwrap_or(self.type_cdf.len() - 1)
+        } else {
+            0
+        };
+        let sc = self.sc;
+        let tt = &sc.ticket_types[ttype];
+        let key = tt.key_client > 0.0 && self.key_rng.random::<f64>() < tt.key_client;
+        let ch = &sc.channels[c];
+        let line = ch.line;
+        let patience = ch
+            .patience
+            .as_ref()
+            .map(|p| p.sample(&mut self.patience_rng));
+        let counted = now >= self.warmup;
+        let idx = self.alloc(Ticket {
+            arrival: now,
+            attempt_at: now,
+            enqueued: now,
+            channel: channel as u16,
+            ttype: ttype as u16,
+            line: line as u16,
+            first_line: line as u16,
+            agent: NONE,
+            live: true,
+            counted,
+            waiting_first: true,
+            key,
+            ..Ticket::default()
+        });
+        if counted {
+            let ct = &mut self.tally.channels[c];
+            ct.offered += 1;
+            ct.unique += 1;
+            self.tally.intervals.channels[c][self.slot][0] += 1.0;
+            self.tally.types[ttype].offered += 1;
+            self.tally.lines[line].offered += 1;
+        }
+        self.enter_line(line, idx, patience, s);
+    }
+
+    /// Schedules the next arrival of channel `c` after `now`.
+    fn schedule_arrival(&mut self, c: usize, now: SimTime, s: &mut Scheduler<Event>) {
+        let Some(a) = self.arrival_of[c] else { return };
+        let sc = self.sc;
+        let rate = &sc.arrivals[a].rate;
+        let slot_us = rate.slot().0;
+        let (vrng, vday, vdist) = (
+            &mut self.volume_rng[c],
+            &mut self.volume_day[c],
+            &self.volume_dist[c],
+        );
+        let next = match vdist {
+            None => rate.next_after(now, self.horizon, &mut self.arrival_rng[c], |_| 1.0),
+            Some(g) => rate.next_after(now, self.horizon, &mut self.arrival_rng[c], |k| {
+                let day = k * slot_us / DAY_US;
+                if vday.0 != day {
+                    *vday = (day, g.sample(vrng));
+                }
+                vday.1
+            }),
+        };
+        if let Some(t) = next {
+            s.at(t, Event::Arrive(c as u32));
+        }
+    }
+
+    fn retry(&mut self, idx: u32, generation: u32, s: &mut Scheduler<Event>) {
         let t = self.tickets[idx as usize];
-        let l = a.line as usize;
-        let line = &self.sc.lines[l];
+        if t.generation != generation || !t.live {
+            return;
+        }
+        let now = s.now();
+        let c = t.channel as usize;
+        let sc = self.sc;
+        let patience = sc.channels[c]
+            .patience
+            .as_ref()
+            .map(|p| p.sample(&mut self.patience_rng));
+        {
+            let tk = &mut self.tickets[idx as usize];
+            tk.attempt_at = now;
+            tk.waiting_first = true;
+        }
+        let line = t.first_line as usize;
+        if t.counted {
+            self.tally.channels[c].offered += 1;
+            self.tally.intervals.channels[c][self.slot][0] += 1.0;
+            self.tally.lines[line].offered += 1;
+        }
+        self.enter_line(line, idx, patience, s);
+    }
+
+    fn done(&mut self, idx: u32, s: &mut Scheduler<Event>) {
+        let now = s.now();
+        let t = self.tickets[idx as usize];
+        let agent = t.agent;
+        let l = t.line as usize;
+        self.agent_account(agent, now);
+        self.line_account(l, now);
+        {
+            let ag = &mut self.agents[agent as usize];
+            ag.used -= t.cost;
+        }
+        self.lines[l].busy_units -= t.cost as u32;
         if t.counted {
             self.tally.agent_handled[agent as usize] += 1;
-            self.tally.lines[l].handled += 1;
-            self.tally.lines[l].handle_sum += (now - a.busy_since).as_secs_f64();
+            let lt = &mut self.tally.lines[l];
+            lt.handled += 1;
+            lt.handle_sum += (now - t.service_start).as_secs_f64();
         }
-        if t.counted && !t.escalated {
+        let at_first = l == t.first_line as usize && !t.escalated;
+        let first_time = !t.first_done;
+        {
+            let tk = &mut self.tickets[idx as usize];
+            tk.in_service = false;
+            tk.first_done = true;
+            if at_first {
+                tk.passes = tk.passes.saturating_add(1);
+            }
+        }
+        if t.counted && first_time {
             self.tally.first_handled += 1;
+            self.tally.types[t.ttype as usize].first_handled += 1;
         }
-        let u: f64 = self.resolve_rng[l].random();
-        match line.escalates_to {
-            Some(next) if u >= line.resolve => {
-                if t.counted {
-                    self.tally.lines[l].escalated += 1;
-                    if !t.escalated {
-                        self.tally.escalated_tickets += 1;
-                    }
-                    self.tally.lines[next].offered += 1;
+        let sc = self.sc;
+        let tt = &sc.ticket_types[t.ttype as usize];
+        let misrouted = at_first
+            && tt.misroute > 0.0
+            && (t.misroutes as u32) < self.sc.max_misroutes
+            && self.misroute_rng.random::<f64>() < tt.misroute;
+        if misrouted {
+            let tk = &mut self.tickets[idx as usize];
+            tk.misroutes += 1;
+            if t.counted {
+                if t.misroutes == 0 {
+                    self.tally.misrouted_tickets += 1;
+                    self.tally.types[t.ttype as usize].misrouted += 1;
                 }
-                let tk = &mut self.tickets[idx as usize];
-                tk.escalated = true;
-                tk.enqueued = now;
-                tk.line = next as u32;
-                self.enter_line(next as u32, idx, None, s);
+                self.tally.max_misroutes = self.tally.max_misroutes.max(t.misroutes as u32 + 1);
+                self.tally.lines[l].offered += 1;
             }
-            _ => {
-                if t.counted {
-                    self.tally.resolved += 1;
-                    self.tally.resolution_sum += (now - t.arrival).as_secs_f64();
-                    if !t.escalated && t.line == t.first_line {
-                        self.tally.first_contact_resolved += 1;
-                    }
+            self.enter_line(l, idx, None, s);
+        } else {
+            let line = &sc.lines[l];
+            let escalate_to = match line.escalates_to {
+                Some(next)
+                    if self.resolve_rng[l].random::<f64>() >= sc.resolve(t.ttype as usize, l) =>
+                {
+                    Some(next)
                 }
-                self.release(idx);
+                _ => None,
+            };
+            match escalate_to {
+                Some(next) => {
+                    if t.counted {
+                        self.tally.lines[l].escalated += 1;
+                        if !t.escalated {
+                            self.tally.escalated_tickets += 1;
+                            self.tally.types[t.ttype as usize].escalated += 1;
+                        }
+                        self.tally.lines[next].offered += 1;
+                    }
+                    self.tickets[idx as usize].escalated = true;
+                    self.enter_line(next, idx, None, s);
+                }
+                None => self.resolve(idx, now),
             }
         }
-        self.next_for(agent, s);
+        self.after_work(agent, s);
     }
 
-    /// The agent takes the oldest live ticket of its line's queue, or goes idle.
-    fn next_for(&mut self, agent: u32, s: &mut Scheduler<Event>) {
-        let l = self.agents[agent as usize].line as usize;
-        while let Some((idx, generation)) = self.lines[l].queue.pop_front() {
-            if self.tickets[idx as usize].generation == generation {
-                self.lines[l].waiting -= 1;
-                self.start(agent, idx, s);
-                return;
-            }
-        }
-        self.lines[l].idle.push_back(agent);
-    }
-
-    fn abandon(&mut self, idx: u32, generation: u32) {
+    fn resolve(&mut self, idx: u32, now: SimTime) {
         let t = self.tickets[idx as usize];
-        if t.generation != generation || !t.waiting_first || !t.live {
-            return; // answered already, or the slot holds another ticket
-        }
         if t.counted {
-            self.tally.channels[t.channel as usize].abandoned += 1;
-            self.tally.lines[t.line as usize].abandoned += 1;
+            let secs = (now - t.arrival).as_secs_f64();
+            self.tally.resolved += 1;
+            self.tally.resolution_sum += secs;
+            if now - t.arrival <= self.sc.targets.resolved_within_time() {
+                self.tally.resolved_in_target += 1;
+            }
+            self.tally.first_line_passes += t.passes as u64;
+            let fcr = !t.escalated && t.misroutes == 0 && t.line == t.first_line;
+            if fcr {
+                self.tally.first_contact_resolved += 1;
+            }
+            let ty = &mut self.tally.types[t.ttype as usize];
+            ty.resolved += 1;
+            ty.resolution_sum += secs;
+            if fcr {
+                ty.first_contact_resolved += 1;
+            }
         }
-        self.lines[t.line as usize].waiting -= 1;
         self.release(idx);
     }
 
-    /// Closes the books at the horizon: busy time of agents still working,
-    /// tickets still open.
+    fn vendor_done(&mut self, idx: u32, s: &mut Scheduler<Event>) {
+        let now = s.now();
+        let t = self.tickets[idx as usize];
+        if t.counted {
+            self.tally.lines[t.line as usize].handled += 1;
+        }
+        self.tickets[idx as usize].in_service = false;
+        self.resolve(idx, now);
+    }
+
+    /// After an agent's load dropped: leave, take a break, or take more work.
+    fn after_work(&mut self, agent: u32, s: &mut Scheduler<Event>) {
+        let ag = self.agents[agent as usize];
+        if ag.used == 0 {
+            if ag.leaving {
+                self.go_off(agent, s.now());
+                return;
+            }
+            if let Some(lunch) = ag.break_pending {
+                self.start_break(agent, lunch, s);
+                return;
+            }
+        }
+        self.feed(agent, s);
+    }
+
+    /// The agent takes waiting tickets while it has room, then may go idle.
+    fn feed(&mut self, agent: u32, s: &mut Scheduler<Event>) {
+        let l = self.agents[agent as usize].line as usize;
+        loop {
+            let ag = &self.agents[agent as usize];
+            if !ag.on_duty
+                || ag.on_break
+                || ag.leaving
+                || ag.break_pending.is_some()
+                || ag.used >= ag.cap
+            {
+                break;
+            }
+            if self.lines[l].waiting == 0 {
+                break;
+            }
+            let room = ag.cap - ag.used;
+            let reserved = ag.key_reserved;
+            let other = self.sc.lines[l].key_clients_take_other_work;
+            // reserved agents: key clients, then (if allowed) the rest;
+            // others: the rest, then key clients as overflow
+            let order: [(usize, bool); 2] = if reserved {
+                [(CLASSES, true), (0, other)]
+            } else {
+                [(0, true), (CLASSES, true)]
+            };
+            let mut taken = None;
+            'search: for (base, allowed) in order {
+                if !allowed {
+                    continue;
+                }
+                for class in base..base + CLASSES {
+                    while let Some(&(idx, generation)) = self.lines[l].queues[class].front() {
+                        let t = &self.tickets[idx as usize];
+                        if t.generation != generation || !t.queued {
+                            self.lines[l].queues[class].pop_front();
+                            continue;
+                        }
+                        if t.cost <= room {
+                            self.lines[l].queues[class].pop_front();
+                            taken = Some(idx);
+                            break 'search;
+                        }
+                        break;
+                    }
+                }
+            }
+            let Some(idx) = taken else { break };
+            let now = s.now();
+            self.line_account(l, now);
+            self.lines[l].waiting -= 1;
+            self.start(agent, idx, s);
+        }
+        if self.agents[agent as usize].used == 0 {
+            self.mark_idle(agent);
+        }
+    }
+
+    fn abandon(&mut self, idx: u32, generation: u32, s: &mut Scheduler<Event>) {
+        let t = self.tickets[idx as usize];
+        if t.generation != generation || !t.waiting_first || !t.queued {
+            return; // answered already, or the slot holds another ticket
+        }
+        let now = s.now();
+        let c = t.channel as usize;
+        let l = t.line as usize;
+        let sc = self.sc;
+        let retry = sc.channels[c]
+            .retry
+            .as_ref()
+            .filter(|r| self.retry_rng.random::<f64>() < r.probability)
+            .map(|r| r.delay.sample(&mut self.retry_rng));
+        if t.counted {
+            self.tally.channels[c].abandoned += 1;
+            self.tally.lines[l].abandoned += 1;
+            self.tally.intervals.channels[c][self.slot][2] += 1.0;
+            if retry.is_some() {
+                self.tally.channels[c].retried += 1;
+            }
+        }
+        self.line_account(l, now);
+        self.lines[l].waiting -= 1;
+        self.tickets[idx as usize].queued = false;
+        match retry {
+            Some(delay) => {
+                // the queue entry goes stale; the contact comes back later
+                let tk = &mut self.tickets[idx as usize];
+                tk.generation = tk.generation.wrapping_add(1);
+                tk.waiting_first = false;
+                s.after(delay, Event::Retry(idx, tk.generation));
+            }
+            None => self.release(idx),
+        }
+    }
+
+    /// The next start of shift `si` of line `l` at or after `from` (day index
+    /// `day` counted from the start of the run; day -1 handled by the caller).
+    fn next_shift_start(&self, l: usize, si: usize, from_day: i64) -> Option<SimTime> {
+        let shift = &self.sc.lines[l].shifts[si];
+        for d in from_day..from_day + 8 {
+            let weekday = (d + self.sc.start_weekday as i64).rem_euclid(7) as usize;
+            if shift.days[weekday] {
+                let t = d * DAY_US as i64 + shift.start as i64 * 60_000_000;
+                return (t >= 0).then_some(SimTime(t as u64));
+            }
+        }
+        None
+    }
+
+    fn shift_start(&mut self, l: usize, si: usize, s: &mut Scheduler<Event>) {
+        let now = s.now();
+        let sc = self.sc;
+        let shift = &sc.lines[l].shifts[si];
+        let len = SimTime(shift.minutes() as u64 * 60_000_000);
+        let end = now.saturating_add(len);
+        let day = (now.0 / DAY_US) as i64;
+        if let Some(next) = self.next_shift_start(l, si, day + 1)
+            && next < self.horizon
+        {
+            s.at(next, Event::ShiftStart(l as u32, si as u32));
+        }
+        self.open_shift(l, si, now, end, s);
+    }
+
+    /// Schedules the end of a shift occurrence and brings its agents on duty.
+    fn open_shift(
+        &mut self,
+        l: usize,
+        si: usize,
+        now: SimTime,
+        end: SimTime,
+        s: &mut Scheduler<Event>,
+    ) {
+        s.at(end.min(self.horizon), Event::ShiftEnd(l as u32, si as u32));
+        self.begin_duty(l, Some(si), now, end, s);
+    }
+
+    /// Agents of a shift (or, with `None`, the always-on agents) come on
+    /// duty until `end`. Shift agents are rostered, paid and may be absent;
+    /// always-on agents are paid for the whole window by the caller.
+    fn begin_duty(
+        &mut self,
+        l: usize,
+        shift: Option<usize>,
+        now: SimTime,
+        end: SimTime,
+        s: &mut Scheduler<Event>,
+    ) {
+        let sc = self.sc;
+        let econ = &sc.economics;
+        let want = shift.map_or(NONE, |x| x as u32);
+        let paid = self.in_window(now, end);
+        let full = (end - now).as_secs_f64();
+        let share = if full > 0.0 { paid / full } else { 0.0 };
+        let (first, last) = (self.lines[l].first_agent, self.lines[l].end_agent);
+        self.line_account(l, now);
+        for a in first..last {
+            if self.agents[a as usize].shift != want {
+                continue;
+            }
+            if shift.is_some() {
+                self.agents[a as usize].rostered = true;
+                self.lines[l].rostered += 1;
+                self.tally.lines[l].agent_days += share;
+                let absent =
+                    econ.absenteeism > 0.0 && self.absence_rng.random::<f64>() < econ.absenteeism;
+                if absent {
+                    self.tally.lines[l].absent_days += share;
+                    if econ.absent_paid {
+                        self.tally.lines[l].paid += paid;
+                    }
+                    continue;
+                }
+                self.tally.lines[l].paid += paid;
+            }
+            let ag = &mut self.agents[a as usize];
+            if ag.leaving {
+                // still finishing the previous shift's work: the new shift takes over
+                ag.leaving = false;
+            } else {
+                ag.on_duty = true;
+                ag.duty_since = now;
+                self.lines[l].on_duty += 1;
+            }
+            ag.duty_gen = ag.duty_gen.wrapping_add(1);
+            ag.shift_end = end;
+            ag.break_pending = None;
+            let generation = ag.duty_gen;
+            if let Some(b) = &sc.lines[l].breaks {
+                self.schedule_short_break(a, s);
+                if let Some((after, _)) = b.lunch
+                    && shift.is_some()
+                {
+                    let due = now.saturating_add(SimTime::from_secs_f64(after));
+                    if due < end {
+                        s.at(due, Event::BreakDue(a, generation, true));
+                    }
+                }
+            }
+            self.feed(a, s);
+        }
+    }
+
+    fn shift_end(&mut self, l: usize, si: usize, s: &mut Scheduler<Event>) {
+        let now = s.now();
+        let (first, last) = (self.lines[l].first_agent, self.lines[l].end_agent);
+        self.line_account(l, now);
+        for a in first..last {
+            let ag = self.agents[a as usize];
+            if ag.shift != si as u32 || !ag.rostered {
+                continue;
+            }
+            self.agents[a as usize].rostered = false;
+            self.lines[l].rostered -= 1;
+            if !ag.on_duty {
+                continue;
+            }
+            if ag.on_break {
+                self.end_break_accounting(a, now);
+                self.go_off(a, now);
+            } else if ag.used == 0 {
+                self.go_off(a, now);
+            } else {
+                let ag = &mut self.agents[a as usize];
+                ag.leaving = true;
+                ag.stamp = ag.stamp.wrapping_add(1);
+            }
+        }
+    }
+
+    fn go_off(&mut self, a: u32, now: SimTime) {
+        let ag = self.agents[a as usize];
+        let l = ag.line as usize;
+        self.line_account(l, now);
+        let duty = self.in_window(ag.duty_since, now);
+        let overtime = if now > ag.shift_end {
+            self.in_window(ag.shift_end, now)
+        } else {
+            0.0
+        };
+        let lt = &mut self.tally.lines[l];
+        lt.on_duty += duty;
+        lt.overtime += overtime;
+        self.lines[l].on_duty -= 1;
+        let ag = &mut self.agents[a as usize];
+        ag.on_duty = false;
+        ag.leaving = false;
+        ag.break_pending = None;
+        ag.duty_gen = ag.duty_gen.wrapping_add(1);
+        ag.stamp = ag.stamp.wrapping_add(1);
+    }
+
+    fn end_break_accounting(&mut self, a: u32, now: SimTime) {
+        let ag = self.agents[a as usize];
+        let l = ag.line as usize;
+        self.line_account(l, now);
+        self.tally.lines[l].on_break += self.in_window(ag.break_start, now);
+        self.lines[l].on_break -= 1;
+        self.agents[a as usize].on_break = false;
+    }
+
+    fn break_due(&mut self, a: u32, generation: u32, lunch: bool, s: &mut Scheduler<Event>) {
+        let ag = self.agents[a as usize];
+        if ag.duty_gen != generation || !ag.on_duty || ag.leaving {
+            return;
+        }
+        if ag.on_break {
+            if lunch {
+                self.agents[a as usize].break_pending = Some(true);
+            } else {
+                self.schedule_short_break(a, s);
+            }
+            return;
+        }
+        if ag.used == 0 {
+            self.start_break(a, lunch, s);
+        } else {
+            let ag = &mut self.agents[a as usize];
+            ag.break_pending = Some(lunch || ag.break_pending == Some(true));
+            ag.stamp = ag.stamp.wrapping_add(1);
+        }
+    }
+
+    fn schedule_short_break(&mut self, a: u32, s: &mut Scheduler<Event>) {
+        let ag = self.agents[a as usize];
+        let sc = self.sc;
+        let Some(b) = &sc.lines[ag.line as usize].breaks else {
+            return;
+        };
+        let every = if b.every.1 > b.every.0 {
+            self.break_rng.random_range(b.every.0..=b.every.1)
+        } else {
+            b.every.0
+        };
+        let due = s.now().saturating_add(SimTime::from_secs_f64(every));
+        if due < ag.shift_end && due < self.horizon {
+            s.at(due, Event::BreakDue(a, ag.duty_gen, false));
+        }
+    }
+
+    fn start_break(&mut self, a: u32, lunch: bool, s: &mut Scheduler<Event>) {
+        let now = s.now();
+        let l = self.agents[a as usize].line as usize;
+        let sc = self.sc;
+        let Some(b) = &sc.lines[l].breaks else { return };
+        let length = if lunch {
+            b.lunch.map_or(b.length, |x| x.1)
+        } else {
+            b.length
+        };
+        self.line_account(l, now);
+        self.lines[l].on_break += 1;
+        let ag = &mut self.agents[a as usize];
+        ag.on_break = true;
+        ag.break_is_lunch = lunch;
+        ag.break_start = now;
+        ag.break_pending = None;
+        ag.stamp = ag.stamp.wrapping_add(1);
+        s.after(
+            SimTime::from_secs_f64(length),
+            Event::BreakEnd(a, ag.duty_gen),
+        );
+    }
+
+    fn break_end(&mut self, a: u32, generation: u32, s: &mut Scheduler<Event>) {
+        let ag = self.agents[a as usize];
+        if ag.duty_gen != generation || !ag.on_break {
+            return;
+        }
+        let now = s.now();
+        self.end_break_accounting(a, now);
+        if !ag.break_is_lunch {
+            self.schedule_short_break(a, s);
+        }
+        if self.agents[a as usize].break_pending == Some(true) {
+            self.start_break(a, true, s);
+            return;
+        }
+        self.agents[a as usize].break_pending = None;
+        self.feed(a, s);
+    }
+
+    /// Closes the results interval that ends now.
+    fn interval(&mut self, s: &mut Scheduler<Event>) {
+        let now = s.now();
+        let step = self.sc.interval;
+        let start = now.saturating_sub(step);
+        let counts = start >= self.warmup;
+        for l in 0..self.lines.len() {
+            self.line_account(l, now);
+            let area = std::mem::take(&mut self.lines[l].area);
+            if counts {
+                let slot = &mut self.tally.intervals.lines[l][self.slot];
+                for i in [0, 2, 3, 4, 5] {
+                    slot[i] += area[i];
+                }
+            }
+        }
+        if counts {
+            self.tally.intervals.occurrences[self.slot] += 1;
+        }
+        self.slot = (self.slot + 1) % self.tally.intervals.slots;
+        let next = now.saturating_add(step);
+        if next <= self.horizon {
+            s.at(next, Event::Interval);
+        }
+    }
+
+    /// Closes the books at the horizon.
     fn finish(&mut self) {
-        for (i, a) in self.agents.iter().enumerate() {
-            if a.busy {
-                let from = a.busy_since.max(self.warmup);
-                if self.horizon > from {
-                    self.tally.agent_busy[i] += (self.horizon - from).as_secs_f64();
+        let now = self.horizon;
+        for a in 0..self.agents.len() as u32 {
+            self.agent_account(a, now);
+            let ag = self.agents[a as usize];
+            if ag.on_duty {
+                let l = ag.line as usize;
+                if ag.on_break {
+                    self.tally.lines[l].on_break += self.in_window(ag.break_start, now);
+                }
+                self.tally.lines[l].on_duty += self.in_window(ag.duty_since, now);
+                if now > ag.shift_end {
+                    self.tally.lines[l].overtime += self.in_window(ag.shift_end, now);
                 }
             }
         }
         self.tally.backlog_end = self.open as u64;
         for t in self.tickets.iter().filter(|t| t.live && t.counted) {
-            if t.waiting_first {
+            if t.waiting_first && t.queued {
                 self.tally.channels[t.channel as usize].waiting_end += 1;
             }
             let line = &mut self.tally.lines[t.line as usize];
             if t.in_service {
                 line.in_service_end += 1;
-            } else {
+            } else if t.queued {
                 line.waiting_end += 1;
             }
         }
@@ -376,11 +1255,40 @@ impl Model for SupportCenter<'_> {
     type Event = Event;
 
     fn start(&mut self, s: &mut Scheduler<Event>) {
+        // the slot of the week the run starts in
+        let per_day = (DAY_US / self.sc.interval.0.max(1)) as usize;
+        self.slot = self.sc.start_weekday as usize * per_day;
+        s.at(self.sc.interval.min(self.horizon), Event::Interval);
         for c in 0..self.sc.channels.len() {
-            if let Some(d) = &self.interarrival[c] {
-                let first = d.sample(&mut self.arrival_rng[c]);
-                if first < self.horizon {
-                    s.at(first, Event::Arrive(c as u32));
+            self.schedule_arrival(c, SimTime::ZERO, s);
+        }
+        for l in 0..self.sc.lines.len() {
+            let line = &self.sc.lines[l];
+            if line.external.is_some() {
+                continue;
+            }
+            if line.shifts.is_empty() {
+                // always-on agents: on duty, rostered and paid for the whole window
+                let n = line.agents as f64;
+                let window = self.in_window(SimTime::ZERO, self.horizon);
+                let lt = &mut self.tally.lines[l];
+                lt.agent_days = n * window / 86_400.0;
+                lt.paid = n * window;
+                self.lines[l].rostered = line.agents;
+                self.begin_duty(l, None, SimTime::ZERO, self.horizon, s);
+                continue;
+            }
+            for (si, shift) in line.shifts.iter().enumerate() {
+                // a shift that started the evening before the run is still on
+                let yesterday = (self.sc.start_weekday as usize + 6) % 7;
+                if shift.end <= shift.start && shift.end > 0 && shift.days[yesterday] {
+                    let end = SimTime(shift.end as u64 * 60_000_000);
+                    self.open_shift(l, si, SimTime::ZERO, end, s);
+                }
+                if let Some(t) = self.next_shift_start(l, si, 0)
+                    && t < self.horizon
+                {
+                    s.at(t, Event::ShiftStart(l as u32, si as u32));
                 }
             }
         }
@@ -390,8 +1298,15 @@ impl Model for SupportCenter<'_> {
     fn handle(&mut self, event: Event, s: &mut Scheduler<Event>) {
         match event {
             Event::Arrive(c) => self.arrive(c, s),
-            Event::Abandon(idx, generation) => self.abandon(idx, generation),
-            Event::Done(agent) => self.done(agent, s),
+            Event::Abandon(idx, generation) => self.abandon(idx, generation, s),
+            Event::Done(idx) => self.done(idx, s),
+            Event::Retry(idx, generation) => self.retry(idx, generation, s),
+            Event::Vendor(idx) => self.vendor_done(idx, s),
+            Event::ShiftStart(l, si) => self.shift_start(l as usize, si as usize, s),
+            Event::ShiftEnd(l, si) => self.shift_end(l as usize, si as usize, s),
+            Event::BreakDue(a, generation, lunch) => self.break_due(a, generation, lunch, s),
+            Event::BreakEnd(a, generation) => self.break_end(a, generation, s),
+            Event::Interval => self.interval(s),
         }
     }
 }

@@ -1,29 +1,35 @@
 //! What one replication counts, and the KPIs computed from it.
 
+use crate::economics::costs;
 use crate::scenario::Scenario;
 use crate::stats::{DurationHistogram, KpiValues, RunKpis, coefficient_of_variation, ratio};
 
 /// Counters of one channel (contacts that arrived after the warm-up).
 #[derive(Debug, Clone, Default)]
 pub struct ChannelTally {
-    /// Contacts that arrived.
+    /// Contacts offered: first attempts and retries.
     pub offered: u64,
-    /// Contacts that reached an agent.
+    /// Distinct contacts (first attempts).
+    pub unique: u64,
+    /// Attempts that reached an agent.
     pub answered: u64,
-    /// Contacts that left before an agent took them.
+    /// Attempts that left before an agent took them.
     pub abandoned: u64,
-    /// Contacts answered within the channel's threshold.
+    /// Abandoned attempts that will try again.
+    pub retried: u64,
+    /// Attempts answered within the channel's threshold.
     pub answered_in_time: u64,
     /// Sum of waits to first answer, seconds.
     pub wait_sum: f64,
-    /// Contacts still waiting for a first answer at the horizon.
+    /// Attempts still waiting for a first answer at the horizon.
     pub waiting_end: u64,
 }
 
-/// Counters of one line (tickets that arrived after the warm-up).
+/// Counters of one line (tickets that arrived after the warm-up; times in
+/// seconds inside the measured window).
 #[derive(Debug, Clone, Default)]
 pub struct LineTally {
-    /// Tickets that joined this line (first contacts and escalations).
+    /// Tickets that joined this line (first contacts, escalations, returns).
     pub offered: u64,
     /// Tickets an agent of this line started on.
     pub answered: u64,
@@ -41,6 +47,71 @@ pub struct LineTally {
     pub waiting_end: u64,
     /// Tickets in service on this line at the horizon.
     pub in_service_end: u64,
+    /// Time agents were on duty (shift time, overtime included, breaks included).
+    pub on_duty: f64,
+    /// Time agents spent on breaks and lunch.
+    pub on_break: f64,
+    /// Time agents worked past the end of their shift.
+    pub overtime: f64,
+    /// Paid time (rostered shifts, absent days included when paid).
+    pub paid: f64,
+    /// Agent-days rostered.
+    pub agent_days: f64,
+    /// Agent-days lost to absence.
+    pub absent_days: f64,
+    /// Busy time: capacity in use over time, in agent-seconds.
+    pub busy: f64,
+    /// Tickets sent to this (external) line.
+    pub vendor_tickets: u64,
+}
+
+/// Counters of one ticket type.
+#[derive(Debug, Clone, Default)]
+pub struct TypeTally {
+    /// Tickets of this type (distinct contacts).
+    pub offered: u64,
+    /// First answers.
+    pub answered: u64,
+    /// Sum of waits to first answer, seconds.
+    pub wait_sum: f64,
+    /// Tickets resolved.
+    pub resolved: u64,
+    /// Sum of arrival-to-resolution times, seconds.
+    pub resolution_sum: f64,
+    /// Tickets whose first handling ended.
+    pub first_handled: u64,
+    /// Tickets resolved by their first line at the first contact.
+    pub first_contact_resolved: u64,
+    /// Tickets escalated at least once.
+    pub escalated: u64,
+    /// Tickets misrouted at least once.
+    pub misrouted: u64,
+}
+
+/// Per-interval counters, folded over the week (slot = weekday × interval).
+#[derive(Debug, Clone)]
+pub struct IntervalTally {
+    /// Slots per week.
+    pub slots: usize,
+    /// Times each slot occurred inside the measured window.
+    pub occurrences: Vec<u32>,
+    /// Per channel and slot: offered, answered, abandoned, answered in time, wait sum.
+    pub channels: Vec<Vec<[f64; 5]>>,
+    /// Per line and slot: queue-length area, max queue, busy area, on-duty
+    /// area, on-break area, rostered agents (summed over occurrences).
+    pub lines: Vec<Vec<[f64; 6]>>,
+}
+
+impl IntervalTally {
+    fn new(sc: &Scenario) -> Self {
+        let slots = (7 * 86_400_000_000 / sc.interval.0.max(1)) as usize;
+        IntervalTally {
+            slots,
+            occurrences: vec![0; slots],
+            channels: vec![vec![[0.0; 5]; slots]; sc.channels.len()],
+            lines: vec![vec![[0.0; 6]; slots]; sc.lines.len()],
+        }
+    }
 }
 
 /// Everything one replication counts; memory does not depend on the horizon.
@@ -50,6 +121,8 @@ pub struct RunTally {
     pub channels: Vec<ChannelTally>,
     /// Per line, in scenario order.
     pub lines: Vec<LineTally>,
+    /// Per ticket type, in scenario order.
+    pub types: Vec<TypeTally>,
     /// Handled tickets per agent (agents numbered line by line).
     pub agent_handled: Vec<u64>,
     /// Busy seconds per agent inside the measured window.
@@ -58,70 +131,84 @@ pub struct RunTally {
     pub waits: DurationHistogram,
     /// Tickets resolved.
     pub resolved: u64,
+    /// Resolved within the `resolved_within` target time.
+    pub resolved_in_target: u64,
     /// Sum of arrival-to-resolution times of resolved tickets, seconds.
     pub resolution_sum: f64,
-    /// Tickets resolved by their first line with no escalation.
+    /// Tickets resolved by their first line with no escalation or misroute.
     pub first_contact_resolved: u64,
-    /// Tickets whose first handling ended (resolved there or escalated).
+    /// Tickets whose first handling ended (resolved there or passed on).
     pub first_handled: u64,
     /// Tickets escalated at least once.
     pub escalated_tickets: u64,
+    /// Tickets misrouted at least once.
+    pub misrouted_tickets: u64,
+    /// Handlings at the first line, summed over resolved tickets.
+    pub first_line_passes: u64,
+    /// Most misroutes of any one ticket.
+    pub max_misroutes: u32,
     /// Tickets open at the horizon (all, warm-up arrivals included).
     pub backlog_end: u64,
     /// The run was stopped because too many tickets were open.
     pub overflow: bool,
     /// Events handled by the engine.
     pub events: u64,
+    /// Per-interval counters.
+    pub intervals: IntervalTally,
 }
 
 impl RunTally {
     /// Empty tallies shaped for `sc`.
     pub fn new(sc: &Scenario) -> Self {
-        let agents: usize = sc.lines.iter().map(|l| l.agents as usize).sum();
+        let agents: usize = sc.lines.iter().map(|l| l.headcount() as usize).sum();
         RunTally {
             channels: vec![ChannelTally::default(); sc.channels.len()],
             lines: vec![LineTally::default(); sc.lines.len()],
+            types: vec![TypeTally::default(); sc.ticket_types.len()],
             agent_handled: vec![0; agents],
             agent_busy: vec![0.0; agents],
             waits: DurationHistogram::new(),
             resolved: 0,
+            resolved_in_target: 0,
             resolution_sum: 0.0,
             first_contact_resolved: 0,
             first_handled: 0,
             escalated_tickets: 0,
+            misrouted_tickets: 0,
+            first_line_passes: 0,
+            max_misroutes: 0,
             backlog_end: 0,
             overflow: false,
             events: 0,
+            intervals: IntervalTally::new(sc),
         }
     }
 
     /// The KPIs of this run, named as in the results contract.
     pub fn kpis(&self, sc: &Scenario) -> RunKpis {
-        let window = sc.window().as_secs_f64();
-        let window_days = window / 86_400.0;
-
         let offered: u64 = self.channels.iter().map(|c| c.offered).sum();
+        let unique: u64 = self.channels.iter().map(|c| c.unique).sum();
         let answered: u64 = self.channels.iter().map(|c| c.answered).sum();
         let abandoned: u64 = self.channels.iter().map(|c| c.abandoned).sum();
         let in_time: u64 = self.channels.iter().map(|c| c.answered_in_time).sum();
         let wait_sum: f64 = self.channels.iter().map(|c| c.wait_sum).sum();
         let handled: u64 = self.lines.iter().map(|l| l.handled).sum();
         let handle_sum: f64 = self.lines.iter().map(|l| l.handle_sum).sum();
-        let agents_total: f64 = sc.lines.iter().map(|l| l.agents as f64).sum();
-        let busy_total: f64 = self.agent_busy.iter().sum();
+        let busy: f64 = self.lines.iter().map(|l| l.busy).sum();
+        let available: f64 = self.lines.iter().map(|l| l.on_duty - l.on_break).sum();
+        let agent_days: f64 = self.lines.iter().map(|l| l.agent_days).sum();
+        let cost = costs(sc, self);
 
         let mut lines = Vec::with_capacity(sc.lines.len());
         let mut first_agent = 0usize;
         let mut cv_weighted = 0.0;
-        for (line, t) in sc.lines.iter().zip(&self.lines) {
-            let n = line.agents as usize;
-            let range = first_agent..first_agent + n;
-            first_agent += n;
-            let counts: Vec<f64> = self.agent_handled[range.clone()]
+        for (li, (line, t)) in sc.lines.iter().zip(&self.lines).enumerate() {
+            let n = line.headcount() as usize;
+            let counts: Vec<f64> = self.agent_handled[first_agent..first_agent + n]
                 .iter()
                 .map(|&h| h as f64)
                 .collect();
-            let busy: f64 = self.agent_busy[range].iter().sum();
+            first_agent += n;
             let cv = coefficient_of_variation(&counts);
             cv_weighted += cv * t.handled as f64;
             lines.push((
@@ -131,15 +218,22 @@ impl RunTally {
                     ("handled", t.handled as f64),
                     ("asa_seconds", ratio(t.wait_sum, t.answered as f64)),
                     ("aht_seconds", ratio(t.handle_sum, t.handled as f64)),
-                    ("occupancy", ratio(busy, n as f64 * window)),
+                    ("occupancy", ratio(t.busy, t.on_duty - t.on_break)),
                     ("escalated", t.escalated as f64),
                     ("abandoned", t.abandoned as f64),
                     (
                         "tickets_per_agent_day",
-                        ratio(t.handled as f64, n as f64 * window_days),
+                        ratio(t.handled as f64, t.agent_days),
                     ),
                     ("load_balance_cv", cv),
                     ("agents", n as f64),
+                    ("paid_hours", t.paid / 3600.0),
+                    ("on_duty_hours", t.on_duty / 3600.0),
+                    ("break_hours", t.on_break / 3600.0),
+                    ("overtime_hours", t.overtime / 3600.0),
+                    ("absent_days", t.absent_days),
+                    ("vendor_tickets", t.vendor_tickets as f64),
+                    ("cost_total", cost.lines[li]),
                 ],
             ));
         }
@@ -153,8 +247,10 @@ impl RunTally {
                     ch.name.clone(),
                     vec![
                         ("offered", t.offered as f64),
+                        ("unique_contacts", t.unique as f64),
                         ("answered", t.answered as f64),
                         ("abandoned", t.abandoned as f64),
+                        ("retries", t.retried as f64),
                         ("abandon_rate", ratio(t.abandoned as f64, t.offered as f64)),
                         ("asa_seconds", ratio(t.wait_sum, t.answered as f64)),
                         (
@@ -166,8 +262,44 @@ impl RunTally {
             })
             .collect();
 
+        let types = if sc.explicit_ticket_types {
+            sc.ticket_types
+                .iter()
+                .zip(&self.types)
+                .map(|(tt, t)| {
+                    (
+                        tt.name.clone(),
+                        vec![
+                            ("offered", t.offered as f64),
+                            ("asa_seconds", ratio(t.wait_sum, t.answered as f64)),
+                            (
+                                "resolution_hours",
+                                ratio(t.resolution_sum, t.resolved as f64) / 3600.0,
+                            ),
+                            (
+                                "fcr",
+                                ratio(t.first_contact_resolved as f64, t.first_handled as f64),
+                            ),
+                            (
+                                "escalation_rate",
+                                ratio(t.escalated as f64, t.first_handled as f64),
+                            ),
+                            (
+                                "misroute_rate",
+                                ratio(t.misrouted as f64, t.first_handled as f64),
+                            ),
+                        ],
+                    )
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+
+        let resolved = self.resolved as f64;
         let overall: KpiValues = vec![
             ("offered", offered as f64),
+            ("unique_contacts", unique as f64),
             ("answered", answered as f64),
             ("abandoned", abandoned as f64),
             ("abandon_rate", ratio(abandoned as f64, offered as f64)),
@@ -179,7 +311,11 @@ impl RunTally {
             ("aht_seconds", ratio(handle_sum, handled as f64)),
             (
                 "resolution_hours",
-                ratio(self.resolution_sum, self.resolved as f64) / 3600.0,
+                ratio(self.resolution_sum, resolved) / 3600.0,
+            ),
+            (
+                "resolved_within_target",
+                ratio(self.resolved_in_target as f64, resolved),
             ),
             (
                 "fcr",
@@ -192,18 +328,23 @@ impl RunTally {
                 "escalation_rate",
                 ratio(self.escalated_tickets as f64, self.first_handled as f64),
             ),
-            ("occupancy", ratio(busy_total, agents_total * window)),
             (
-                "tickets_per_agent_day",
-                ratio(handled as f64, agents_total * window_days),
+                "misroute_rate",
+                ratio(self.misrouted_tickets as f64, self.first_handled as f64),
             ),
+            ("occupancy", ratio(busy, available)),
+            ("tickets_per_agent_day", ratio(handled as f64, agent_days)),
             ("load_balance_cv", ratio(cv_weighted, handled as f64)),
             ("backlog_end", self.backlog_end as f64),
+            ("cost_total", cost.total),
+            ("cost_per_incident", ratio(cost.total, resolved)),
+            ("cost_per_contact", ratio(cost.total, offered as f64)),
         ];
         RunKpis {
             overall,
             lines,
             channels,
+            types,
         }
     }
 }

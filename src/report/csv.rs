@@ -45,6 +45,9 @@ fn row_of(s: &ScenarioResult) -> (Vec<String>, Vec<String>) {
     for (name, m) in &s.channels {
         columns(&format!("channels.{name}."), m, &mut header, &mut row);
     }
+    for (name, m) in &s.ticket_types {
+        columns(&format!("ticket_types.{name}."), m, &mut header, &mut row);
+    }
     (header, row)
 }
 

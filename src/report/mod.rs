@@ -2,12 +2,14 @@
 
 mod agents;
 mod csv;
+mod intervals;
 mod json;
 mod outdir;
 mod table;
 
 pub use agents::AgentsCsv;
 pub use csv::Csv;
+pub use intervals::IntervalsCsv;
 pub use json::Json;
 pub use outdir::{utc_now, write_dir};
 pub use table::Table;

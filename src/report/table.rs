@@ -113,7 +113,13 @@ const COMPACT: [&str; 7] = [
 fn format_difference(kpi: &str, e: &Estimate) -> String {
     let is_share = matches!(
         kpi,
-        "abandon_rate" | "service_level" | "fcr" | "escalation_rate" | "occupancy" | "resolved_within_target" | "misroute_rate"
+        "abandon_rate"
+            | "service_level"
+            | "fcr"
+            | "escalation_rate"
+            | "occupancy"
+            | "resolved_within_target"
+            | "misroute_rate"
     );
     if is_share {
         format!("{:+.2} pp ± {:.2}", e.mean * 100.0, e.ci95 * 100.0)
@@ -134,7 +140,12 @@ fn compact(results: &Results) -> String {
             name.push_str(" UNSTABLE");
         }
         let mut r = vec![name];
-        r.extend(COMPACT.iter().map(|k| s.kpis.get(*k).map(|e| format_estimate(k, e)).unwrap_or_default()));
+        r.extend(COMPACT.iter().map(|k| {
+            s.kpis
+                .get(*k)
+                .map(|e| format_estimate(k, e))
+                .unwrap_or_default()
+        }));
         grid.rows.push(r);
     }
     grid.render()
@@ -177,6 +188,11 @@ impl Exporter for Table {
                         .collect::<Vec<_>>(),
                 );
             }
+            for name in first.ticket_types.keys() {
+                grid.section(&format!("ticket type {name}"), n);
+                let maps: Vec<_> = scenarios.iter().map(|s| s.ticket_types.get(name)).collect();
+                grid.kpis("  ", &maps);
+            }
             for name in first.channels.keys() {
                 grid.section(&format!("channel {name}"), n);
                 grid.kpis(
@@ -190,7 +206,10 @@ impl Exporter for Table {
         }
         if n > 1 {
             grid.rows.push(vec![String::new()]);
-            let mut head = vec![format!("difference to {} (paired 95% CI)", scenarios[0].name)];
+            let mut head = vec![format!(
+                "difference to {} (paired 95% CI)",
+                scenarios[0].name
+            )];
             head.push(String::new());
             head.extend(scenarios[1..].iter().map(|s| s.name.clone()));
             grid.rows.push(head);
@@ -198,7 +217,13 @@ impl Exporter for Table {
                 for kpi in first.keys() {
                     let mut r = vec![format!("  {}", label(kpi)), String::new()];
                     for s in &scenarios[1..] {
-                        r.push(s.vs_base.as_ref().and_then(|m| m.get(kpi)).map(|e| format_difference(kpi, e)).unwrap_or_default());
+                        r.push(
+                            s.vs_base
+                                .as_ref()
+                                .and_then(|m| m.get(kpi))
+                                .map(|e| format_difference(kpi, e))
+                                .unwrap_or_default(),
+                        );
                     }
                     grid.rows.push(r);
                 }

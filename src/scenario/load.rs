@@ -1,24 +1,25 @@
 //! Reading a scenario from TOML: a walk over the parsed document that checks
 //! every key, collects every problem with its place, then resolves names.
 
+use super::Scenario;
 use super::duration::parse_duration;
-use super::{Arrival, Channel, DEFAULT_ANSWER_WITHIN_SECS, DEFAULT_MAX_IN_SYSTEM, Line, Scenario};
-use crate::engine::{Dist, SimTime};
+use super::read::read_scenario;
+use crate::engine::Dist;
 use crate::error::{Error, Problem, Problems, Result};
 use std::ops::Range;
 use std::path::Path;
 use toml_edit::{Document, Item, TableLike, Value};
 
-type Span = Option<Range<usize>>;
+pub(super) type Span = Option<Range<usize>>;
 
 /// Longest horizon accepted: twenty years.
-const MAX_HORIZON_SECS: f64 = 20.0 * 365.0 * 86_400.0;
+pub(super) const MAX_HORIZON_SECS: f64 = 20.0 * 365.0 * 86_400.0;
 /// Most agents on one line.
-const MAX_AGENTS: u64 = 100_000;
+pub(super) const MAX_AGENTS: u64 = 100_000;
 /// Most replications of one scenario.
-const MAX_REPLICATIONS: u64 = 100_000;
+pub(super) const MAX_REPLICATIONS: u64 = 100_000;
 /// Highest arrival rate accepted, per hour.
-const MAX_PER_HOUR: f64 = 10_000_000.0;
+pub(super) const MAX_PER_HOUR: f64 = 10_000_000.0;
 
 /// Loads and validates the scenario in `path`.
 pub fn load_file(path: &Path) -> Result<Scenario> {
@@ -65,21 +66,21 @@ pub fn load_str(text: &str, file: &str, dir: Option<&Path>) -> Result<Scenario> 
     }
 }
 
-struct Ctx<'s> {
-    file: &'s str,
-    src: &'s str,
-    dir: Option<&'s Path>,
-    problems: Vec<Problem>,
+pub(super) struct Ctx<'s> {
+    pub(super) file: &'s str,
+    pub(super) src: &'s str,
+    pub(super) dir: Option<&'s Path>,
+    pub(super) problems: Vec<Problem>,
 }
 
-struct Obj<'a> {
-    tl: &'a dyn TableLike,
-    span: Span,
-    path: String,
+pub(super) struct Obj<'a> {
+    pub(super) tl: &'a dyn TableLike,
+    pub(super) span: Span,
+    pub(super) path: String,
 }
 
 impl<'a> Obj<'a> {
-    fn key_path(&self, key: &str) -> String {
+    pub(super) fn key_path(&self, key: &str) -> String {
         if self.path.is_empty() {
             key.to_string()
         } else {
@@ -87,12 +88,12 @@ impl<'a> Obj<'a> {
         }
     }
 
-    fn item(&self, key: &str) -> Option<&'a Item> {
+    pub(super) fn item(&self, key: &str) -> Option<&'a Item> {
         self.tl.get(key)
     }
 }
 
-fn type_name(item: &Item) -> &'static str {
+pub(super) fn type_name(item: &Item) -> &'static str {
     match item {
         Item::None => "nothing",
         Item::Table(_) => "a table",
@@ -109,7 +110,7 @@ fn type_name(item: &Item) -> &'static str {
     }
 }
 
-fn item_span(item: &Item) -> Span {
+pub(super) fn item_span(item: &Item) -> Span {
     match item {
         Item::Table(t) => t.span(),
         Item::ArrayOfTables(a) => a.span(),
@@ -118,7 +119,10 @@ fn item_span(item: &Item) -> Span {
 }
 
 /// The closest of `candidates` to `word`, if it is close enough to be a typo.
-fn closest<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
+pub(super) fn closest<'c>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'c str>,
+) -> Option<&'c str> {
     candidates
         .into_iter()
         .map(|c| (strsim::damerau_levenshtein(word, c), c))
@@ -128,7 +132,7 @@ fn closest<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str>) -> Opt
 }
 
 impl Ctx<'_> {
-    fn position(&self, span: &Span) -> (usize, usize) {
+    pub(super) fn position(&self, span: &Span) -> (usize, usize) {
         let Some(span) = span else { return (0, 0) };
         let offset = span.start.min(self.src.len());
         let before = &self.src[..offset];
@@ -138,7 +142,7 @@ impl Ctx<'_> {
         (line, column)
     }
 
-    fn error(&mut self, span: Span, key: &str, message: impl Into<String>) {
+    pub(super) fn error(&mut self, span: Span, key: &str, message: impl Into<String>) {
         let (line, column) = self.position(&span);
         self.problems.push(Problem {
             file: self.file.to_string(),
@@ -149,7 +153,7 @@ impl Ctx<'_> {
         });
     }
 
-    fn into_error(mut self) -> Error {
+    pub(super) fn into_error(mut self) -> Error {
         self.problems
             .sort_by_key(|p| (p.line == 0, p.line, p.column));
         Error::Scenario(Problems(self.problems))
@@ -157,7 +161,7 @@ impl Ctx<'_> {
 
     /// Reports keys of `obj` that are not in `allowed`. Keys in `planned` are
     /// part of the published format but not simulated by this version.
-    fn check_keys(&mut self, obj: &Obj, allowed: &[&str], planned: &[&str]) {
+    pub(super) fn check_keys(&mut self, obj: &Obj, allowed: &[&str], planned: &[&str]) {
         for (key, _) in obj.tl.iter() {
             if allowed.contains(&key) {
                 continue;
@@ -189,7 +193,7 @@ impl Ctx<'_> {
         }
     }
 
-    fn missing(&mut self, obj: &Obj, key: &str) {
+    pub(super) fn missing(&mut self, obj: &Obj, key: &str) {
         let place = if obj.path.is_empty() {
             "the file".to_string()
         } else {
@@ -202,7 +206,7 @@ impl Ctx<'_> {
         );
     }
 
-    fn wrong_type(&mut self, obj: &Obj, key: &str, item: &Item, expected: &str) {
+    pub(super) fn wrong_type(&mut self, obj: &Obj, key: &str, item: &Item, expected: &str) {
         self.error(
             item_span(item),
             &obj.key_path(key),
@@ -210,7 +214,7 @@ impl Ctx<'_> {
         );
     }
 
-    fn table<'a>(&mut self, obj: &Obj<'a>, key: &str) -> Option<Obj<'a>> {
+    pub(super) fn table<'a>(&mut self, obj: &Obj<'a>, key: &str) -> Option<Obj<'a>> {
         let item = obj.item(key)?;
         match item.as_table_like() {
             Some(tl) => Some(Obj {
@@ -226,7 +230,7 @@ impl Ctx<'_> {
     }
 
     /// The entries of an array of tables (`[[key]]` or `key = [{..}, ..]`).
-    fn entries<'a>(&mut self, obj: &Obj<'a>, key: &str) -> Vec<Obj<'a>> {
+    pub(super) fn entries<'a>(&mut self, obj: &Obj<'a>, key: &str) -> Vec<Obj<'a>> {
         let Some(item) = obj.item(key) else {
             return Vec::new();
         };
@@ -265,7 +269,7 @@ impl Ctx<'_> {
         out
     }
 
-    fn string(&mut self, obj: &Obj, key: &str) -> Option<String> {
+    pub(super) fn string(&mut self, obj: &Obj, key: &str) -> Option<String> {
         let item = obj.item(key)?;
         match item.as_str() {
             Some(s) => Some(s.to_string()),
@@ -276,7 +280,7 @@ impl Ctx<'_> {
         }
     }
 
-    fn number(&mut self, obj: &Obj, key: &str) -> Option<f64> {
+    pub(super) fn number(&mut self, obj: &Obj, key: &str) -> Option<f64> {
         let item = obj.item(key)?;
         let value = match item {
             Item::Value(Value::Integer(i)) => *i.value() as f64,
@@ -297,7 +301,7 @@ impl Ctx<'_> {
         Some(value)
     }
 
-    fn non_negative(&mut self, obj: &Obj, key: &str, max: f64) -> Option<f64> {
+    pub(super) fn non_negative(&mut self, obj: &Obj, key: &str, max: f64) -> Option<f64> {
         let v = self.number(obj, key)?;
         let span = obj.item(key).and_then(item_span);
         if v < 0.0 {
@@ -319,7 +323,7 @@ impl Ctx<'_> {
         }
     }
 
-    fn probability(&mut self, obj: &Obj, key: &str) -> Option<f64> {
+    pub(super) fn probability(&mut self, obj: &Obj, key: &str) -> Option<f64> {
         let v = self.number(obj, key)?;
         if !(0.0..=1.0).contains(&v) {
             let span = obj.item(key).and_then(item_span);
@@ -333,7 +337,7 @@ impl Ctx<'_> {
         Some(v)
     }
 
-    fn integer(&mut self, obj: &Obj, key: &str, min: u64, max: u64) -> Option<u64> {
+    pub(super) fn integer(&mut self, obj: &Obj, key: &str, min: u64, max: u64) -> Option<u64> {
         let item = obj.item(key)?;
         let Item::Value(Value::Integer(i)) = item else {
             self.wrong_type(obj, key, item, "a whole number");
@@ -352,7 +356,7 @@ impl Ctx<'_> {
     }
 
     /// A duration string; the result is in seconds.
-    fn duration(&mut self, obj: &Obj, key: &str) -> Option<f64> {
+    pub(super) fn duration(&mut self, obj: &Obj, key: &str) -> Option<f64> {
         let item = obj.item(key)?;
         match item {
             Item::Value(Value::String(s)) => match parse_duration(s.value()) {
@@ -396,7 +400,7 @@ impl Ctx<'_> {
         }
     }
 
-    fn names(&mut self, obj: &Obj, key: &str) -> Option<Vec<(String, Span)>> {
+    pub(super) fn names(&mut self, obj: &Obj, key: &str) -> Option<Vec<(String, Span)>> {
         let item = obj.item(key)?;
         let Some(array) = item.as_array() else {
             self.wrong_type(obj, key, item, "an array of names");
@@ -413,7 +417,7 @@ impl Ctx<'_> {
     }
 
     /// A distribution: a table with `dist`, or a bare duration for a constant.
-    fn dist(&mut self, obj: &Obj, key: &str) -> Option<Dist> {
+    pub(super) fn dist(&mut self, obj: &Obj, key: &str) -> Option<Dist> {
         let item = obj.item(key)?;
         if item.as_str().is_some() || item.as_integer().is_some() || item.as_float().is_some() {
             let secs = self.duration(obj, key)?;
@@ -514,7 +518,7 @@ impl Ctx<'_> {
     /// The parameter of a distribution table a [`DistError`] is about.
     ///
     /// [`DistError`]: crate::engine::DistError
-    fn dist_param(e: &crate::engine::DistError) -> Option<&'static str> {
+    pub(super) fn dist_param(e: &crate::engine::DistError) -> Option<&'static str> {
         use crate::engine::DistError;
         match e {
             DistError::NotPositive(what) => Some(what),
@@ -524,7 +528,7 @@ impl Ctx<'_> {
         }
     }
 
-    fn make_dist(
+    pub(super) fn make_dist(
         &mut self,
         obj: &Obj,
         key: &str,
@@ -549,7 +553,7 @@ impl Ctx<'_> {
         }
     }
 
-    fn read_empirical(&mut self, file: &str, span: Span, key: &str) -> Option<Vec<f64>> {
+    pub(super) fn read_empirical(&mut self, file: &str, span: Span, key: &str) -> Option<Vec<f64>> {
         let path = match self.dir {
             Some(dir) => dir.join(file),
             None => Path::new(file).to_path_buf(),
@@ -604,7 +608,7 @@ impl Ctx<'_> {
     }
 
     /// Reads `name` of an entry and renames the entry's path to `kind.name`.
-    fn entry_name(&mut self, obj: &mut Obj, kind: &str) -> Option<(String, Span)> {
+    pub(super) fn entry_name(&mut self, obj: &mut Obj, kind: &str) -> Option<(String, Span)> {
         if obj.item("name").is_none() {
             self.missing(obj, "name");
             return None;
@@ -624,7 +628,7 @@ impl Ctx<'_> {
     }
 
     /// Resolves a name against a list, or reports the dangling reference.
-    fn resolve(
+    pub(super) fn resolve(
         &mut self,
         name: &str,
         span: Span,
@@ -650,424 +654,4 @@ impl Ctx<'_> {
         );
         None
     }
-}
-
-struct RawLine {
-    name: String,
-    path: String,
-    channels: Vec<(String, Span)>,
-    agents: Option<u64>,
-    handle: Option<Dist>,
-    resolve: Option<f64>,
-    resolve_span: Span,
-    escalates_to: Option<(String, Span)>,
-}
-
-fn read_scenario(ctx: &mut Ctx, root: &Obj) -> Option<Scenario> {
-    ctx.check_keys(
-        root,
-        &[
-            "simulation",
-            "channel",
-            "arrivals",
-            "line",
-            "variant",
-            "sweep",
-        ],
-        &["hours", "ticket_type", "economics", "targets"],
-    );
-
-    // [simulation]
-    let mut name = "base".to_string();
-    let mut horizon = None;
-    let mut warmup = 0.0;
-    let mut replications = Some(10);
-    let mut seed = Some(1);
-    let mut max_in_system = Some(DEFAULT_MAX_IN_SYSTEM as u64);
-    match ctx.table(root, "simulation") {
-        None if root.item("simulation").is_none() => ctx.missing(root, "simulation"),
-        None => {}
-        Some(sim) => {
-            ctx.check_keys(
-                &sim,
-                &[
-                    "name",
-                    "horizon",
-                    "warmup",
-                    "replications",
-                    "seed",
-                    "max_in_system",
-                ],
-                &["interval", "start"],
-            );
-            if let Some(n) = ctx.string(&sim, "name") {
-                name = n;
-            }
-            if sim.item("horizon").is_none() {
-                ctx.missing(&sim, "horizon");
-            } else if let Some(h) = ctx.duration(&sim, "horizon") {
-                let span = sim.item("horizon").and_then(item_span);
-                if h <= 0.0 {
-                    ctx.error(
-                        span,
-                        "simulation.horizon",
-                        "the horizon must be longer than zero",
-                    );
-                } else if h > MAX_HORIZON_SECS {
-                    ctx.error(
-                        span,
-                        "simulation.horizon",
-                        "the horizon may be at most 20 years (\"7300d\")",
-                    );
-                } else {
-                    horizon = Some(h);
-                }
-            }
-            if sim.item("warmup").is_some() {
-                match ctx.duration(&sim, "warmup") {
-                    Some(w) => {
-                        warmup = w;
-                        if let Some(h) = horizon
-                            && w >= h
-                        {
-                            let span = sim.item("warmup").and_then(item_span);
-                            ctx.error(
-                                span,
-                                "simulation.warmup",
-                                "the warm-up must be shorter than the horizon",
-                            );
-                        }
-                    }
-                    None => horizon = None,
-                }
-            }
-            if sim.item("replications").is_some() {
-                replications = ctx.integer(&sim, "replications", 1, MAX_REPLICATIONS);
-            }
-            if sim.item("seed").is_some() {
-                seed = ctx.integer(&sim, "seed", 0, i64::MAX as u64);
-            }
-            if sim.item("max_in_system").is_some() {
-                max_in_system = ctx.integer(&sim, "max_in_system", 1, u32::MAX as u64);
-            }
-        }
-    }
-
-    // [[channel]]
-    let mut channel_names: Vec<String> = Vec::new();
-    let mut channels_raw = Vec::new();
-    for mut ch in ctx.entries(root, "channel") {
-        let named = ctx.entry_name(&mut ch, "channel");
-        ctx.check_keys(
-            &ch,
-            &["name", "patience", "service_level"],
-            &["retry", "concurrency"],
-        );
-        let patience = if ch.item("patience").is_some() {
-            ctx.dist(&ch, "patience")
-        } else {
-            None
-        };
-        let mut answer_within = DEFAULT_ANSWER_WITHIN_SECS;
-        let mut target = None;
-        if let Some(sl) = ctx.table(&ch, "service_level") {
-            ctx.check_keys(&sl, &["answer_within", "target"], &[]);
-            if sl.item("answer_within").is_none() {
-                ctx.missing(&sl, "answer_within");
-            } else if let Some(t) = ctx.duration(&sl, "answer_within") {
-                answer_within = t;
-            }
-            if sl.item("target").is_some() {
-                target = ctx.probability(&sl, "target");
-            }
-        }
-        if let Some((n, span)) = named {
-            let duplicate = channel_names.contains(&n);
-            if duplicate {
-                ctx.error(
-                    span.clone(),
-                    &ch.key_path("name"),
-                    format!("a second channel named \"{n}\""),
-                );
-            }
-            channel_names.push(n.clone());
-            channels_raw.push((n, span, duplicate, patience, answer_within, target));
-        }
-    }
-    if root.item("channel").is_some() && channel_names.is_empty() && ctx.problems.is_empty() {
-        ctx.error(
-            root.item("channel").and_then(item_span),
-            "channel",
-            "at least one [[channel]] is needed",
-        );
-    } else if root.item("channel").is_none() {
-        ctx.missing(root, "channel");
-    }
-
-    // [[line]]
-    let mut lines_raw: Vec<RawLine> = Vec::new();
-    // "no line takes channel X" is only said when every line's channels are known
-    let mut line_channels_known = true;
-    for mut l in ctx.entries(root, "line") {
-        let named = ctx.entry_name(&mut l, "line");
-        ctx.check_keys(
-            &l,
-            &[
-                "name",
-                "channels",
-                "agents",
-                "handle",
-                "resolve",
-                "escalates_to",
-            ],
-            &[
-                "routing",
-                "wage",
-                "shift",
-                "breaks",
-                "key_clients",
-                "external",
-                "delay",
-                "cost_per_ticket",
-            ],
-        );
-        let channels = match l.item("channels") {
-            Some(item) => {
-                let names = ctx.names(&l, "channels").unwrap_or_default();
-                let written = item.as_array().map_or(usize::MAX, |a| a.len());
-                if named.is_none() || names.len() != written {
-                    line_channels_known = false;
-                }
-                names
-            }
-            None => Vec::new(),
-        };
-        let agents = if l.item("agents").is_none() {
-            ctx.missing(&l, "agents");
-            None
-        } else {
-            ctx.integer(&l, "agents", 0, MAX_AGENTS)
-        };
-        let handle = if l.item("handle").is_none() {
-            ctx.missing(&l, "handle");
-            None
-        } else {
-            ctx.dist(&l, "handle")
-        };
-        let resolve = if l.item("resolve").is_some() {
-            ctx.probability(&l, "resolve")
-        } else {
-            Some(1.0)
-        };
-        let resolve_span = l.item("resolve").and_then(item_span);
-        let escalates_to = if l.item("escalates_to").is_some() {
-            ctx.string(&l, "escalates_to")
-                .map(|s| (s, l.item("escalates_to").and_then(item_span)))
-        } else {
-            None
-        };
-        if let Some((n, span)) = named {
-            if lines_raw.iter().any(|r| r.name == n) {
-                ctx.error(
-                    span.clone(),
-                    &l.key_path("name"),
-                    format!("a second line named \"{n}\""),
-                );
-            }
-            lines_raw.push(RawLine {
-                name: n,
-                path: l.path.clone(),
-                channels,
-                agents,
-                handle,
-                resolve,
-                resolve_span,
-                escalates_to,
-            });
-        }
-    }
-    match root.item("line") {
-        None => ctx.missing(root, "line"),
-        Some(item) if item.as_array().is_some_and(|a| a.is_empty()) => {
-            ctx.error(item_span(item), "line", "at least one [[line]] is needed")
-        }
-        Some(_) => {}
-    }
-    let line_names: Vec<String> = lines_raw.iter().map(|l| l.name.clone()).collect();
-
-    // [[arrivals]]
-    let mut arrivals = Vec::new();
-    for mut a in ctx.entries(root, "arrivals") {
-        let channel = if a.item("channel").is_none() {
-            ctx.missing(&a, "channel");
-            None
-        } else {
-            ctx.string(&a, "channel")
-        };
-        let channel_span = a.item("channel").and_then(item_span);
-        if let Some(c) = &channel {
-            a.path = format!("arrivals.{c}");
-        }
-        ctx.check_keys(
-            &a,
-            &["channel", "per_hour"],
-            &["per_day", "profile", "weekday", "volume_cv"],
-        );
-        let per_hour = if a.item("per_hour").is_none() {
-            // per_day (planned, already reported) stands in for per_hour
-            if a.item("per_day").is_none() {
-                ctx.missing(&a, "per_hour");
-            }
-            None
-        } else {
-            ctx.non_negative(&a, "per_hour", MAX_PER_HOUR)
-        };
-        if let Some(c) = channel
-            && let Some(ci) = ctx.resolve(
-                &c,
-                channel_span.clone(),
-                &a.key_path("channel"),
-                "channel",
-                &channel_names,
-            )
-        {
-            if arrivals.iter().any(|x: &Arrival| x.channel == ci) {
-                ctx.error(
-                    channel_span,
-                    &a.key_path("channel"),
-                    format!("a second [[arrivals]] entry for channel \"{c}\""),
-                );
-            } else if let Some(per_hour) = per_hour {
-                arrivals.push(Arrival {
-                    channel: ci,
-                    per_hour,
-                });
-            }
-        }
-    }
-    if root.item("arrivals").is_none() {
-        ctx.missing(root, "arrivals");
-    }
-
-    // Resolve the line network.
-    let mut channel_line: Vec<Option<usize>> = vec![None; channel_names.len()];
-
-    let mut lines = Vec::new();
-    for (li, raw) in lines_raw.iter().enumerate() {
-        let mut chans = Vec::new();
-        for (c, span) in &raw.channels {
-            if let Some(ci) = ctx.resolve(
-                c,
-                span.clone(),
-                &format!("{}.channels", raw.path),
-                "channel",
-                &channel_names,
-            ) {
-                if channel_line[ci].is_none() {
-                    channel_line[ci] = Some(li);
-                }
-                chans.push(ci);
-            } else {
-                line_channels_known = false;
-            }
-        }
-        let escalates_to = raw.escalates_to.as_ref().and_then(|(target, span)| {
-            ctx.resolve(
-                target,
-                span.clone(),
-                &format!("{}.escalates_to", raw.path),
-                "line",
-                &line_names,
-            )
-        });
-        if let Some(r) = raw.resolve
-            && r < 1.0
-            && raw.escalates_to.is_none()
-        {
-            ctx.error(
-                raw.resolve_span.clone(),
-                &format!("{}.resolve", raw.path),
-                format!("resolve is {r} but the line has no escalates_to: say where the other {:.0}% go", (1.0 - r) * 100.0),
-            );
-        }
-        if let (Some(agents), Some(handle), Some(resolve)) =
-            (raw.agents, raw.handle.clone(), raw.resolve)
-        {
-            lines.push(Line {
-                name: raw.name.clone(),
-                channels: chans,
-                agents: agents as u32,
-                handle,
-                resolve,
-                escalates_to,
-            });
-        }
-    }
-    // Escalation cycles.
-    for (start, raw) in lines_raw.iter().enumerate() {
-        let mut seen = vec![false; lines_raw.len()];
-        let mut at = start;
-        let mut chain = vec![raw.name.clone()];
-        let Some((_, to_span)) = &raw.escalates_to else {
-            continue;
-        };
-        while let Some((target, _)) = &lines_raw[at].escalates_to {
-            let Some(next) = line_names.iter().position(|n| n == target) else {
-                break;
-            };
-            chain.push(target.clone());
-            if next == start {
-                ctx.error(
-                    to_span.clone(),
-                    &format!("{}.escalates_to", raw.path),
-                    format!("escalation goes round in a circle: {}", chain.join(" -> ")),
-                );
-                break;
-            }
-            if seen[next] {
-                break;
-            }
-            seen[next] = true;
-            at = next;
-        }
-    }
-    let mut channels = Vec::new();
-    for (ci, (n, span, duplicate, patience, answer_within, target)) in
-        channels_raw.into_iter().enumerate()
-    {
-        match channel_line[ci] {
-            Some(line) => channels.push(Channel {
-                name: n,
-                patience,
-                answer_within: SimTime::from_secs_f64(answer_within),
-                service_level_target: target,
-                line,
-            }),
-            // a duplicate is already reported, and its name resolves to the first
-            None if duplicate || !line_channels_known || lines_raw.is_empty() => {}
-            None => {
-                ctx.error(
-                    span,
-                    &format!("channel.{n}"),
-                    format!("no line takes channel \"{n}\"; add it to the channels of a line"),
-                );
-            }
-        }
-    }
-
-    if !ctx.problems.is_empty() {
-        return None;
-    }
-    Some(Scenario {
-        name,
-        file: ctx.file.to_string(),
-        horizon: SimTime::from_secs_f64(horizon?),
-        warmup: SimTime::from_secs_f64(warmup),
-        replications: replications? as u32,
-        seed: seed?,
-        max_in_system: max_in_system? as u32,
-        channels,
-        arrivals,
-        lines,
-    })
 }

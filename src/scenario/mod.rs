@@ -6,12 +6,14 @@
 
 pub mod duration;
 mod load;
+pub mod profiles;
+mod read;
 pub mod variants;
 
 pub use load::{load_file, load_str};
 pub use variants::{load_experiment, load_experiment_str};
 
-use crate::engine::{Dist, SimTime};
+use crate::engine::{Dist, PeriodicRate, SimTime};
 
 /// The service-level threshold used for a channel that sets none (the "80/20" rule).
 pub const DEFAULT_ANSWER_WITHIN_SECS: f64 = 20.0;
@@ -19,10 +21,19 @@ pub const DEFAULT_ANSWER_WITHIN_SECS: f64 = 20.0;
 /// The default cap on tickets in the system at once, per replication.
 pub const DEFAULT_MAX_IN_SYSTEM: u32 = 1_000_000;
 
+/// Weekday names, Monday first, as written in scenarios.
+pub const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+
+/// Minutes in a day.
+pub const MINUTES_PER_DAY: u32 = 1440;
+
+/// Priority names, lowest first; a ticket type's priority is an index here.
+pub const PRIORITIES: [&str; 4] = ["low", "normal", "high", "critical"];
+
 /// A validated scenario, ready to simulate.
 #[derive(Debug, Clone)]
 pub struct Scenario {
-    /// The scenario's name (`simulation.name`, else `base`).
+    /// The scenario's name (`simulation.name`, else `base`; a variant's name).
     pub name: String,
     /// The file it came from, as the user named it.
     pub file: String,
@@ -37,12 +48,68 @@ pub struct Scenario {
     /// A replication stops, and the scenario is marked unstable, when more
     /// tickets than this are open at once.
     pub max_in_system: u32,
+    /// Bucket of the per-interval results.
+    pub interval: SimTime,
+    /// Weekday of day 1 (0 = Monday).
+    pub start_weekday: u8,
+    /// Most times one ticket is sent back to its first line for reclassification.
+    pub max_misroutes: u32,
     /// Contact channels.
     pub channels: Vec<Channel>,
     /// Arrival streams, at most one per channel.
     pub arrivals: Vec<Arrival>,
+    /// Ticket types; one implicit type when the file has none.
+    pub ticket_types: Vec<TicketType>,
+    /// True when the file defines its ticket types (per-type results are reported).
+    pub explicit_ticket_types: bool,
     /// Support lines, in file order.
     pub lines: Vec<Line>,
+    /// Cost parameters.
+    pub economics: Economics,
+    /// What "good enough" means.
+    pub targets: Targets,
+}
+
+/// Opening hours: when live contacts can be offered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hours {
+    /// Opening, minute of the day.
+    pub open: u32,
+    /// Closing, minute of the day (1440 = midnight; earlier than `open`:
+    /// the hours cross midnight into the next day).
+    pub close: u32,
+    /// Days on which the hours start (Monday first).
+    pub days: [bool; 7],
+}
+
+impl Hours {
+    /// Open every minute of every day.
+    pub const ALWAYS: Hours = Hours {
+        open: 0,
+        close: MINUTES_PER_DAY,
+        days: [true; 7],
+    };
+
+    /// True when open at minute `m` of the week (0 = Monday 00:00).
+    pub fn is_open(&self, minute_of_week: u32) -> bool {
+        let day = (minute_of_week / MINUTES_PER_DAY) as usize % 7;
+        let m = minute_of_week % MINUTES_PER_DAY;
+        if self.open < self.close {
+            self.days[day] && m >= self.open && m < self.close
+        } else {
+            // crosses midnight: the evening part today, the morning part from yesterday
+            (self.days[day] && m >= self.open) || (self.days[(day + 6) % 7] && m < self.close)
+        }
+    }
+}
+
+/// What happens to some of those who abandon: they try again later.
+#[derive(Debug, Clone)]
+pub struct Retry {
+    /// Probability an abandoning customer tries again.
+    pub probability: f64,
+    /// Time until the new attempt.
+    pub delay: Dist,
 }
 
 /// A contact channel (phone, chat, email, ...).
@@ -58,15 +125,107 @@ pub struct Channel {
     pub service_level_target: Option<f64>,
     /// Index of the line that takes this channel's first contacts.
     pub line: usize,
+    /// A live channel (a customer is waiting on it) is offered only within
+    /// its hours and goes before backlog work; a backlog channel (email,
+    /// portal) takes tickets at any time and keeps them until handled.
+    pub live: bool,
+    /// When live contacts can arrive.
+    pub hours: Hours,
+    /// Those who abandon and try again.
+    pub retry: Option<Retry>,
+    /// Contacts one agent holds at once on this channel (chat).
+    pub concurrency: u32,
 }
 
-/// Poisson arrivals on one channel.
+/// Arrivals on one channel: a Poisson process whose rate follows the week.
 #[derive(Debug, Clone)]
 pub struct Arrival {
     /// Index of the channel.
     pub channel: usize,
-    /// Mean arrivals per hour.
-    pub per_hour: f64,
+    /// Rate per minute of the week (Monday 00:00 first), hours applied.
+    pub rate: PeriodicRate,
+    /// Day-to-day volume uncertainty: each day's volume is multiplied by a
+    /// gamma variable of mean 1 and this coefficient of variation.
+    pub volume_cv: f64,
+}
+
+/// A kind of ticket, with its own handling, resolution and priority.
+#[derive(Debug, Clone)]
+pub struct TicketType {
+    /// The type's name.
+    pub name: String,
+    /// Share of all tickets.
+    pub share: f64,
+    /// Priority, an index into [`PRIORITIES`] (higher is served first).
+    pub priority: u8,
+    /// Handling per line; `None`: the line's own `handle`.
+    pub handle: Vec<Option<Dist>>,
+    /// Resolution probability per line; `None`: the line's own `resolve`.
+    pub resolve: Vec<Option<f64>>,
+    /// Share of these tickets from key clients.
+    pub key_client: f64,
+    /// Probability that a first-line handling misclassifies the ticket, which
+    /// then comes back to the first line for reclassification.
+    pub misroute: f64,
+}
+
+/// How a line picks the agent for the next ticket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Routing {
+    /// The agent idle for the longest time.
+    LongestIdle,
+    /// Agents in turn.
+    RoundRobin,
+    /// The agent who has handled the fewest tickets so far.
+    LeastLoaded,
+    /// Any free agent, at random.
+    Random,
+}
+
+/// A shift: agents on duty between two clock times on some weekdays.
+#[derive(Debug, Clone)]
+pub struct Shift {
+    /// The shift's name.
+    pub name: String,
+    /// Start, minute of the day.
+    pub start: u32,
+    /// End, minute of the day (at or before `start`: the next day).
+    pub end: u32,
+    /// Weekdays on which the shift starts.
+    pub days: [bool; 7],
+    /// Agents rostered on the shift.
+    pub agents: u32,
+}
+
+impl Shift {
+    /// Length of one shift, in minutes.
+    pub fn minutes(&self) -> u32 {
+        if self.end > self.start {
+            self.end - self.start
+        } else {
+            self.end + MINUTES_PER_DAY - self.start
+        }
+    }
+}
+
+/// Short breaks and lunch.
+#[derive(Debug, Clone)]
+pub struct Breaks {
+    /// Work time between breaks, drawn uniformly in [min, max] seconds.
+    pub every: (f64, f64),
+    /// Length of a short break, seconds.
+    pub length: f64,
+    /// Lunch: (seconds after the shift starts, length in seconds).
+    pub lunch: Option<(f64, f64)>,
+}
+
+/// An outside vendor line: no queue, a delay and a fee.
+#[derive(Debug, Clone)]
+pub struct External {
+    /// Time the vendor takes.
+    pub delay: Dist,
+    /// Fee per ticket.
+    pub cost_per_ticket: f64,
 }
 
 /// A support line (L1, L2, ...): a pool of agents with one queue.
@@ -76,14 +235,100 @@ pub struct Line {
     pub name: String,
     /// Channels whose first contacts this line takes.
     pub channels: Vec<usize>,
-    /// Agents always on duty.
+    /// Agents always on duty (0 when the line has shifts).
     pub agents: u32,
-    /// Handling time of one contact.
-    pub handle: Dist,
+    /// Shifts; empty: `agents` are always on duty.
+    pub shifts: Vec<Shift>,
+    /// Handling time of one contact (ticket types may override it).
+    pub handle: Option<Dist>,
     /// Probability that the line resolves a ticket; the rest escalate.
     pub resolve: f64,
     /// Where unresolved tickets go.
     pub escalates_to: Option<usize>,
+    /// How the next agent is chosen.
+    pub routing: Routing,
+    /// Wage per paid hour, before overhead.
+    pub wage: f64,
+    /// Breaks and lunch.
+    pub breaks: Option<Breaks>,
+    /// Agents reserved for key-client tickets.
+    pub key_clients: u32,
+    /// Whether reserved key-client agents take other work when no key-client
+    /// ticket waits.
+    pub key_clients_take_other_work: bool,
+    /// Whether live contacts go before backlog tickets of higher priority.
+    pub live_first: bool,
+    /// An outside vendor instead of agents.
+    pub external: Option<External>,
+}
+
+impl Line {
+    /// All agents the line ever has (always-on agents, or the sum of its shifts).
+    pub fn headcount(&self) -> u32 {
+        if self.shifts.is_empty() {
+            self.agents
+        } else {
+            self.shifts.iter().map(|s| s.agents).sum()
+        }
+    }
+}
+
+/// Cost parameters.
+#[derive(Debug, Clone)]
+pub struct Economics {
+    /// Currency name for reports.
+    pub currency: String,
+    /// Benefits, taxes and equipment as a share on top of wages.
+    pub overhead: f64,
+    /// Pay multiplier for overtime hours.
+    pub overtime_multiplier: f64,
+    /// Share of rostered agent-days lost.
+    pub absenteeism: f64,
+    /// Whether absent agent-days are paid.
+    pub absent_paid: bool,
+    /// Paid training days per agent and year.
+    pub training_days_per_year: f64,
+    /// Working days per agent and year (to spread training over).
+    pub working_days_per_year: f64,
+    /// Revenue lost per abandoned contact.
+    pub abandon_cost: f64,
+}
+
+impl Default for Economics {
+    fn default() -> Self {
+        Economics {
+            currency: String::new(),
+            overhead: 0.0,
+            overtime_multiplier: 1.5,
+            absenteeism: 0.0,
+            absent_paid: true,
+            training_days_per_year: 0.0,
+            working_days_per_year: 230.0,
+            abandon_cost: 0.0,
+        }
+    }
+}
+
+/// Targets a plan must meet.
+#[derive(Debug, Clone, Default)]
+pub struct Targets {
+    /// Least acceptable service level.
+    pub service_level: Option<f64>,
+    /// Highest acceptable abandon rate.
+    pub abandon_rate_max: Option<f64>,
+    /// Highest acceptable mean wait, seconds.
+    pub asa_max_seconds: Option<f64>,
+    /// (time, share): at least this share of tickets resolved within this time.
+    pub resolved_within: Option<(SimTime, f64)>,
+}
+
+impl Targets {
+    /// The "resolved within" time of the KPI `resolved_within_target` (24 h when not set).
+    pub fn resolved_within_time(&self) -> SimTime {
+        self.resolved_within
+            .map(|r| r.0)
+            .unwrap_or(SimTime::from_secs(86_400))
+    }
 }
 
 impl Scenario {
@@ -102,18 +347,43 @@ impl Scenario {
         self.channels.iter().position(|c| c.name == name)
     }
 
+    /// Mean arrival rate (per second) of a channel over a week.
+    pub fn mean_rate(&self, channel: usize) -> f64 {
+        self.arrivals
+            .iter()
+            .filter(|a| a.channel == channel)
+            .map(|a| a.rate.rates().iter().sum::<f64>() / a.rate.rates().len() as f64)
+            .sum()
+    }
+
+    /// The resolution probability of ticket type `t` at line `l`.
+    pub fn resolve(&self, t: usize, l: usize) -> f64 {
+        self.ticket_types[t].resolve[l].unwrap_or(self.lines[l].resolve)
+    }
+
+    /// The handling distribution of ticket type `t` at line `l`.
+    pub fn handle(&self, t: usize, l: usize) -> Option<&Dist> {
+        self.ticket_types[t].handle[l]
+            .as_ref()
+            .or(self.lines[l].handle.as_ref())
+    }
+
     /// Long-run arrival rate (per second) at each line, escalations
-    /// included: the traffic equations of the line network.
+    /// included: the traffic equations of the line network (misrouting
+    /// and retries left out).
     pub fn line_arrival_rates(&self) -> Vec<f64> {
         let mut rate = vec![0.0; self.lines.len()];
         for a in &self.arrivals {
-            let mut line = Some(self.channels[a.channel].line);
-            let mut flow = a.per_hour / 3600.0;
-            // escalation chains are acyclic (validated), so this ends
-            while let Some(l) = line {
-                rate[l] += flow;
-                flow *= 1.0 - self.lines[l].resolve;
-                line = self.lines[l].escalates_to;
+            let r = self.mean_rate(a.channel);
+            for (t, tt) in self.ticket_types.iter().enumerate() {
+                let mut line = Some(self.channels[a.channel].line);
+                let mut flow = r * tt.share;
+                // escalation chains are acyclic (validated), so this ends
+                while let Some(l) = line {
+                    rate[l] += flow;
+                    flow *= 1.0 - self.resolve(t, l);
+                    line = self.lines[l].escalates_to;
+                }
             }
         }
         rate

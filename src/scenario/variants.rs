@@ -34,16 +34,17 @@ pub fn load_experiment_str(text: &str, file: &str, dir: Option<&Path>) -> Result
     let mut out = vec![base];
     let place = |span: &Option<Range<usize>>| position(text, span);
 
-    let report = |problems: &mut Vec<Problem>, span: &Option<Range<usize>>, key: &str, message: String| {
-        let (line, column) = place(span);
-        problems.push(Problem {
-            file: file.to_string(),
-            line,
-            column,
-            key: key.to_string(),
-            message,
-        });
-    };
+    let report =
+        |problems: &mut Vec<Problem>, span: &Option<Range<usize>>, key: &str, message: String| {
+            let (line, column) = place(span);
+            problems.push(Problem {
+                file: file.to_string(),
+                line,
+                column,
+                key: key.to_string(),
+                message,
+            });
+        };
 
     // [[variant]]
     let mut names: Vec<String> = vec![out[0].name.clone()];
@@ -51,7 +52,12 @@ pub fn load_experiment_str(text: &str, file: &str, dir: Option<&Path>) -> Result
         let entries: Vec<(&dyn TableLike, Option<Range<usize>>)> = match item {
             Item::ArrayOfTables(a) => a.iter().map(|t| (t as &dyn TableLike, t.span())).collect(),
             other => {
-                report(&mut problems, &other.span(), "variant", "expected [[variant]] entries, each with a name and a set table".into());
+                report(
+                    &mut problems,
+                    &other.span(),
+                    "variant",
+                    "expected [[variant]] entries, each with a name and a set table".into(),
+                );
                 Vec::new()
             }
         };
@@ -60,29 +66,54 @@ pub fn load_experiment_str(text: &str, file: &str, dir: Option<&Path>) -> Result
             for (k, _) in entry.iter() {
                 if k != "name" && k != "set" {
                     let kspan = entry.get_key_value(k).and_then(|(key, _)| key.span());
-                    report(&mut problems, &kspan, &format!("{path}.{k}"), format!("unknown key \"{k}\"; a variant has only name and set"));
+                    report(
+                        &mut problems,
+                        &kspan,
+                        &format!("{path}.{k}"),
+                        format!("unknown key \"{k}\"; a variant has only name and set"),
+                    );
                 }
             }
             let name = match entry.get("name").map(|n| (n.as_str(), n.span())) {
                 Some((Some(n), nspan)) => {
                     if names.iter().any(|x| x == n) {
-                        report(&mut problems, &nspan, &format!("{path}.name"), format!("a second scenario named \"{n}\""));
+                        report(
+                            &mut problems,
+                            &nspan,
+                            &format!("{path}.name"),
+                            format!("a second scenario named \"{n}\""),
+                        );
                     }
                     path = format!("variant.{n}");
                     n.to_string()
                 }
                 Some((None, nspan)) => {
-                    report(&mut problems, &nspan, &format!("{path}.name"), "expected a string".into());
+                    report(
+                        &mut problems,
+                        &nspan,
+                        &format!("{path}.name"),
+                        "expected a string".into(),
+                    );
                     continue;
                 }
                 None => {
-                    report(&mut problems, &span, &format!("{path}.name"), "missing required key \"name\" in the variant".into());
+                    report(
+                        &mut problems,
+                        &span,
+                        &format!("{path}.name"),
+                        "missing required key \"name\" in the variant".into(),
+                    );
                     continue;
                 }
             };
             names.push(name.clone());
             let Some(set) = entry.get("set").and_then(Item::as_table_like) else {
-                report(&mut problems, &span, &format!("{path}.set"), "a variant needs a set table, e.g. set = { \"line.L1.agents\" = 10 }".into());
+                report(
+                    &mut problems,
+                    &span,
+                    &format!("{path}.set"),
+                    "a variant needs a set table, e.g. set = { \"line.L1.agents\" = 10 }".into(),
+                );
                 continue;
             };
             let mut changes = Vec::new();
@@ -90,10 +121,23 @@ pub fn load_experiment_str(text: &str, file: &str, dir: Option<&Path>) -> Result
                 let kspan = set.get_key_value(k).and_then(|(key, _)| key.span());
                 match v.as_value() {
                     Some(value) => changes.push((k.to_string(), value.clone(), kspan)),
-                    None => report(&mut problems, &kspan, &format!("{path}.set"), format!("\"{k}\": expected a value")),
+                    None => report(
+                        &mut problems,
+                        &kspan,
+                        &format!("{path}.set"),
+                        format!("\"{k}\": expected a value"),
+                    ),
                 }
             }
-            if let Some(sc) = build(text, file, dir, &name, &changes, &format!("{path}.set"), &mut problems) {
+            if let Some(sc) = build(
+                text,
+                file,
+                dir,
+                &name,
+                &changes,
+                &format!("{path}.set"),
+                &mut problems,
+            ) {
                 out.push(sc);
             }
         }
@@ -102,19 +146,38 @@ pub fn load_experiment_str(text: &str, file: &str, dir: Option<&Path>) -> Result
     // [sweep]
     if let Some(item) = doc.get("sweep") {
         match item.as_table_like() {
-            None => report(&mut problems, &item.span(), "sweep", "expected a table of path = [values]".into()),
+            None => report(
+                &mut problems,
+                &item.span(),
+                "sweep",
+                "expected a table of path = [values]".into(),
+            ),
             Some(sweep) => {
                 let mut axes: Vec<(String, Vec<Value>, Option<Range<usize>>)> = Vec::new();
                 for (k, v) in sweep.iter() {
                     let kspan = sweep.get_key_value(k).and_then(|(key, _)| key.span());
                     match v.as_array() {
-                        Some(a) if !a.is_empty() => axes.push((k.to_string(), a.iter().cloned().collect(), kspan)),
-                        _ => report(&mut problems, &kspan, &format!("sweep.{k}"), "expected a non-empty array of values, e.g. [6, 7, 8]".into()),
+                        Some(a) if !a.is_empty() => {
+                            axes.push((k.to_string(), a.iter().cloned().collect(), kspan))
+                        }
+                        _ => report(
+                            &mut problems,
+                            &kspan,
+                            &format!("sweep.{k}"),
+                            "expected a non-empty array of values, e.g. [6, 7, 8]".into(),
+                        ),
                     }
                 }
                 let points: usize = axes.iter().map(|a| a.1.len()).product();
                 if points + out.len() > MAX_SCENARIOS {
-                    report(&mut problems, &item.span(), "sweep", format!("the sweep has {points} points; at most {MAX_SCENARIOS} scenarios per file"));
+                    report(
+                        &mut problems,
+                        &item.span(),
+                        "sweep",
+                        format!(
+                            "the sweep has {points} points; at most {MAX_SCENARIOS} scenarios per file"
+                        ),
+                    );
                 } else if !axes.is_empty() {
                     let mut index = vec![0usize; axes.len()];
                     'points: loop {
@@ -129,7 +192,9 @@ pub fn load_experiment_str(text: &str, file: &str, dir: Option<&Path>) -> Result
                             .collect::<Vec<_>>()
                             .join(", ");
                         let before = problems.len();
-                        if let Some(sc) = build(text, file, dir, &name, &changes, "sweep", &mut problems) {
+                        if let Some(sc) =
+                            build(text, file, dir, &name, &changes, "sweep", &mut problems)
+                        {
                             out.push(sc);
                         }
                         if problems.len() > before {
@@ -236,15 +301,25 @@ fn build(
 
 /// The key an entry of the array `array` is addressed by.
 fn entry_key(array: &str) -> &'static str {
-    if array == "arrivals" { "channel" } else { "name" }
+    if array == "arrivals" {
+        "channel"
+    } else {
+        "name"
+    }
 }
 
 /// Writes `value` at `path` in `table`; the error says which segment
 /// addresses nothing.
-fn set_path(table: &mut dyn TableLike, path: &str, value: Value) -> std::result::Result<(), String> {
+fn set_path(
+    table: &mut dyn TableLike,
+    path: &str,
+    value: Value,
+) -> std::result::Result<(), String> {
     let segments: Vec<&str> = path.split('.').collect();
     if segments.iter().any(|s| s.is_empty()) {
-        return Err(format!("\"{path}\" is not a path; write e.g. \"line.L1.agents\""));
+        return Err(format!(
+            "\"{path}\" is not a path; write e.g. \"line.L1.agents\""
+        ));
     }
     let mut current: &mut dyn TableLike = table;
     let mut i = 0;
@@ -255,13 +330,22 @@ fn set_path(table: &mut dyn TableLike, path: &str, value: Value) -> std::result:
         let Some(item) = current.get_mut(seg) else {
             return Err(format!(
                 "the path addresses nothing: no \"{seg}\" in {} (keys there: {})",
-                if walked.is_empty() { "the file".to_string() } else { walked.clone() },
+                if walked.is_empty() {
+                    "the file".to_string()
+                } else {
+                    walked.clone()
+                },
                 keys.join(", ")
             ));
         };
-        let here = if walked.is_empty() { seg.to_string() } else { format!("{walked}.{seg}") };
+        let here = if walked.is_empty() {
+            seg.to_string()
+        } else {
+            format!("{walked}.{seg}")
+        };
         // an array of tables: the next segment names an entry
-        let is_array = matches!(item, Item::ArrayOfTables(_)) || matches!(item, Item::Value(Value::Array(_)));
+        let is_array =
+            matches!(item, Item::ArrayOfTables(_)) || matches!(item, Item::Value(Value::Array(_)));
         if is_array {
             let want = segments[i + 1];
             let by = entry_key(seg);
@@ -312,12 +396,18 @@ fn set_path(table: &mut dyn TableLike, path: &str, value: Value) -> std::result:
                     walked = here;
                     i += 1;
                 }
-                None => return Err(format!("the path addresses nothing: \"{here}\" is a value, not a table")),
+                None => {
+                    return Err(format!(
+                        "the path addresses nothing: \"{here}\" is a value, not a table"
+                    ));
+                }
             }
         }
     }
     if i >= segments.len() {
-        return Err(format!("\"{path}\" names an entry, not a key inside it; add the key, e.g. \"{path}.agents\""));
+        return Err(format!(
+            "\"{path}\" names an entry, not a key inside it; add the key, e.g. \"{path}.agents\""
+        ));
     }
     let last = segments[i];
     match current.get_mut(last) {
@@ -376,16 +466,30 @@ set = { "line.L1.agents" = 6, "channel.phone.patience.mean" = "3m", "arrivals.ph
         assert_eq!(s[0].name, "base");
         assert_eq!(s[1].name, "more");
         assert_eq!(s[1].lines[0].agents, 6);
-        assert_eq!(s[1].arrivals[0].per_hour, 90.0);
+        assert!((s[1].mean_rate(0) * 3600.0 - 90.0).abs() < 1e-9);
         assert_eq!(s[1].channels[0].patience.as_ref().unwrap().mean(), 180.0);
-        let grid: Vec<(u32, f64)> = s[2..].iter().map(|x| (x.lines[0].agents, x.arrivals[0].per_hour)).collect();
-        assert_eq!(grid, vec![(3, 50.0), (3, 70.0), (4, 50.0), (4, 70.0), (5, 50.0), (5, 70.0)]);
+        let grid: Vec<(u32, f64)> = s[2..]
+            .iter()
+            .map(|x| (x.lines[0].agents, (x.mean_rate(0) * 3600.0).round()))
+            .collect();
+        assert_eq!(
+            grid,
+            vec![
+                (3, 50.0),
+                (3, 70.0),
+                (4, 50.0),
+                (4, 70.0),
+                (5, 50.0),
+                (5, 70.0)
+            ]
+        );
         assert_eq!(s[2].name, "line.L1.agents=3, arrivals.phone.per_hour=50");
     }
 
     #[test]
     fn a_bad_path_is_named_with_its_place() {
-        let err = load("\n[[variant]]\nname = \"x\"\nset = { \"line.L9.agents\" = 6 }\n").unwrap_err();
+        let err =
+            load("\n[[variant]]\nname = \"x\"\nset = { \"line.L9.agents\" = 6 }\n").unwrap_err();
         let msg = err.to_string();
         assert!(msg.contains("t.toml:21:9"), "{msg}");
         assert!(msg.contains("no line with name \"L9\""), "{msg}");
@@ -393,7 +497,8 @@ set = { "line.L1.agents" = 6, "channel.phone.patience.mean" = "3m", "arrivals.ph
 
     #[test]
     fn a_bad_value_is_reported_at_the_variant() {
-        let err = load("\n[[variant]]\nname = \"x\"\nset = { \"line.L1.agents\" = -1 }\n").unwrap_err();
+        let err =
+            load("\n[[variant]]\nname = \"x\"\nset = { \"line.L1.agents\" = -1 }\n").unwrap_err();
         let msg = err.to_string();
         assert!(msg.contains("t.toml:21:9"), "{msg}");
         assert!(msg.contains("line.L1.agents"), "{msg}");

@@ -145,6 +145,8 @@ pub struct RunKpis {
     pub lines: Vec<(String, KpiValues)>,
     /// Per channel, in scenario order.
     pub channels: Vec<(String, KpiValues)>,
+    /// Per ticket type, when the scenario defines ticket types.
+    pub types: Vec<(String, KpiValues)>,
 }
 
 /// Named estimates, in KPI order.

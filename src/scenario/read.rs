@@ -1,0 +1,1524 @@
+//! The sections of a scenario file, read key by key into the typed
+//! [`Scenario`]: every problem is recorded with its place, then names are
+//! resolved to indices and the whole is checked for consistency.
+
+use super::load::{
+    Ctx, MAX_AGENTS, MAX_HORIZON_SECS, MAX_PER_HOUR, MAX_REPLICATIONS, Obj, Span, closest,
+    item_span,
+};
+use super::{
+    Arrival, Breaks, Channel, DEFAULT_ANSWER_WITHIN_SECS, DEFAULT_MAX_IN_SYSTEM, Economics,
+    External, Hours, Line, MINUTES_PER_DAY, PRIORITIES, Retry, Routing, Scenario, Shift, Targets,
+    TicketType, WEEKDAYS, profiles,
+};
+use crate::engine::{Dist, PeriodicRate, SimTime};
+
+/// Longest shift accepted, in minutes (a shift that seems to end before it
+/// starts is taken to cross midnight only up to this length).
+const MAX_SHIFT_MINUTES: u32 = 14 * 60;
+
+impl Ctx<'_> {
+    /// A required key: reports it missing, else reads it with `read`.
+    fn required<T>(
+        &mut self,
+        obj: &Obj,
+        key: &str,
+        read: impl FnOnce(&mut Self, &Obj, &str) -> Option<T>,
+    ) -> Option<T> {
+        if obj.item(key).is_none() {
+            self.missing(obj, key);
+            None
+        } else {
+            read(self, obj, key)
+        }
+    }
+
+    /// An optional key: `default` when absent, `None` when present but bad.
+    fn optional<T>(
+        &mut self,
+        obj: &Obj,
+        key: &str,
+        default: T,
+        read: impl FnOnce(&mut Self, &Obj, &str) -> Option<T>,
+    ) -> Option<T> {
+        if obj.item(key).is_none() {
+            Some(default)
+        } else {
+            read(self, obj, key)
+        }
+    }
+
+    fn boolean(&mut self, obj: &Obj, key: &str) -> Option<bool> {
+        let item = obj.item(key)?;
+        match item.as_bool() {
+            Some(b) => Some(b),
+            None => {
+                self.wrong_type(obj, key, item, "true or false");
+                None
+            }
+        }
+    }
+
+    /// A clock time "HH:MM" as minutes of the day (00:00 to 24:00).
+    fn clock(&mut self, obj: &Obj, key: &str) -> Option<u32> {
+        let text = self.string(obj, key)?;
+        let span = obj.item(key).and_then(item_span);
+        let parsed = text.split_once(':').and_then(|(h, m)| {
+            let (h, m) = (h.trim(), m.trim());
+            if h.is_empty() || h.len() > 2 || m.len() != 2 {
+                return None;
+            }
+            let (h, m): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);
+            (m < 60 && (h < 24 || (h == 24 && m == 0))).then_some(h * 60 + m)
+        });
+        if parsed.is_none() {
+            self.error(
+                span,
+                &obj.key_path(key),
+                format!(
+                    "\"{text}\" is not a clock time; write \"HH:MM\", e.g. \"08:00\" or \"17:30\""
+                ),
+            );
+        }
+        parsed
+    }
+
+    /// One weekday name as an index (Monday = 0).
+    fn weekday_name(&mut self, name: &str, span: Span, key: &str) -> Option<usize> {
+        let lower = name.to_ascii_lowercase();
+        if let Some(i) = WEEKDAYS.iter().position(|d| *d == lower) {
+            return Some(i);
+        }
+        let hint = closest(&lower, WEEKDAYS)
+            .map(|b| format!("did you mean \"{b}\"? "))
+            .unwrap_or_default();
+        self.error(
+            span,
+            key,
+            format!("\"{name}\" is not a weekday; {hint}write mon, tue, wed, thu, fri, sat or sun"),
+        );
+        None
+    }
+
+    /// A list of weekday names.
+    fn weekdays(&mut self, obj: &Obj, key: &str) -> Option<[bool; 7]> {
+        let names = self.names(obj, key)?;
+        let mut days = [false; 7];
+        let mut ok = true;
+        for (n, span) in names {
+            match self.weekday_name(&n, span, &obj.key_path(key)) {
+                Some(d) => days[d] = true,
+                None => ok = false,
+            }
+        }
+        ok.then_some(days)
+    }
+
+    /// A table of opening hours (`open`, `close`, `days`).
+    fn hours(&mut self, obj: &Obj) -> Option<Hours> {
+        self.check_keys(obj, &["open", "close", "days"], &[]);
+        let open = self.optional(obj, "open", 0, Self::clock);
+        let close = self.optional(obj, "close", MINUTES_PER_DAY, Self::clock);
+        let days = self.optional(obj, "days", [true; 7], Self::weekdays);
+        let (open, close, days) = (open?, close?, days?);
+        if open == close || (open == 0 && close == 0) {
+            let span = obj.item("close").and_then(item_span).or(obj.span.clone());
+            self.error(
+                span,
+                &obj.key_path("close"),
+                "the hours open and close at the same time; for round the clock write open = \"00:00\", close = \"24:00\"",
+            );
+            return None;
+        }
+        Some(Hours { open, close, days })
+    }
+
+    /// A number at least `min` (and at most `max`).
+    fn bounded(&mut self, obj: &Obj, key: &str, min: f64, max: f64) -> Option<f64> {
+        let v = self.number(obj, key)?;
+        if v < min || v > max {
+            let span = obj.item(key).and_then(item_span);
+            self.error(
+                span,
+                &obj.key_path(key),
+                format!("must be from {min} to {max}, found {v}"),
+            );
+            return None;
+        }
+        Some(v)
+    }
+
+    /// A table whose keys are line names (`handle = { L1 = ..., L2 = ... }`).
+    fn per_line<T>(
+        &mut self,
+        obj: &Obj,
+        key: &str,
+        lines: &[String],
+        mut read: impl FnMut(&mut Self, &Obj, &str) -> Option<T>,
+    ) -> Option<Vec<Option<T>>> {
+        let table = self.table(obj, key)?;
+        let mut out: Vec<Option<T>> = (0..lines.len()).map(|_| None).collect();
+        let mut ok = true;
+        for (k, _) in table.tl.iter() {
+            let kspan = table.tl.get_key_value(k).and_then(|(key, _)| key.span());
+            match self.resolve(k, kspan, &table.key_path(k), "line", lines) {
+                Some(l) => match read(self, &table, k) {
+                    Some(v) => out[l] = Some(v),
+                    None => ok = false,
+                },
+                None => ok = false,
+            }
+        }
+        ok.then_some(out)
+    }
+}
+
+struct Sim {
+    name: String,
+    horizon: f64,
+    warmup: f64,
+    replications: u64,
+    seed: u64,
+    max_in_system: u64,
+    interval: f64,
+    start: usize,
+    max_misroutes: u64,
+}
+
+fn read_simulation(ctx: &mut Ctx, root: &Obj) -> Option<Sim> {
+    let Some(sim) = ctx.table(root, "simulation") else {
+        if root.item("simulation").is_none() {
+            ctx.missing(root, "simulation");
+        }
+        return None;
+    };
+    ctx.check_keys(
+        &sim,
+        &[
+            "name",
+            "horizon",
+            "warmup",
+            "replications",
+            "seed",
+            "max_in_system",
+            "interval",
+            "start",
+            "max_misroutes",
+        ],
+        &[],
+    );
+    let name = ctx.optional(&sim, "name", "base".to_string(), Ctx::string);
+    let mut horizon = None;
+    if sim.item("horizon").is_none() {
+        ctx.missing(&sim, "horizon");
+    } else if let Some(h) = ctx.duration(&sim, "horizon") {
+        let span = sim.item("horizon").and_then(item_span);
+        if h <= 0.0 {
+            ctx.error(
+                span,
+                "simulation.horizon",
+                "the horizon must be longer than zero",
+            );
+        } else if h > MAX_HORIZON_SECS {
+            ctx.error(
+                span,
+                "simulation.horizon",
+                "the horizon may be at most 20 years (\"7300d\")",
+            );
+        } else {
+            horizon = Some(h);
+        }
+    }
+    let warmup = ctx.optional(&sim, "warmup", 0.0, Ctx::duration);
+    if let (Some(w), Some(h)) = (warmup, horizon)
+        && w >= h
+    {
+        let span = sim.item("warmup").and_then(item_span);
+        ctx.error(
+            span,
+            "simulation.warmup",
+            "the warm-up must be shorter than the horizon",
+        );
+    }
+    let replications = ctx.optional(&sim, "replications", 10, |c, o, k| {
+        c.integer(o, k, 1, MAX_REPLICATIONS)
+    });
+    let seed = ctx.optional(&sim, "seed", 1, |c, o, k| {
+        c.integer(o, k, 0, i64::MAX as u64)
+    });
+    let max_in_system = ctx.optional(
+        &sim,
+        "max_in_system",
+        DEFAULT_MAX_IN_SYSTEM as u64,
+        |c, o, k| c.integer(o, k, 1, u32::MAX as u64),
+    );
+    let interval = ctx.optional(&sim, "interval", 1800.0, Ctx::duration).and_then(|i| {
+        let minutes = i / 60.0;
+        if minutes >= 1.0 && minutes.fract() == 0.0 && (MINUTES_PER_DAY as f64 % minutes) == 0.0 {
+            Some(i)
+        } else {
+            let span = sim.item("interval").and_then(item_span);
+            ctx.error(
+                span,
+                "simulation.interval",
+                "the interval must be whole minutes that divide a day evenly, e.g. \"15m\", \"30m\" or \"1h\"",
+            );
+            None
+        }
+    });
+    let start = ctx.optional(&sim, "start", 0, |c, o, k| {
+        let name = c.string(o, k)?;
+        c.weekday_name(&name, o.item(k).and_then(item_span), &o.key_path(k))
+    });
+    let max_misroutes = ctx.optional(&sim, "max_misroutes", 3, |c, o, k| c.integer(o, k, 0, 100));
+    Some(Sim {
+        name: name?,
+        horizon: horizon?,
+        warmup: warmup?,
+        replications: replications?,
+        seed: seed?,
+        max_in_system: max_in_system?,
+        interval: interval?,
+        start: start?,
+        max_misroutes: max_misroutes?,
+    })
+}
+
+struct RawChannel {
+    name: String,
+    span: Span,
+    duplicate: bool,
+    patience: Option<Dist>,
+    answer_within: f64,
+    target: Option<f64>,
+    live: Option<bool>,
+    hours: Option<Hours>,
+    retry: Option<Retry>,
+    concurrency: u32,
+}
+
+fn read_channels(ctx: &mut Ctx, root: &Obj) -> Vec<RawChannel> {
+    let mut out: Vec<RawChannel> = Vec::new();
+    for mut ch in ctx.entries(root, "channel") {
+        let named = ctx.entry_name(&mut ch, "channel");
+        ctx.check_keys(
+            &ch,
+            &[
+                "name",
+                "patience",
+                "service_level",
+                "retry",
+                "concurrency",
+                "hours",
+                "live",
+            ],
+            &[],
+        );
+        let patience = if ch.item("patience").is_some() {
+            ctx.dist(&ch, "patience")
+        } else {
+            None
+        };
+        let mut answer_within = DEFAULT_ANSWER_WITHIN_SECS;
+        let mut target = None;
+        if let Some(sl) = ctx.table(&ch, "service_level") {
+            ctx.check_keys(&sl, &["answer_within", "target"], &[]);
+            if let Some(t) = ctx.required(&sl, "answer_within", Ctx::duration) {
+                answer_within = t;
+            }
+            if sl.item("target").is_some() {
+                target = ctx.probability(&sl, "target");
+            }
+        }
+        let live = ch.item("live").and_then(|_| ctx.boolean(&ch, "live"));
+        let hours = ctx.table(&ch, "hours").and_then(|h| ctx.hours(&h));
+        let retry = ctx.table(&ch, "retry").and_then(|r| {
+            ctx.check_keys(&r, &["probability", "delay"], &[]);
+            let probability = ctx.required(&r, "probability", Ctx::probability);
+            let delay = ctx.required(&r, "delay", Ctx::dist);
+            Some(Retry {
+                probability: probability?,
+                delay: delay?,
+            })
+        });
+        let concurrency = ctx
+            .optional(&ch, "concurrency", 1, |c, o, k| c.integer(o, k, 1, 20))
+            .unwrap_or(1) as u32;
+        if let Some((n, span)) = named {
+            let duplicate = out.iter().any(|c| c.name == n);
+            if duplicate {
+                ctx.error(
+                    span.clone(),
+                    &ch.key_path("name"),
+                    format!("a second channel named \"{n}\""),
+                );
+            }
+            out.push(RawChannel {
+                name: n,
+                span,
+                duplicate,
+                patience,
+                answer_within,
+                target,
+                live,
+                hours,
+                retry,
+                concurrency,
+            });
+        }
+    }
+    match root.item("channel") {
+        None => ctx.missing(root, "channel"),
+        Some(item) if out.is_empty() && ctx.problems.is_empty() => ctx.error(
+            item_span(item),
+            "channel",
+            "at least one [[channel]] is needed",
+        ),
+        Some(_) => {}
+    }
+    out
+}
+
+struct RawLine {
+    name: String,
+    path: String,
+    span: Span,
+    channels: Vec<(String, Span)>,
+    agents: Option<u32>,
+    shifts: Vec<Shift>,
+    handle: Option<Dist>,
+    resolve: Option<f64>,
+    resolve_span: Span,
+    escalates_to: Option<(String, Span)>,
+    routing: Option<Routing>,
+    wage: Option<f64>,
+    breaks: Option<Breaks>,
+    breaks_ok: bool,
+    key_clients: Option<u32>,
+    key_clients_take_other_work: Option<bool>,
+    live_first: Option<bool>,
+    external: Option<External>,
+    is_external: bool,
+    ok: bool,
+}
+
+fn read_shift(ctx: &mut Ctx, s: &mut Obj) -> Option<Shift> {
+    let named = ctx.entry_name(s, &s.path.clone());
+    ctx.check_keys(s, &["name", "start", "end", "days", "agents"], &[]);
+    let start = ctx.required(s, "start", Ctx::clock);
+    let end = ctx.required(s, "end", Ctx::clock);
+    let days = ctx.optional(s, "days", [true; 7], Ctx::weekdays);
+    let agents = ctx.required(s, "agents", |c, o, k| c.integer(o, k, 0, MAX_AGENTS));
+    let (start, end) = (start?, end?);
+    let shift = Shift {
+        name: named?.0,
+        start: start % MINUTES_PER_DAY,
+        end: end % MINUTES_PER_DAY,
+        days: days?,
+        agents: agents? as u32,
+    };
+    let minutes = shift.minutes();
+    if minutes > MAX_SHIFT_MINUTES {
+        let span = s.item("end").and_then(item_span);
+        let fmt = |m: u32| format!("{:02}:{:02}", m / 60, m % 60);
+        let what = if end <= start {
+            format!(
+                "the shift ends at {} before it starts at {}; as a shift across midnight it would last {}h{:02}",
+                fmt(end),
+                fmt(start),
+                minutes / 60,
+                minutes % 60
+            )
+        } else {
+            format!("the shift would last {}h{:02}", minutes / 60, minutes % 60)
+        };
+        ctx.error(
+            span,
+            &s.key_path("end"),
+            format!(
+                "{what}; a shift may last at most {} hours",
+                MAX_SHIFT_MINUTES / 60
+            ),
+        );
+        return None;
+    }
+    Some(shift)
+}
+
+fn read_breaks(ctx: &mut Ctx, b: &Obj) -> Option<Breaks> {
+    ctx.check_keys(b, &["every", "length", "lunch"], &[]);
+    let every = ctx.required(b, "every", |c, o, k| {
+        let item = o.item(k)?;
+        if let Some(a) = item.as_array() {
+            let span = item_span(item);
+            if a.len() != 2 {
+                c.error(
+                    span,
+                    &o.key_path(k),
+                    "write every = [\"60m\", \"70m\"]: a break after 60 to 70 minutes of work",
+                );
+                return None;
+            }
+            let mut v = Vec::new();
+            for x in a.iter() {
+                match x.as_str().map(super::duration::parse_duration) {
+                    Some(Ok(d)) => v.push(d),
+                    Some(Err(m)) => {
+                        c.error(x.span(), &o.key_path(k), m);
+                        return None;
+                    }
+                    None => {
+                        c.error(
+                            x.span(),
+                            &o.key_path(k),
+                            "expected a duration such as \"60m\"",
+                        );
+                        return None;
+                    }
+                }
+            }
+            if v[0] > v[1] || v[0] <= 0.0 {
+                c.error(
+                    span,
+                    &o.key_path(k),
+                    "the shorter work time comes first and must be longer than zero",
+                );
+                return None;
+            }
+            Some((v[0], v[1]))
+        } else {
+            let d = c.duration(o, k)?;
+            if d <= 0.0 {
+                c.error(item_span(item), &o.key_path(k), "must be longer than zero");
+                return None;
+            }
+            Some((d, d))
+        }
+    });
+    let length = ctx.required(b, "length", Ctx::duration);
+    let lunch = match ctx.table(b, "lunch") {
+        None => Some(None),
+        Some(l) => {
+            ctx.check_keys(&l, &["after", "length"], &[]);
+            let after = ctx.required(&l, "after", Ctx::duration);
+            let len = ctx.required(&l, "length", Ctx::duration);
+            match (after, len) {
+                (Some(a), Some(x)) => Some(Some((a, x))),
+                _ => None,
+            }
+        }
+    };
+    Some(Breaks {
+        every: every?,
+        length: length?,
+        lunch: lunch?,
+    })
+}
+
+fn read_lines(ctx: &mut Ctx, root: &Obj) -> (Vec<RawLine>, bool) {
+    let mut out: Vec<RawLine> = Vec::new();
+    // "no line takes channel X" is only said when every line's channels are known
+    let mut channels_known = true;
+    for mut l in ctx.entries(root, "line") {
+        let named = ctx.entry_name(&mut l, "line");
+        ctx.check_keys(
+            &l,
+            &[
+                "name",
+                "channels",
+                "agents",
+                "shift",
+                "handle",
+                "resolve",
+                "escalates_to",
+                "routing",
+                "wage",
+                "breaks",
+                "key_clients",
+                "key_clients_take_other_work",
+                "live_first",
+                "external",
+                "delay",
+                "cost_per_ticket",
+            ],
+            &[],
+        );
+        let mut ok = true;
+        let channels = match l.item("channels") {
+            Some(item) => {
+                let names = ctx.names(&l, "channels").unwrap_or_default();
+                let written = item.as_array().map_or(usize::MAX, |a| a.len());
+                if named.is_none() || names.len() != written {
+                    channels_known = false;
+                }
+                names
+            }
+            None => Vec::new(),
+        };
+        let is_external = ctx
+            .optional(&l, "external", false, Ctx::boolean)
+            .unwrap_or(false);
+        let mut shifts = Vec::new();
+        for mut s in ctx.entries(&l, "shift") {
+            s.path = format!(
+                "{}.{}",
+                l.path,
+                s.path.replace('[', ".[").replace(".[", "[")
+            );
+            match read_shift(ctx, &mut s) {
+                Some(sh) => {
+                    if shifts.iter().any(|x: &Shift| x.name == sh.name) {
+                        ctx.error(
+                            s.item("name").and_then(item_span),
+                            &s.key_path("name"),
+                            format!("a second shift named \"{}\"", sh.name),
+                        );
+                    }
+                    shifts.push(sh);
+                }
+                None => ok = false,
+            }
+        }
+        let agents = if is_external {
+            for k in ["agents", "shift", "handle", "breaks", "key_clients"] {
+                if l.item(k).is_some() {
+                    let kspan = l.tl.get_key_value(k).and_then(|(key, _)| key.span());
+                    ctx.error(
+                        kspan,
+                        &l.key_path(k),
+                        "an external line has no agents of its own: it takes a delay and a cost_per_ticket",
+                    );
+                    ok = false;
+                }
+            }
+            Some(0)
+        } else if l.item("shift").is_some() {
+            if l.item("agents").is_some() {
+                let kspan = l.tl.get_key_value("agents").and_then(|(key, _)| key.span());
+                ctx.error(
+                    kspan,
+                    &l.key_path("agents"),
+                    "a line with shifts gets its agents from them; remove agents or the shifts",
+                );
+                None
+            } else {
+                Some(0)
+            }
+        } else {
+            ctx.required(&l, "agents", |c, o, k| c.integer(o, k, 0, MAX_AGENTS))
+                .map(|a| a as u32)
+        };
+        let handle_given = l.item("handle").is_some();
+        let handle = if handle_given {
+            ctx.dist(&l, "handle")
+        } else {
+            None
+        };
+        if handle_given && handle.is_none() {
+            ok = false;
+        }
+        if !handle_given && !is_external && root.item("ticket_type").is_none() {
+            // without ticket types every line needs its own handling time
+            ctx.missing(&l, "handle");
+            ok = false;
+        }
+        let resolve = ctx.optional(&l, "resolve", 1.0, Ctx::probability);
+        let resolve_span = l.item("resolve").and_then(item_span);
+        let escalates_to = if l.item("escalates_to").is_some() {
+            ctx.string(&l, "escalates_to")
+                .map(|s| (s, l.item("escalates_to").and_then(item_span)))
+        } else {
+            None
+        };
+        let routing = ctx.optional(&l, "routing", Routing::LongestIdle, |c, o, k| {
+            let s = c.string(o, k)?;
+            let names = ["longest_idle", "round_robin", "least_loaded", "random"];
+            match s.as_str() {
+                "longest_idle" => Some(Routing::LongestIdle),
+                "round_robin" => Some(Routing::RoundRobin),
+                "least_loaded" => Some(Routing::LeastLoaded),
+                "random" => Some(Routing::Random),
+                other => {
+                    let hint = closest(other, names)
+                        .map(|b| format!("did you mean \"{b}\"? "))
+                        .unwrap_or_default();
+                    c.error(
+                        o.item(k).and_then(item_span),
+                        &o.key_path(k),
+                        format!(
+                            "unknown routing \"{other}\"; {hint}known: {}",
+                            names.join(", ")
+                        ),
+                    );
+                    None
+                }
+            }
+        });
+        let wage = ctx.optional(&l, "wage", 0.0, |c, o, k| c.non_negative(o, k, 1e6));
+        let mut breaks_ok = true;
+        let breaks = ctx.table(&l, "breaks").and_then(|b| {
+            let r = read_breaks(ctx, &b);
+            breaks_ok = r.is_some();
+            r
+        });
+        let key_clients = ctx.optional(&l, "key_clients", 0, |c, o, k| {
+            c.integer(o, k, 0, MAX_AGENTS).map(|v| v as u32)
+        });
+        let key_clients_take_other_work =
+            ctx.optional(&l, "key_clients_take_other_work", false, Ctx::boolean);
+        let live_first = ctx.optional(&l, "live_first", true, Ctx::boolean);
+        let external = if is_external {
+            let delay = ctx.required(&l, "delay", Ctx::dist);
+            let cost = ctx.optional(&l, "cost_per_ticket", 0.0, |c, o, k| {
+                c.non_negative(o, k, 1e9)
+            });
+            match (delay, cost) {
+                (Some(delay), Some(cost_per_ticket)) => Some(External {
+                    delay,
+                    cost_per_ticket,
+                }),
+                _ => {
+                    ok = false;
+                    None
+                }
+            }
+        } else {
+            for k in ["delay", "cost_per_ticket"] {
+                if l.item(k).is_some() {
+                    let kspan = l.tl.get_key_value(k).and_then(|(key, _)| key.span());
+                    ctx.error(
+                        kspan,
+                        &l.key_path(k),
+                        format!(
+                            "{k} belongs to an external line; add external = true or remove it"
+                        ),
+                    );
+                    ok = false;
+                }
+            }
+            None
+        };
+        if let Some((n, span)) = named {
+            if out.iter().any(|r| r.name == n) {
+                ctx.error(
+                    span.clone(),
+                    &l.key_path("name"),
+                    format!("a second line named \"{n}\""),
+                );
+            }
+            out.push(RawLine {
+                name: n,
+                path: l.path.clone(),
+                span: l.span.clone(),
+                channels,
+                agents,
+                shifts,
+                handle,
+                resolve,
+                resolve_span,
+                escalates_to,
+                routing,
+                wage,
+                breaks,
+                breaks_ok,
+                key_clients,
+                key_clients_take_other_work,
+                live_first,
+                external,
+                is_external,
+                ok,
+            });
+        }
+    }
+    match root.item("line") {
+        None => ctx.missing(root, "line"),
+        Some(item) if item.as_array().is_some_and(|a| a.is_empty()) => {
+            ctx.error(item_span(item), "line", "at least one [[line]] is needed")
+        }
+        Some(_) => {}
+    }
+    (out, channels_known)
+}
+
+struct RawType {
+    name: String,
+    share: Option<f64>,
+    priority: Option<u8>,
+    handle: Option<Vec<Option<Dist>>>,
+    resolve: Option<Vec<Option<f64>>>,
+    key_client: Option<f64>,
+    misroute: Option<f64>,
+}
+
+fn read_ticket_types(ctx: &mut Ctx, root: &Obj, lines: &[String]) -> Option<Vec<RawType>> {
+    let mut out = Vec::new();
+    let mut total = 0.0;
+    let mut all_shares = true;
+    for mut t in ctx.entries(root, "ticket_type") {
+        let named = ctx.entry_name(&mut t, "ticket_type");
+        ctx.check_keys(
+            &t,
+            &[
+                "name",
+                "share",
+                "priority",
+                "handle",
+                "resolve",
+                "key_client",
+                "misroute",
+            ],
+            &[],
+        );
+        let share = ctx.required(&t, "share", Ctx::probability);
+        match share {
+            Some(s) => total += s,
+            None => all_shares = false,
+        }
+        let priority = ctx.optional(&t, "priority", 1u8, |c, o, k| {
+            let s = c.string(o, k)?;
+            match PRIORITIES.iter().position(|p| *p == s) {
+                Some(p) => Some(p as u8),
+                None => {
+                    let hint = closest(&s, PRIORITIES)
+                        .map(|b| format!("did you mean \"{b}\"? "))
+                        .unwrap_or_default();
+                    c.error(
+                        o.item(k).and_then(item_span),
+                        &o.key_path(k),
+                        format!(
+                            "unknown priority \"{s}\"; {hint}write low, normal, high or critical"
+                        ),
+                    );
+                    None
+                }
+            }
+        });
+        let handle = ctx.optional(&t, "handle", vec![None; lines.len()], |c, o, k| {
+            c.per_line(o, k, lines, Ctx::dist)
+        });
+        let resolve = ctx.optional(&t, "resolve", vec![None; lines.len()], |c, o, k| {
+            c.per_line(o, k, lines, Ctx::probability)
+        });
+        let key_client = ctx.optional(&t, "key_client", 0.0, Ctx::probability);
+        let misroute = ctx.optional(&t, "misroute", 0.0, |c, o, k| c.bounded(o, k, 0.0, 0.99));
+        if let Some((name, span)) = named {
+            if out.iter().any(|r: &RawType| r.name == name) {
+                ctx.error(
+                    span,
+                    &t.key_path("name"),
+                    format!("a second ticket type named \"{name}\""),
+                );
+            }
+            out.push(RawType {
+                name,
+                share,
+                priority,
+                handle,
+                resolve,
+                key_client,
+                misroute,
+            });
+        }
+    }
+    if all_shares && !out.is_empty() && (total - 1.0).abs() > 1e-6 {
+        let span = root.item("ticket_type").and_then(item_span);
+        ctx.error(
+            span,
+            "ticket_type",
+            format!("the shares of the ticket types add up to {total}, not 1"),
+        );
+    }
+    Some(out)
+}
+
+enum Profile {
+    Builtin(String),
+    Weights(Vec<f64>),
+}
+
+struct RawArrival {
+    channel: usize,
+    path: String,
+    span: Span,
+    per_hour: Option<f64>,
+    per_day: Option<f64>,
+    profile: Profile,
+    weekday: [f64; 7],
+    volume_cv: f64,
+}
+
+fn read_arrivals(ctx: &mut Ctx, root: &Obj, channels: &[String]) -> Vec<RawArrival> {
+    let mut out: Vec<RawArrival> = Vec::new();
+    for mut a in ctx.entries(root, "arrivals") {
+        let channel = ctx.required(&a, "channel", Ctx::string);
+        let channel_span = a.item("channel").and_then(item_span);
+        if let Some(c) = &channel {
+            a.path = format!("arrivals.{c}");
+        }
+        ctx.check_keys(
+            &a,
+            &[
+                "channel",
+                "per_hour",
+                "per_day",
+                "profile",
+                "weekday",
+                "volume_cv",
+            ],
+            &[],
+        );
+        let per_hour = a
+            .item("per_hour")
+            .and_then(|_| ctx.non_negative(&a, "per_hour", MAX_PER_HOUR));
+        let per_day = a
+            .item("per_day")
+            .and_then(|_| ctx.non_negative(&a, "per_day", MAX_PER_HOUR * 24.0));
+        let mut ok = true;
+        match (a.item("per_hour").is_some(), a.item("per_day").is_some()) {
+            (false, false) => {
+                ctx.missing(&a, "per_hour");
+                ok = false;
+            }
+            (true, true) => {
+                let kspan = a.tl.get_key_value("per_day").and_then(|(k, _)| k.span());
+                ctx.error(
+                    kspan,
+                    &a.key_path("per_day"),
+                    "give either per_hour (a constant rate) or per_day (with a profile), not both",
+                );
+                ok = false;
+            }
+            _ => {}
+        }
+        if a.item("per_hour").is_some() {
+            for k in ["profile", "weekday", "volume_cv"] {
+                if a.item(k).is_some() {
+                    let kspan = a.tl.get_key_value(k).and_then(|(key, _)| key.span());
+                    ctx.error(
+                        kspan,
+                        &a.key_path(k),
+                        format!("{k} shapes a per_day volume; write per_day instead of per_hour"),
+                    );
+                    ok = false;
+                }
+            }
+        }
+        let profile = match a.item("profile") {
+            None => Some(Profile::Builtin("flat".into())),
+            Some(item) if item.as_str().is_some() => {
+                let name = item.as_str().unwrap_or_default().to_string();
+                if profiles::hourly(&name).is_some() {
+                    Some(Profile::Builtin(name))
+                } else {
+                    let hint = closest(&name, profiles::NAMES)
+                        .map(|b| format!("did you mean \"{b}\"? "))
+                        .unwrap_or_default();
+                    ctx.error(
+                        item_span(item),
+                        &a.key_path("profile"),
+                        format!(
+                            "unknown profile \"{name}\"; {hint}built-in profiles are {}, or give weights per interval as an array",
+                            profiles::NAMES.join(", ")
+                        ),
+                    );
+                    None
+                }
+            }
+            Some(item) if item.as_array().is_some() => {
+                let mut w = Vec::new();
+                let mut good = true;
+                for v in item.as_array().into_iter().flatten() {
+                    match v.as_float().or(v.as_integer().map(|i| i as f64)) {
+                        Some(x) if x.is_finite() && x >= 0.0 => w.push(x),
+                        _ => {
+                            ctx.error(
+                                v.span(),
+                                &a.key_path("profile"),
+                                "a weight must be a number, zero or more",
+                            );
+                            good = false;
+                        }
+                    }
+                }
+                if good && !w.iter().any(|&x| x > 0.0) {
+                    ctx.error(
+                        item_span(item),
+                        &a.key_path("profile"),
+                        "the weights are all zero",
+                    );
+                    good = false;
+                }
+                good.then_some(Profile::Weights(w))
+            }
+            Some(item) => {
+                ctx.wrong_type(&a, "profile", item, "a profile name or an array of weights");
+                None
+            }
+        };
+        let weekday = ctx.optional(&a, "weekday", [1.0; 7], |c, o, k| {
+            let t = c.table(o, k)?;
+            let mut w = [1.0; 7];
+            let mut good = true;
+            for (d, _) in t.tl.iter() {
+                let dspan = t.tl.get_key_value(d).and_then(|(key, _)| key.span());
+                match c.weekday_name(d, dspan, &t.key_path(d)) {
+                    Some(i) => match c.non_negative(&t, d, 1000.0) {
+                        Some(x) => w[i] = x,
+                        None => good = false,
+                    },
+                    None => good = false,
+                }
+            }
+            good.then_some(w)
+        });
+        let volume_cv = ctx.optional(&a, "volume_cv", 0.0, |c, o, k| c.bounded(o, k, 0.0, 5.0));
+        let resolved = channel.and_then(|c| {
+            ctx.resolve(
+                &c,
+                channel_span.clone(),
+                &a.key_path("channel"),
+                "channel",
+                channels,
+            )
+            .map(|ci| (ci, c))
+        });
+        if let Some((ci, c)) = resolved {
+            if out.iter().any(|x| x.channel == ci) {
+                ctx.error(
+                    channel_span,
+                    &a.key_path("channel"),
+                    format!("a second [[arrivals]] entry for channel \"{c}\""),
+                );
+            } else if let (true, Some(profile), Some(weekday), Some(volume_cv)) =
+                (ok, profile, weekday, volume_cv)
+                && (per_hour.is_some() || per_day.is_some())
+            {
+                out.push(RawArrival {
+                    channel: ci,
+                    path: a.path.clone(),
+                    span: a.item("profile").and_then(item_span).or(a.span.clone()),
+                    per_hour,
+                    per_day,
+                    profile,
+                    weekday,
+                    volume_cv,
+                });
+            }
+        }
+    }
+    if root.item("arrivals").is_none() {
+        ctx.missing(root, "arrivals");
+    }
+    out
+}
+
+fn read_economics(ctx: &mut Ctx, root: &Obj) -> Option<Economics> {
+    let Some(e) = ctx.table(root, "economics") else {
+        return root.item("economics").is_none().then(Economics::default);
+    };
+    ctx.check_keys(
+        &e,
+        &[
+            "currency",
+            "overhead",
+            "overtime_multiplier",
+            "absenteeism",
+            "absent_paid",
+            "training_days_per_year",
+            "working_days_per_year",
+            "abandon_cost",
+        ],
+        &[],
+    );
+    let d = Economics::default();
+    let currency = ctx.optional(&e, "currency", d.currency, Ctx::string);
+    let overhead = ctx.optional(&e, "overhead", d.overhead, |c, o, k| {
+        c.non_negative(o, k, 10.0)
+    });
+    let overtime = ctx.optional(
+        &e,
+        "overtime_multiplier",
+        d.overtime_multiplier,
+        |c, o, k| c.bounded(o, k, 1.0, 10.0),
+    );
+    let absenteeism = ctx.optional(&e, "absenteeism", d.absenteeism, |c, o, k| {
+        c.bounded(o, k, 0.0, 0.9)
+    });
+    let absent_paid = ctx.optional(&e, "absent_paid", d.absent_paid, Ctx::boolean);
+    let training = ctx.optional(
+        &e,
+        "training_days_per_year",
+        d.training_days_per_year,
+        |c, o, k| c.bounded(o, k, 0.0, 200.0),
+    );
+    let working = ctx.optional(
+        &e,
+        "working_days_per_year",
+        d.working_days_per_year,
+        |c, o, k| c.bounded(o, k, 1.0, 366.0),
+    );
+    let abandon_cost = ctx.optional(&e, "abandon_cost", d.abandon_cost, |c, o, k| {
+        c.non_negative(o, k, 1e9)
+    });
+    Some(Economics {
+        currency: currency?,
+        overhead: overhead?,
+        overtime_multiplier: overtime?,
+        absenteeism: absenteeism?,
+        absent_paid: absent_paid?,
+        training_days_per_year: training?,
+        working_days_per_year: working?,
+        abandon_cost: abandon_cost?,
+    })
+}
+
+fn read_targets(ctx: &mut Ctx, root: &Obj) -> Option<Targets> {
+    let Some(t) = ctx.table(root, "targets") else {
+        return root.item("targets").is_none().then(Targets::default);
+    };
+    ctx.check_keys(
+        &t,
+        &[
+            "service_level",
+            "abandon_rate_max",
+            "asa_max",
+            "resolved_within",
+        ],
+        &[],
+    );
+    let service_level = ctx.optional(&t, "service_level", None, |c, o, k| {
+        c.probability(o, k).map(Some)
+    });
+    let abandon = ctx.optional(&t, "abandon_rate_max", None, |c, o, k| {
+        c.probability(o, k).map(Some)
+    });
+    let asa = ctx.optional(&t, "asa_max", None, |c, o, k| c.duration(o, k).map(Some));
+    let resolved = match ctx.table(&t, "resolved_within") {
+        None => Some(None),
+        Some(r) => {
+            ctx.check_keys(&r, &["time", "target"], &[]);
+            let time = ctx.required(&r, "time", Ctx::duration);
+            let target = ctx.required(&r, "target", Ctx::probability);
+            match (time, target) {
+                (Some(a), Some(b)) => Some(Some((SimTime::from_secs_f64(a), b))),
+                _ => None,
+            }
+        }
+    };
+    Some(Targets {
+        service_level: service_level?,
+        abandon_rate_max: abandon?,
+        asa_max_seconds: asa?,
+        resolved_within: resolved?,
+    })
+}
+
+/// The per-minute rate of one arrival stream over a week (Monday first).
+fn weekly_rate(
+    a: &RawArrival,
+    live: bool,
+    hours: &Hours,
+    interval_minutes: u32,
+) -> Result<PeriodicRate, String> {
+    let week = 7 * MINUTES_PER_DAY as usize;
+    if let Some(per_hour) = a.per_hour {
+        let per_sec = per_hour / 3600.0;
+        if !live || *hours == Hours::ALWAYS {
+            return PeriodicRate::constant(per_sec).ok_or_else(|| "bad rate".to_string());
+        }
+        let rates: Vec<f64> = (0..week as u32)
+            .map(|m| if hours.is_open(m) { per_sec } else { 0.0 })
+            .collect();
+        return PeriodicRate::new(SimTime::from_secs(60), rates).ok_or_else(|| "bad rate".into());
+    }
+    let per_day = a.per_day.unwrap_or(0.0);
+    // weights per minute of one day
+    let (day_weights, mask_by_hours): (Vec<f64>, bool) = match &a.profile {
+        Profile::Builtin(name) => {
+            let h = profiles::hourly(name).unwrap_or([1.0; 24]);
+            (
+                (0..MINUTES_PER_DAY).map(|m| h[(m / 60) as usize]).collect(),
+                profiles::follows_hours(name),
+            )
+        }
+        Profile::Weights(w) => {
+            let per_day_slots = MINUTES_PER_DAY / interval_minutes;
+            let slot = if w.len() == 24 {
+                60
+            } else if w.len() == per_day_slots as usize {
+                interval_minutes
+            } else {
+                return Err(format!(
+                    "{} weights given; give 24 (one per hour) or {per_day_slots} (one per {interval_minutes}-minute interval)",
+                    w.len()
+                ));
+            };
+            (
+                (0..MINUTES_PER_DAY)
+                    .map(|m| w[(m / slot) as usize])
+                    .collect(),
+                false,
+            )
+        }
+    };
+    let mut rates = vec![0.0; week];
+    for d in 0..7 {
+        let open = |m: u32| !(live || mask_by_hours) || hours.is_open(d * MINUTES_PER_DAY + m);
+        let total: f64 = (0..MINUTES_PER_DAY)
+            .filter(|&m| open(m))
+            .map(|m| day_weights[m as usize])
+            .sum();
+        if total <= 0.0 {
+            continue;
+        }
+        let volume = per_day * a.weekday[d as usize];
+        for m in 0..MINUTES_PER_DAY {
+            if open(m) {
+                rates[(d * MINUTES_PER_DAY + m) as usize] =
+                    volume * day_weights[m as usize] / total / 60.0;
+            }
+        }
+    }
+    if rates.iter().all(|&r| r == rates[0]) {
+        return PeriodicRate::constant(rates[0]).ok_or_else(|| "bad rate".into());
+    }
+    PeriodicRate::new(SimTime::from_secs(60), rates).ok_or_else(|| "bad rate".into())
+}
+
+pub(super) fn read_scenario(ctx: &mut Ctx, root: &Obj) -> Option<Scenario> {
+    ctx.check_keys(
+        root,
+        &[
+            "simulation",
+            "hours",
+            "channel",
+            "arrivals",
+            "ticket_type",
+            "line",
+            "economics",
+            "targets",
+            "variant",
+            "sweep",
+        ],
+        &[],
+    );
+    let sim = read_simulation(ctx, root);
+    let hours = match ctx.table(root, "hours") {
+        Some(h) => ctx.hours(&h),
+        None => Some(Hours::ALWAYS),
+    };
+    let channels_raw = read_channels(ctx, root);
+    let channel_names: Vec<String> = channels_raw.iter().map(|c| c.name.clone()).collect();
+    let (lines_raw, mut channels_known) = read_lines(ctx, root);
+    let line_names: Vec<String> = lines_raw.iter().map(|l| l.name.clone()).collect();
+    let types_raw = read_ticket_types(ctx, root, &line_names);
+    let arrivals_raw = read_arrivals(ctx, root, &channel_names);
+    let economics = read_economics(ctx, root);
+    let targets = read_targets(ctx, root);
+
+    // The line network.
+    let mut channel_line: Vec<Option<usize>> = vec![None; channel_names.len()];
+    let mut lines = Vec::new();
+    for (li, raw) in lines_raw.iter().enumerate() {
+        let mut chans = Vec::new();
+        for (c, span) in &raw.channels {
+            if let Some(ci) = ctx.resolve(
+                c,
+                span.clone(),
+                &format!("{}.channels", raw.path),
+                "channel",
+                &channel_names,
+            ) {
+                if channel_line[ci].is_none() {
+                    channel_line[ci] = Some(li);
+                } else {
+                    ctx.error(
+                        span.clone(),
+                        &format!("{}.channels", raw.path),
+                        format!(
+                            "channel \"{c}\" is already taken by line \"{}\"; a channel's first contacts go to one line",
+                            line_names[channel_line[ci].unwrap_or(0)]
+                        ),
+                    );
+                }
+                chans.push(ci);
+            } else {
+                channels_known = false;
+            }
+        }
+        if raw.is_external && !raw.channels.is_empty() {
+            ctx.error(
+                raw.span.clone(),
+                &format!("{}.channels", raw.path),
+                "an external line cannot take first contacts; lines escalate to it",
+            );
+        }
+        let escalates_to = raw.escalates_to.as_ref().and_then(|(target, span)| {
+            ctx.resolve(
+                target,
+                span.clone(),
+                &format!("{}.escalates_to", raw.path),
+                "line",
+                &line_names,
+            )
+        });
+        if let Some(r) = raw.resolve
+            && r < 1.0
+            && raw.escalates_to.is_none()
+        {
+            ctx.error(
+                raw.resolve_span.clone(),
+                &format!("{}.resolve", raw.path),
+                format!(
+                    "resolve is {r} but the line has no escalates_to: say where the other {:.0}% go",
+                    (1.0 - r) * 100.0
+                ),
+            );
+        }
+        if let (Some(k), Some(agents)) = (raw.key_clients, raw.agents) {
+            let headcount = if raw.shifts.is_empty() {
+                agents
+            } else {
+                raw.shifts.iter().map(|s| s.agents).min().unwrap_or(0)
+            };
+            if k > headcount && !raw.is_external {
+                ctx.error(
+                    raw.span.clone(),
+                    &format!("{}.key_clients", raw.path),
+                    format!("{k} agents reserved for key clients, but the line has only {headcount} on duty at times"),
+                );
+            }
+        }
+        if let (
+            true,
+            Some(agents),
+            Some(resolve),
+            Some(routing),
+            Some(wage),
+            true,
+            Some(key_clients),
+            Some(kw),
+            Some(lf),
+        ) = (
+            raw.ok,
+            raw.agents,
+            raw.resolve,
+            raw.routing,
+            raw.wage,
+            raw.breaks_ok,
+            raw.key_clients,
+            raw.key_clients_take_other_work,
+            raw.live_first,
+        ) {
+            lines.push(Line {
+                name: raw.name.clone(),
+                channels: chans,
+                agents,
+                shifts: raw.shifts.clone(),
+                handle: raw.handle.clone(),
+                resolve: if raw.is_external { 1.0 } else { resolve },
+                escalates_to,
+                routing,
+                wage,
+                breaks: raw.breaks.clone(),
+                key_clients,
+                key_clients_take_other_work: kw,
+                live_first: lf,
+                external: raw.external.clone(),
+            });
+        }
+    }
+    // Escalation cycles.
+    for (start, raw) in lines_raw.iter().enumerate() {
+        let mut seen = vec![false; lines_raw.len()];
+        let mut at = start;
+        let mut chain = vec![raw.name.clone()];
+        let Some((_, to_span)) = &raw.escalates_to else {
+            continue;
+        };
+        while let Some((target, _)) = &lines_raw[at].escalates_to {
+            let Some(next) = line_names.iter().position(|n| n == target) else {
+                break;
+            };
+            chain.push(target.clone());
+            if next == start {
+                ctx.error(
+                    to_span.clone(),
+                    &format!("{}.escalates_to", raw.path),
+                    format!("escalation goes round in a circle: {}", chain.join(" -> ")),
+                );
+                break;
+            }
+            if seen[next] {
+                break;
+            }
+            seen[next] = true;
+            at = next;
+        }
+    }
+
+    // Ticket types (one implicit type when the file has none).
+    let explicit = types_raw.as_ref().is_some_and(|t| !t.is_empty());
+    let mut ticket_types = Vec::new();
+    for t in types_raw.into_iter().flatten() {
+        if let (
+            Some(share),
+            Some(priority),
+            Some(handle),
+            Some(resolve),
+            Some(key_client),
+            Some(misroute),
+        ) = (
+            t.share,
+            t.priority,
+            t.handle,
+            t.resolve,
+            t.key_client,
+            t.misroute,
+        ) {
+            ticket_types.push(TicketType {
+                name: t.name,
+                share,
+                priority,
+                handle,
+                resolve,
+                key_client,
+                misroute,
+            });
+        }
+    }
+    if !explicit {
+        ticket_types.push(TicketType {
+            name: "all".into(),
+            share: 1.0,
+            priority: 1,
+            handle: vec![None; line_names.len()],
+            resolve: vec![None; line_names.len()],
+            key_client: 0.0,
+            misroute: 0.0,
+        });
+    }
+    // Every line a ticket can reach needs a handling time for it.
+    if explicit && ctx.problems.is_empty() && lines.len() == lines_raw.len() {
+        let first_lines: Vec<usize> = {
+            let mut v: Vec<usize> = channel_line.iter().flatten().copied().collect();
+            v.sort_unstable();
+            v.dedup();
+            v
+        };
+        let mut missing: Vec<Vec<&str>> = vec![Vec::new(); lines.len()];
+        for t in &ticket_types {
+            for &start in &first_lines {
+                let mut at = Some(start);
+                let mut steps = 0;
+                while let Some(l) = at {
+                    if lines[l].external.is_none()
+                        && t.handle[l].is_none()
+                        && lines[l].handle.is_none()
+                        && !missing[l].contains(&t.name.as_str())
+                    {
+                        missing[l].push(t.name.as_str());
+                    }
+                    let resolve = t.resolve[l].unwrap_or(lines[l].resolve);
+                    at = if resolve < 1.0 {
+                        lines[l].escalates_to
+                    } else {
+                        None
+                    };
+                    steps += 1;
+                    if steps > lines.len() {
+                        break;
+                    }
+                }
+            }
+        }
+        for (li, raw) in lines_raw.iter().enumerate() {
+            if missing[li].is_empty() {
+                continue;
+            }
+            let message = format!(
+                "ticket type(s) {} reach this line but have no handling time here: give the line a handle, or the types handle.{}",
+                missing[li].join(", "),
+                raw.name
+            );
+            ctx.error(raw.span.clone(), &format!("{}.handle", raw.path), message);
+        }
+    }
+
+    // Channels, with their hours.
+    let mut channels = Vec::new();
+    for (ci, c) in channels_raw.into_iter().enumerate() {
+        match channel_line[ci] {
+            Some(line) => {
+                if let Some(l) = lines.get(line)
+                    && l.external.is_some()
+                {
+                    continue;
+                }
+                channels.push(Channel {
+                    name: c.name,
+                    live: c.live.unwrap_or(c.patience.is_some()),
+                    patience: c.patience,
+                    answer_within: SimTime::from_secs_f64(c.answer_within),
+                    service_level_target: c.target,
+                    line,
+                    hours: c.hours.or(hours).unwrap_or(Hours::ALWAYS),
+                    retry: c.retry,
+                    concurrency: c.concurrency,
+                })
+            }
+            // a duplicate is already reported, and its name resolves to the first
+            None if c.duplicate || !channels_known || lines_raw.is_empty() => {}
+            None => {
+                ctx.error(
+                    c.span,
+                    &format!("channel.{}", c.name),
+                    format!(
+                        "no line takes channel \"{}\"; add it to the channels of a line",
+                        c.name
+                    ),
+                );
+            }
+        }
+    }
+
+    let sim = sim?;
+    let interval_minutes = (sim.interval / 60.0) as u32;
+    let mut arrivals = Vec::new();
+    if channels.len() == channel_names.len() {
+        for a in &arrivals_raw {
+            let ch = &channels[a.channel];
+            match weekly_rate(a, ch.live, &ch.hours, interval_minutes) {
+                Ok(rate) => arrivals.push(Arrival {
+                    channel: a.channel,
+                    rate,
+                    volume_cv: a.volume_cv,
+                }),
+                Err(msg) => ctx.error(a.span.clone(), &format!("{}.profile", a.path), msg),
+            }
+        }
+    }
+
+    if !ctx.problems.is_empty() || lines.len() != lines_raw.len() {
+        return None;
+    }
+    Some(Scenario {
+        name: sim.name,
+        file: ctx.file.to_string(),
+        horizon: SimTime::from_secs_f64(sim.horizon),
+        warmup: SimTime::from_secs_f64(sim.warmup),
+        replications: sim.replications as u32,
+        seed: sim.seed,
+        max_in_system: sim.max_in_system as u32,
+        interval: SimTime::from_secs_f64(sim.interval),
+        start_weekday: sim.start as u8,
+        max_misroutes: sim.max_misroutes as u32,
+        channels,
+        arrivals,
+        ticket_types,
+        explicit_ticket_types: explicit,
+        lines,
+        economics: economics?,
+        targets: targets?,
+    })
+}
