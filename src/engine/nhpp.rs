@@ -48,7 +48,9 @@ impl PeriodicRate {
         while t < to.0 {
             let k = t / self.slot_us;
             let end = ((k + 1) * self.slot_us).min(to.0);
-            total += self.rates[(k % self.rates.len() as u64) as usize] * scale(k) * (end - t) as f64 / 1e6;
+            total +=
+                self.rates[(k % self.rates.len() as u64) as usize] * scale(k) * (end - t) as f64
+                    / 1e6;
             t = end;
         }
         total
@@ -98,8 +100,11 @@ mod tests {
     fn counts_follow_the_rate_of_each_slot() {
         // 10 slots of one hour: busy, quiet, closed, ...
         let per_hour = [60.0, 6.0, 0.0, 30.0, 60.0, 0.0, 0.0, 12.0, 24.0, 48.0];
-        let rate =
-            PeriodicRate::new(SimTime::from_secs(3600), per_hour.iter().map(|r| r / 3600.0).collect()).unwrap();
+        let rate = PeriodicRate::new(
+            SimTime::from_secs(3600),
+            per_hour.iter().map(|r| r / 3600.0).collect(),
+        )
+        .unwrap();
         let periods = 2000u64;
         let limit = SimTime::from_secs(3600 * 10 * periods);
         let mut rng = stream(1, 0, "nhpp");
@@ -112,17 +117,25 @@ mod tests {
         for (i, &c) in counts.iter().enumerate() {
             let expected = per_hour[i] * periods as f64;
             let sd = expected.sqrt().max(1.0);
-            assert!((c as f64 - expected).abs() < 5.0 * sd, "slot {i}: {c} vs {expected}");
+            assert!(
+                (c as f64 - expected).abs() < 5.0 * sd,
+                "slot {i}: {c} vs {expected}"
+            );
         }
         assert_eq!(counts[2], 0);
-        assert!((rate.expected(SimTime::ZERO, limit, |_| 1.0) - 240.0 * periods as f64).abs() < 1e-6);
+        assert!(
+            (rate.expected(SimTime::ZERO, limit, |_| 1.0) - 240.0 * periods as f64).abs() < 1e-6
+        );
     }
 
     #[test]
     fn a_closed_rate_ends() {
         let rate = PeriodicRate::new(SimTime::from_secs(60), vec![0.0; 10]).unwrap();
         let mut rng = stream(1, 0, "nhpp");
-        assert_eq!(rate.next_after(SimTime::ZERO, SimTime::from_secs(6000), &mut rng, |_| 1.0), None);
+        assert_eq!(
+            rate.next_after(SimTime::ZERO, SimTime::from_secs(6000), &mut rng, |_| 1.0),
+            None
+        );
         assert!(PeriodicRate::new(SimTime::from_secs(60), vec![-1.0]).is_none());
     }
 }

@@ -139,15 +139,55 @@ struct CCase {
 fn erlang_c_cases_match_the_formulas() {
     let cases = [
         // M/M/1 of reference-values.md: ρ = 0.8, P(wait) 0.8, ASA 4 min, SL(1 min) 0.345015
-        CCase { name: "M/M/1 rho 0.8", per_hour: 48.0, aht_min: 1.0, agents: 1, t_s: 60.0, days: 60, reps: 30 },
+        CCase {
+            name: "M/M/1 rho 0.8",
+            per_hour: 48.0,
+            aht_min: 1.0,
+            agents: 1,
+            t_s: 60.0,
+            days: 60,
+            reps: 30,
+        },
         // SSJ ContactCenters MMC: occupancy 0.70
-        CCase { name: "SSJ MMC c=12", per_hour: 252.0, aht_min: 2.0, agents: 12, t_s: 20.0, days: 20, reps: 20 },
+        CCase {
+            name: "SSJ MMC c=12",
+            per_hour: 252.0,
+            aht_min: 2.0,
+            agents: 12,
+            t_s: 20.0,
+            days: 20,
+            reps: 20,
+        },
         // Herzog ErlangC test: ASA 26.557 s, occupancy 0.81
-        CCase { name: "Herzog c=13", per_hour: 210.0, aht_min: 3.0, agents: 13, t_s: 20.0, days: 20, reps: 20 },
+        CCase {
+            name: "Herzog c=13",
+            per_hour: 210.0,
+            aht_min: 3.0,
+            agents: 13,
+            t_s: 20.0,
+            days: 20,
+            reps: 20,
+        },
         // occupancy 0.90
-        CCase { name: "c=20 rho 0.9", per_hour: 360.0, aht_min: 3.0, agents: 20, t_s: 20.0, days: 20, reps: 20 },
+        CCase {
+            name: "c=20 rho 0.9",
+            per_hour: 360.0,
+            aht_min: 3.0,
+            agents: 20,
+            t_s: 20.0,
+            days: 20,
+            reps: 20,
+        },
         // 100 agents, occupancy 0.95
-        CCase { name: "c=100 rho 0.95", per_hour: 1900.0, aht_min: 3.0, agents: 100, t_s: 20.0, days: 10, reps: 20 },
+        CCase {
+            name: "c=100 rho 0.95",
+            per_hour: 1900.0,
+            aht_min: 3.0,
+            agents: 100,
+            t_s: 20.0,
+            days: 10,
+            reps: 20,
+        },
     ];
     for (i, c) in cases.into_iter().enumerate() {
         let handle = format!("{{ dist = \"exponential\", mean = \"{}m\" }}", c.aht_min);
@@ -166,10 +206,38 @@ fn erlang_c_cases_match_the_formulas() {
         );
         let exact = ErlangC::new(c.per_hour / 3600.0, c.aht_min * 60.0, c.agents).expect("stable");
         let (r, tallies) = simulate(&sc);
-        check(c.name, "P(wait)", p_wait(&tallies), exact.p_wait, 0.05, 0.005);
-        check(c.name, "asa_seconds", kpi(&r, "asa_seconds"), exact.asa, 0.08, 0.5);
-        check(c.name, "service_level", kpi(&r, "service_level"), exact.service_level(c.t_s), 0.02, 0.01);
-        check(c.name, "occupancy", kpi(&r, "occupancy"), exact.occupancy, 0.01, 0.005);
+        check(
+            c.name,
+            "P(wait)",
+            p_wait(&tallies),
+            exact.p_wait,
+            0.05,
+            0.005,
+        );
+        check(
+            c.name,
+            "asa_seconds",
+            kpi(&r, "asa_seconds"),
+            exact.asa,
+            0.08,
+            0.5,
+        );
+        check(
+            c.name,
+            "service_level",
+            kpi(&r, "service_level"),
+            exact.service_level(c.t_s),
+            0.02,
+            0.01,
+        );
+        check(
+            c.name,
+            "occupancy",
+            kpi(&r, "occupancy"),
+            exact.occupancy,
+            0.01,
+            0.005,
+        );
         assert_eq!(kpi(&r, "abandoned").mean, 0.0);
     }
 }
@@ -188,13 +256,41 @@ fn erlang_a_cases_match_the_formulas() {
     }
     let cases = [
         // SSJ ContactCenters MMCAb: P(abandon) 0.029679, ASA 0.024060 min, SL 0.945270
-        ACase { name: "SSJ MMCAb n=12", per_hour: 252.0, aht_min: 2.0, agents: 12, patience_min: 1.0, t_s: 20.0 },
+        ACase {
+            name: "SSJ MMCAb n=12",
+            per_hour: 252.0,
+            aht_min: 2.0,
+            agents: 12,
+            patience_min: 1.0,
+            t_s: 20.0,
+        },
         // the shipped scenarios/erlang-a.toml
-        ACase { name: "erlang-a.toml n=9", per_hour: 120.0, aht_min: 4.0, agents: 9, patience_min: 5.0, t_s: 20.0 },
+        ACase {
+            name: "erlang-a.toml n=9",
+            per_hour: 120.0,
+            aht_min: 4.0,
+            agents: 9,
+            patience_min: 5.0,
+            t_s: 20.0,
+        },
         // overloaded: 10 Erlangs offered to 8 agents
-        ACase { name: "overloaded 10E on 8", per_hour: 150.0, aht_min: 4.0, agents: 8, patience_min: 3.0, t_s: 20.0 },
+        ACase {
+            name: "overloaded 10E on 8",
+            per_hour: 150.0,
+            aht_min: 4.0,
+            agents: 8,
+            patience_min: 3.0,
+            t_s: 20.0,
+        },
         // 50 agents near full load, impatient
-        ACase { name: "n=50 48E", per_hour: 960.0, aht_min: 3.0, agents: 50, patience_min: 2.0, t_s: 30.0 },
+        ACase {
+            name: "n=50 48E",
+            per_hour: 960.0,
+            aht_min: 3.0,
+            agents: 50,
+            patience_min: 2.0,
+            t_s: 30.0,
+        },
     ];
     for (i, c) in cases.into_iter().enumerate() {
         let handle = format!("{{ dist = \"exponential\", mean = \"{}m\" }}", c.aht_min);
@@ -211,13 +307,46 @@ fn erlang_a_cases_match_the_formulas() {
             }
             .toml(),
         );
-        let exact = ErlangA::new(c.per_hour / 3600.0, c.aht_min * 60.0, c.agents, c.patience_min * 60.0)
-            .expect("valid");
+        let exact = ErlangA::new(
+            c.per_hour / 3600.0,
+            c.aht_min * 60.0,
+            c.agents,
+            c.patience_min * 60.0,
+        )
+        .expect("valid");
         let (r, tallies) = simulate(&sc);
-        check(c.name, "abandon_rate", kpi(&r, "abandon_rate"), exact.p_abandon, 0.05, 0.002);
-        check(c.name, "asa_seconds (answered)", kpi(&r, "asa_seconds"), exact.asa_answered, 0.08, 0.3);
-        check(c.name, "service_level", kpi(&r, "service_level"), exact.service_level(c.t_s), 0.02, 0.01);
-        check(c.name, "P(wait)", p_wait(&tallies), exact.p_wait, 0.05, 0.005);
+        check(
+            c.name,
+            "abandon_rate",
+            kpi(&r, "abandon_rate"),
+            exact.p_abandon,
+            0.05,
+            0.002,
+        );
+        check(
+            c.name,
+            "asa_seconds (answered)",
+            kpi(&r, "asa_seconds"),
+            exact.asa_answered,
+            0.08,
+            0.3,
+        );
+        check(
+            c.name,
+            "service_level",
+            kpi(&r, "service_level"),
+            exact.service_level(c.t_s),
+            0.02,
+            0.01,
+        );
+        check(
+            c.name,
+            "P(wait)",
+            p_wait(&tallies),
+            exact.p_wait,
+            0.05,
+            0.005,
+        );
     }
 }
 
@@ -228,11 +357,29 @@ fn one_agent_general_service_matches_pollaczek_khinchine() {
         // constant 1 min at ρ = 0.8: Wq = 2 min
         ("M/D/1 rho 0.8", 48.0, "\"1m\"", 60.0, 60.0 * 60.0, 40, 30),
         // lognormal mean 1 min, cv 1.5 at ρ = 0.7: E[S²] = 3.25 min²
-        ("M/LN/1 cv 1.5 rho 0.7", 42.0, "{ dist = \"lognormal\", mean = \"1m\", cv = 1.5 }", 60.0, 3.25 * 3600.0, 60, 40),
+        (
+            "M/LN/1 cv 1.5 rho 0.7",
+            42.0,
+            "{ dist = \"lognormal\", mean = \"1m\", cv = 1.5 }",
+            60.0,
+            3.25 * 3600.0,
+            60,
+            40,
+        ),
         // gamma mean 1 min, cv 0.5 at ρ = 0.8: E[S²] = 1.25 min² (Erlang-4)
-        ("M/E4/1 rho 0.8", 48.0, "{ dist = \"gamma\", mean = \"1m\", cv = 0.5 }", 60.0, 1.25 * 3600.0, 40, 30),
+        (
+            "M/E4/1 rho 0.8",
+            48.0,
+            "{ dist = \"gamma\", mean = \"1m\", cv = 0.5 }",
+            60.0,
+            1.25 * 3600.0,
+            40,
+            30,
+        ),
     ];
-    for (i, (name, per_hour, handle, mean_s, second_moment, days, reps)) in cases.into_iter().enumerate() {
+    for (i, (name, per_hour, handle, mean_s, second_moment, days, reps)) in
+        cases.into_iter().enumerate()
+    {
         let sc = load(
             &OneLine {
                 per_hour,
@@ -287,22 +434,68 @@ handle = { dist = "exponential", mean = "6m" }
     let (r, _) = simulate(&sc);
     let l1 = ErlangC::new(120.0 / 3600.0, 240.0, 9).unwrap();
     let l2 = ErlangC::new(48.0 / 3600.0, 360.0, 6).unwrap();
-    check("tandem", "L1 asa_seconds", r.lines["L1"]["asa_seconds"], l1.asa, 0.08, 0.5);
-    check("tandem", "L2 asa_seconds", r.lines["L2"]["asa_seconds"], l2.asa, 0.08, 0.5);
-    check("tandem", "L1 occupancy", r.lines["L1"]["occupancy"], l1.occupancy, 0.01, 0.005);
-    check("tandem", "L2 occupancy", r.lines["L2"]["occupancy"], l2.occupancy, 0.01, 0.005);
+    check(
+        "tandem",
+        "L1 asa_seconds",
+        r.lines["L1"]["asa_seconds"],
+        l1.asa,
+        0.08,
+        0.5,
+    );
+    check(
+        "tandem",
+        "L2 asa_seconds",
+        r.lines["L2"]["asa_seconds"],
+        l2.asa,
+        0.08,
+        0.5,
+    );
+    check(
+        "tandem",
+        "L1 occupancy",
+        r.lines["L1"]["occupancy"],
+        l1.occupancy,
+        0.01,
+        0.005,
+    );
+    check(
+        "tandem",
+        "L2 occupancy",
+        r.lines["L2"]["occupancy"],
+        l2.occupancy,
+        0.01,
+        0.005,
+    );
     check("tandem", "fcr", kpi(&r, "fcr"), 0.6, 0.01, 0.005);
-    check("tandem", "escalation_rate", kpi(&r, "escalation_rate"), 0.4, 0.01, 0.005);
+    check(
+        "tandem",
+        "escalation_rate",
+        kpi(&r, "escalation_rate"),
+        0.4,
+        0.01,
+        0.005,
+    );
     // resolution time = W1 + S1 + 0.4 (W2 + S2)
     let resolution_h = (l1.asa + 240.0 + 0.4 * (l2.asa + 360.0)) / 3600.0;
-    check("tandem", "resolution_hours", kpi(&r, "resolution_hours"), resolution_h, 0.02, 0.001);
+    check(
+        "tandem",
+        "resolution_hours",
+        kpi(&r, "resolution_hours"),
+        resolution_h,
+        0.02,
+        0.001,
+    );
 }
 
 /// offered = answered + abandoned + still waiting, per channel and per line,
 /// in every replication; handled never exceeds answered.
 #[test]
 fn contacts_are_conserved_in_every_replication() {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/two-lines.toml")).unwrap();
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/scenarios/two-lines.toml"
+    ))
+    .unwrap();
     let mut sc = load(&text);
     sc.replications = 8;
     // a shorter run that ends with queues in flight
@@ -324,7 +517,11 @@ fn contacts_are_conserved_in_every_replication() {
                 line.answered + line.abandoned + line.waiting_end,
                 "replication {rep}, line {l}"
             );
-            assert_eq!(line.answered, line.handled + line.in_service_end, "replication {rep}, line {l}");
+            assert_eq!(
+                line.answered,
+                line.handled + line.in_service_end,
+                "replication {rep}, line {l}"
+            );
         }
     }
 }
