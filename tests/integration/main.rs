@@ -1,7 +1,10 @@
 //! Integration tests, built into one test binary.
 
 mod bad_input;
+mod calendar;
 mod cli;
 mod determinism;
+mod helpdesk;
 mod statistical;
 mod util;
+mod whatif;
