@@ -188,6 +188,11 @@ fn dispatch(cli: Cli) -> staffsim::Result<()> {
                 // refuse before spending the time to simulate
                 return Err(Error::OutputExists { path: dir.clone() });
             }
+            for sc in &scenarios {
+                for o in staffsim::scenario::capacity::overloads(sc) {
+                    eprintln!("warning: scenario \"{}\": {o}", sc.name);
+                }
+            }
             let total: u64 = scenarios.iter().map(|s| s.replications as u64).sum();
             let bar = progress_bar(total, quiet);
             let tick = || bar.inc(1);

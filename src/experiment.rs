@@ -26,6 +26,10 @@ pub struct ScenarioResult {
     /// True when some replication stopped because too many tickets were open:
     /// the averages then describe a system that does not keep up.
     pub unstable: bool,
+    /// Problems seen before the run: lines whose average offered load
+    /// exceeds their capacity while their tickets never abandon.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
     /// Scenario-wide KPIs: mean and 95% CI half-width.
     pub kpis: EstimateMap,
     /// Per line.
@@ -191,6 +195,10 @@ pub fn summarize(sc: &Scenario, tallies: &[RunTally]) -> ScenarioResult {
         name: sc.name.clone(),
         replications: tallies.len() as u32,
         unstable: tallies.iter().any(|t| t.overflow),
+        warnings: crate::scenario::capacity::overloads(sc)
+            .iter()
+            .map(|o| o.to_string())
+            .collect(),
         kpis: aggregate(&overall),
         lines: aggregate_groups(&lines),
         channels: aggregate_groups(&channels),

@@ -230,6 +230,11 @@ impl Exporter for Table {
             }
         }
         let mut out = grid.render();
+        for s in scenarios {
+            for w in &s.warnings {
+                out.push_str(&format!("\nWARNING ({}): {w}\n", s.name));
+            }
+        }
         if scenarios.iter().any(|s| s.unstable) {
             out.push_str(
                 "\nUNSTABLE: more tickets were open at once than simulation.max_in_system allows;\n\

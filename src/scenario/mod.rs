@@ -4,6 +4,7 @@
 //! problem at once with file, key, line and column, and resolves every name
 //! to an index, so nothing later looks up strings or re-checks values.
 
+pub mod capacity;
 pub mod duration;
 mod load;
 pub mod profiles;
