@@ -47,6 +47,30 @@ enum Command {
         #[arg(long, short)]
         quiet: bool,
     },
+    /// Find the cheapest staffing (agents per line and shift) that meets
+    /// every [targets] line, by simulation.
+    Optimize {
+        /// The scenario file (TOML), with [targets].
+        file: PathBuf,
+        /// Output format on standard output.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+        /// Replications per plan (overrides simulation.replications).
+        #[arg(long)]
+        replications: Option<u32>,
+        /// Seed (overrides simulation.seed).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Worker threads (default: all cores). Results do not depend on it.
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Most agents on any one line or shift.
+        #[arg(long, default_value_t = 500)]
+        max_agents: u32,
+        /// No progress display.
+        #[arg(long, short)]
+        quiet: bool,
+    },
     /// Check a scenario and report every problem, without running it.
     Validate {
         /// The scenario file (TOML).
@@ -216,6 +240,23 @@ fn dispatch(cli: Cli) -> staffsim::Result<()> {
                 })?;
             Ok(())
         }
+        Command::Optimize {
+            file,
+            format,
+            replications,
+            seed,
+            threads,
+            max_agents,
+            quiet,
+        } => optimize_command(
+            &file,
+            format,
+            replications,
+            seed,
+            threads,
+            max_agents,
+            quiet,
+        ),
         Command::Validate { file } => {
             let scenarios = load(&file, None, None)?;
             let sc = &scenarios[0];
@@ -233,4 +274,67 @@ fn dispatch(cli: Cli) -> staffsim::Result<()> {
             Ok(())
         }
     }
+}
+
+/// `staffsim optimize`: the search on a pool of `threads`, a spinner on stderr.
+fn optimize_command(
+    file: &Path,
+    format: Format,
+    replications: Option<u32>,
+    seed: Option<u64>,
+    threads: Option<usize>,
+    max_agents: u32,
+    quiet: bool,
+) -> staffsim::Result<()> {
+    use staffsim::optimize::{Options, optimize, render_table};
+    if threads == Some(0) || max_agents == 0 {
+        return Err(Error::BadOption {
+            option: if threads == Some(0) {
+                "--threads"
+            } else {
+                "--max-agents"
+            }
+            .into(),
+            message: "must be at least 1".into(),
+        });
+    }
+    let sc = load(file, replications, seed)?.remove(0);
+    let bar = if quiet || !std::io::stderr().is_terminal() {
+        ProgressBar::hidden()
+    } else {
+        let b = ProgressBar::new_spinner();
+        b.set_style(
+            ProgressStyle::with_template("{spinner} optimizing: {pos} plans simulated, {elapsed}")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        );
+        b.enable_steady_tick(std::time::Duration::from_millis(120));
+        b
+    };
+    let tick = |n: usize| bar.set_position(n as u64);
+    let options = Options {
+        max_agents,
+        ..Options::default()
+    };
+    let result = match threads {
+        None => optimize(&sc, &options, &tick)?,
+        Some(n) => rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build()
+            .map_err(|e| Error::BadOption {
+                option: "--threads".into(),
+                message: e.to_string(),
+            })?
+            .install(|| optimize(&sc, &options, &tick))?,
+    };
+    bar.finish_and_clear();
+    let text = match format {
+        Format::Json => {
+            let mut v = serde_json::to_string_pretty(&result).unwrap_or_default();
+            v.push('\n');
+            v
+        }
+        _ => render_table(&sc, &result),
+    };
+    print!("{text}");
+    Ok(())
 }

@@ -82,6 +82,9 @@ pub enum Error {
         /// The directory.
         path: PathBuf,
     },
+    /// The optimizer cannot work on this scenario.
+    #[error("{0}")]
+    Optimize(#[from] crate::optimize::OptimizeError),
     /// An option given on the command line is out of range.
     #[error("{option}: {message}")]
     BadOption {
@@ -102,6 +105,7 @@ impl Error {
                 | Error::Scenario(_)
                 | Error::OutputExists { .. }
                 | Error::BadOption { .. }
+                | Error::Optimize(_)
         )
     }
 }

@@ -16,6 +16,7 @@ pub mod engine;
 pub mod error;
 pub mod experiment;
 pub mod model;
+pub mod optimize;
 pub mod report;
 pub mod scenario;
 pub mod stats;

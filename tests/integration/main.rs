@@ -5,6 +5,7 @@ mod calendar;
 mod cli;
 mod determinism;
 mod helpdesk;
+mod optimize;
 mod statistical;
 mod util;
 mod whatif;

@@ -1,0 +1,667 @@
+//! The staffing optimizer: the cheapest plan (agents per line and shift)
+//! that meets every `[targets]` line, found by simulation.
+//!
+//! Every candidate plan runs on the same random streams (common random
+//! numbers), so plans are compared on the same customers. A target counts as
+//! met only when the whole 95% confidence interval is on the right side of
+//! it (for a service level, the interval's lower end must reach the
+//! target). The search starts from the smallest stable staffing of every
+//! line, adds the agent that buys the most progress towards the targets per
+//! unit of cost until every target is met, then removes agents, dearest
+//! first, while the plan stays feasible.
+
+use crate::analytic::ErlangC;
+use crate::experiment::{self, ScenarioResult};
+use crate::scenario::{Scenario, capacity};
+use crate::stats::{Estimate, EstimateMap};
+use indexmap::IndexMap;
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// Replications per plan while searching; the recommended plan is then
+/// confirmed with the scenario's own replications.
+pub const SEARCH_REPLICATIONS: u32 = 10;
+
+/// One decision: the agents of a line, or of one of its shifts.
+#[derive(Debug, Clone, Serialize)]
+pub struct Variable {
+    /// The line's index.
+    #[serde(skip)]
+    pub line: usize,
+    /// The shift's index, for lines with shifts.
+    #[serde(skip)]
+    pub shift: Option<usize>,
+    /// The scenario path of this number (`line.L1.shift.early.agents`).
+    pub path: String,
+}
+
+/// How a plan fares against one target.
+#[derive(Debug, Clone, Serialize)]
+pub struct TargetCheck {
+    /// The KPI (`service_level`, `abandon_rate`, `asa_seconds`, `resolved_within_target`).
+    pub kpi: String,
+    /// `>=` or `<=`.
+    pub relation: String,
+    /// The target value.
+    pub target: f64,
+    /// The simulated mean.
+    pub mean: f64,
+    /// The end of the 95% interval that must satisfy the target.
+    pub bound: f64,
+    /// Whether the target is met with that margin.
+    pub met: bool,
+    /// How far the bound is from the target (positive: short by this much).
+    pub shortfall: f64,
+}
+
+/// What one more agent on a variable buys, from the recommended plan.
+#[derive(Debug, Clone, Serialize)]
+pub struct Marginal {
+    /// The variable's path.
+    pub path: String,
+    /// Extra cost of the plan with one more agent there.
+    pub cost: f64,
+    /// Change of the service level (paired mean difference).
+    pub service_level: f64,
+    /// Change of the mean wait, seconds.
+    pub asa_seconds: f64,
+}
+
+/// The optimizer's answer.
+#[derive(Debug, Clone, Serialize)]
+pub struct OptimizeResult {
+    /// Whether a plan meeting every target was found.
+    pub feasible: bool,
+    /// The recommended plan: per line `{"agents": n}` or `{"shifts": {name: n}}`.
+    pub recommended: Recommended,
+    /// The plan as a `[[variant]]` block to paste into the scenario.
+    pub variant: String,
+    /// The plan's KPIs (mean and 95% CI).
+    pub kpis: EstimateMap,
+    /// The plan's total cost (mean over replications).
+    pub cost_total: f64,
+    /// Each target and how the plan meets it.
+    pub targets: Vec<TargetCheck>,
+    /// Erlang C's answer per line: agents needed on duty at the line's
+    /// busiest load (see [`erlang_requirements`]).
+    pub erlang: IndexMap<String, Option<u32>>,
+    /// What one more agent on each variable buys.
+    pub marginal: Vec<Marginal>,
+    /// Plans simulated.
+    pub evaluations: usize,
+}
+
+/// The recommended staffing.
+#[derive(Debug, Clone, Serialize)]
+pub struct Recommended {
+    /// Per line.
+    pub lines: IndexMap<String, LinePlan>,
+}
+
+/// One line's staffing.
+#[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
+pub enum LinePlan {
+    /// Always-on agents.
+    Agents {
+        /// How many.
+        agents: u32,
+    },
+    /// Agents per shift.
+    Shifts {
+        /// Per shift name.
+        shifts: IndexMap<String, u32>,
+    },
+}
+
+/// Search settings.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Most agents on any one variable.
+    pub max_agents: u32,
+    /// Most plans to simulate.
+    pub max_evaluations: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            max_agents: 500,
+            max_evaluations: 400,
+        }
+    }
+}
+
+/// Why the optimizer cannot start.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum OptimizeError {
+    /// The scenario states no target to meet.
+    #[error(
+        "the scenario has no [targets]: add e.g. service_level = 0.80 or abandon_rate_max = 0.05"
+    )]
+    NoTargets,
+    /// No line has agents to decide on.
+    #[error("the scenario has no line with agents to staff")]
+    NothingToStaff,
+}
+
+/// The decision variables of a scenario.
+pub fn variables(sc: &Scenario) -> Vec<Variable> {
+    let mut out = Vec::new();
+    for (l, line) in sc.lines.iter().enumerate() {
+        if line.external.is_some() {
+            continue;
+        }
+        if line.shifts.is_empty() {
+            out.push(Variable {
+                line: l,
+                shift: None,
+                path: format!("line.{}.agents", line.name),
+            });
+        } else {
+            for (s, shift) in line.shifts.iter().enumerate() {
+                out.push(Variable {
+                    line: l,
+                    shift: Some(s),
+                    path: format!("line.{}.shift.{}.agents", line.name, shift.name),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// The scenario with the plan's agent numbers written in.
+pub fn apply(sc: &Scenario, vars: &[Variable], plan: &[u32]) -> Scenario {
+    let mut out = sc.clone();
+    for (v, &n) in vars.iter().zip(plan) {
+        let line = &mut out.lines[v.line];
+        match v.shift {
+            Some(s) => line.shifts[s].agents = n,
+            None => line.agents = n,
+        }
+        line.key_clients = line.key_clients.min(line.headcount());
+    }
+    out
+}
+
+fn current(sc: &Scenario, vars: &[Variable]) -> Vec<u32> {
+    vars.iter()
+        .map(|v| match v.shift {
+            Some(s) => sc.lines[v.line].shifts[s].agents,
+            None => sc.lines[v.line].agents,
+        })
+        .collect()
+}
+
+/// Checks a plan's KPIs against the scenario's targets.
+pub fn check_targets(sc: &Scenario, kpis: &EstimateMap) -> Vec<TargetCheck> {
+    let t = &sc.targets;
+    let get = |k: &str| {
+        kpis.get(k).copied().unwrap_or(Estimate {
+            mean: 0.0,
+            ci95: 0.0,
+        })
+    };
+    let mut out = Vec::new();
+    let mut at_least = |kpi: &str, target: f64| {
+        let e = get(kpi);
+        let bound = e.low();
+        out.push(TargetCheck {
+            kpi: kpi.into(),
+            relation: ">=".into(),
+            target,
+            mean: e.mean,
+            bound,
+            met: bound >= target,
+            shortfall: target - bound,
+        });
+    };
+    if let Some(x) = t.service_level {
+        at_least("service_level", x);
+    }
+    if let Some((_, x)) = t.resolved_within {
+        at_least("resolved_within_target", x);
+    }
+    let mut at_most = |kpi: &str, target: f64| {
+        let e = get(kpi);
+        let bound = e.high();
+        out.push(TargetCheck {
+            kpi: kpi.into(),
+            relation: "<=".into(),
+            target,
+            mean: e.mean,
+            bound,
+            met: bound <= target,
+            shortfall: bound - target,
+        });
+    };
+    if let Some(x) = t.abandon_rate_max {
+        at_most("abandon_rate", x);
+    }
+    if let Some(x) = t.asa_max_seconds {
+        at_most("asa_seconds", x);
+    }
+    out
+}
+
+/// How far a plan is from meeting every target (0: all met), each shortfall
+/// relative to its target.
+fn gap(checks: &[TargetCheck]) -> f64 {
+    checks
+        .iter()
+        .filter(|c| !c.met)
+        .map(|c| c.shortfall.max(0.0) / c.target.abs().max(1e-9) + 1e-6)
+        .sum()
+}
+
+/// Erlang C's answer per line: the agents needed on duty to meet the
+/// service-level target (or 80%) within the threshold of the line's first
+/// live channel (or 20 s), at the line's busiest load — for a line taking
+/// first contacts, the busiest minute of the week's arrival profile; for a
+/// line fed by escalations, its weekly work spread over the hours it is
+/// staffed. Breaks, shifts and abandonment are ignored: this is the number
+/// a calculator would give.
+pub fn erlang_requirements(sc: &Scenario) -> IndexMap<String, Option<u32>> {
+    let load = capacity::offered_load(sc);
+    let rates = sc.line_arrival_rates();
+    let target = sc.targets.service_level.unwrap_or(0.8);
+    let week = 7 * crate::scenario::MINUTES_PER_DAY as usize;
+    let mut out = IndexMap::new();
+    for (l, line) in sc.lines.iter().enumerate() {
+        if line.external.is_some() {
+            continue;
+        }
+        let threshold = sc
+            .channels
+            .iter()
+            .find(|c| c.line == l && c.live)
+            .map_or(20.0, |c| c.answer_within.as_secs_f64());
+        // how much busier than average the busiest time is
+        let firsts: Vec<&crate::engine::PeriodicRate> = sc
+            .arrivals
+            .iter()
+            .filter(|a| sc.channels[a.channel].line == l)
+            .map(|a| &a.rate)
+            .collect();
+        let peak_factor = if !firsts.is_empty() {
+            let at = |m: usize| -> f64 {
+                firsts
+                    .iter()
+                    .map(|r| {
+                        let slot_min = (r.slot().0 / 60_000_000).max(1) as usize;
+                        r.rates()[(m / slot_min) % r.rates().len()]
+                    })
+                    .sum()
+            };
+            let mean = (0..week).map(at).sum::<f64>() / week as f64;
+            let peak = (0..week).map(at).fold(0.0, f64::max);
+            if mean > 0.0 { peak / mean } else { 1.0 }
+        } else if line.shifts.is_empty() {
+            1.0
+        } else {
+            let staffed = (0..week)
+                .filter(|&m| {
+                    line.shifts.iter().any(|s| {
+                        (0..7).any(|d| {
+                            s.days[d] && {
+                                let start = d * 1440 + s.start as usize;
+                                let end = start + s.minutes() as usize;
+                                (start..end).contains(&m) || (start..end).contains(&(m + week))
+                            }
+                        })
+                    })
+                })
+                .count();
+            if staffed > 0 {
+                week as f64 / staffed as f64
+            } else {
+                1.0
+            }
+        };
+        let answer = (rates[l] > 0.0 && load[l] > 0.0).then(|| {
+            let aht = load[l] / rates[l];
+            let lambda = rates[l] * peak_factor;
+            let mut c = (lambda * aht).floor() as u32 + 1;
+            while c < 100_000 {
+                if let Some(e) = ErlangC::new(lambda, aht, c)
+                    && e.service_level(threshold) >= target
+                {
+                    return Some(c);
+                }
+                c += 1;
+            }
+            None
+        });
+        out.insert(line.name.clone(), answer.flatten());
+    }
+    out
+}
+
+struct Search<'a> {
+    sc: &'a Scenario,
+    /// The scenario as searched: at most `SEARCH_REPLICATIONS` replications.
+    fast: Scenario,
+    vars: Vec<Variable>,
+    cache: HashMap<Vec<u32>, ScenarioResult>,
+    progress: &'a (dyn Fn(usize) + Sync),
+}
+
+impl Search<'_> {
+    fn eval(&mut self, plan: &[u32]) -> &ScenarioResult {
+        if !self.cache.contains_key(plan) {
+            let s = apply(&self.fast, &self.vars, plan);
+            let mut r = experiment::run(std::slice::from_ref(&s), &|| {});
+            self.cache.insert(plan.to_vec(), r.scenarios.remove(0));
+            (self.progress)(self.cache.len());
+        }
+        &self.cache[plan]
+    }
+
+    fn cost(&mut self, plan: &[u32]) -> f64 {
+        let r = self.eval(plan);
+        let cost = r.kpis.get("cost_total").map_or(0.0, |e| e.mean);
+        if cost > 0.0 {
+            cost
+        } else {
+            // no wages given: paid agent-hours stand in for cost
+            r.lines
+                .values()
+                .map(|m| m.get("paid_hours").map_or(0.0, |e| e.mean))
+                .sum()
+        }
+    }
+
+    /// Distance from feasibility: target shortfalls, plus any line that
+    /// cannot keep up on average (its tickets would never be resolved,
+    /// which no target on resolved tickets sees), plus an unstable run.
+    fn gap(&mut self, plan: &[u32]) -> f64 {
+        let sc = self.sc;
+        let planned = apply(sc, &self.vars, plan);
+        let load = capacity::offered_load(&planned);
+        let cap = capacity::capacity(&planned);
+        let overload: f64 = load
+            .iter()
+            .zip(&cap)
+            .filter(|(l, c)| **l > 0.0 && *l >= *c)
+            .map(|(l, c)| (l - c) / l + 1e-6)
+            .sum();
+        let r = self.eval(plan);
+        let unstable = if r.unstable { 1.0 } else { 0.0 };
+        gap(&check_targets(sc, &r.kpis)) + overload + unstable
+    }
+}
+
+/// Finds the cheapest plan meeting every target. `progress` is told the
+/// number of plans simulated so far.
+pub fn optimize(
+    sc: &Scenario,
+    options: &Options,
+    progress: &(dyn Fn(usize) + Sync),
+) -> Result<OptimizeResult, OptimizeError> {
+    let t = &sc.targets;
+    if t.service_level.is_none()
+        && t.abandon_rate_max.is_none()
+        && t.asa_max_seconds.is_none()
+        && t.resolved_within.is_none()
+    {
+        return Err(OptimizeError::NoTargets);
+    }
+    let vars = variables(sc);
+    if vars.is_empty() {
+        return Err(OptimizeError::NothingToStaff);
+    }
+    let mut fast = sc.clone();
+    fast.replications = fast.replications.min(SEARCH_REPLICATIONS);
+    let mut search = Search {
+        sc,
+        fast,
+        vars: vars.clone(),
+        cache: HashMap::new(),
+        progress,
+    };
+
+    // Start: the smallest staffing at which every line keeps up on average,
+    // scaling a line's shifts together.
+    let mut plan = current(sc, &vars);
+    let load = capacity::offered_load(sc);
+    for l in 0..sc.lines.len() {
+        let idx: Vec<usize> = (0..vars.len()).filter(|&i| vars[i].line == l).collect();
+        if idx.is_empty() {
+            continue;
+        }
+        for i in &idx {
+            plan[*i] = 1;
+        }
+        let cap_of = |plan: &[u32]| capacity::capacity(&apply(sc, &vars, plan))[l];
+        while cap_of(&plan) < load[l] && idx.iter().all(|&i| plan[i] < options.max_agents) {
+            for &i in &idx {
+                plan[i] += 1;
+            }
+        }
+    }
+
+    // Up: add the agent that buys the most progress per unit of cost.
+    let mut g = search.gap(&plan);
+    while g > 0.0 && search.cache.len() < options.max_evaluations {
+        let base_cost = search.cost(&plan);
+        let mut best: Option<(f64, usize)> = None;
+        for i in 0..vars.len() {
+            if plan[i] >= options.max_agents {
+                continue;
+            }
+            let mut p = plan.clone();
+            p[i] = (p[i] + step(p[i])).min(options.max_agents);
+            let gain = g - search.gap(&p);
+            let extra = (search.cost(&p) - base_cost).max(1e-9);
+            let score = gain / extra;
+            if best.is_none_or(|b| score > b.0) {
+                best = Some((score, i));
+            }
+        }
+        let Some((score, i)) = best else { break };
+        if score <= 0.0 {
+            // nothing helps on its own: grow the busiest line
+            let cap = capacity::capacity(&apply(sc, &vars, &plan));
+            let busiest = (0..vars.len())
+                .filter(|&i| plan[i] < options.max_agents)
+                .max_by(|&a, &b| {
+                    let ra = load[vars[a].line] / cap[vars[a].line].max(1e-9);
+                    let rb = load[vars[b].line] / cap[vars[b].line].max(1e-9);
+                    ra.total_cmp(&rb)
+                });
+            match busiest {
+                Some(j) => plan[j] += 1,
+                None => break,
+            }
+        } else {
+            plan[i] = (plan[i] + step(plan[i])).min(options.max_agents);
+        }
+        g = search.gap(&plan);
+    }
+
+    // Down: remove agents, dearest first, while every target holds; big
+    // steps first, then single agents.
+    if g == 0.0 {
+        let mut d = plan.iter().map(|&n| step(n)).max().unwrap_or(1);
+        while d > 0 && search.cache.len() < options.max_evaluations {
+            let base_cost = search.cost(&plan);
+            let mut best: Option<(f64, usize)> = None;
+            for i in 0..vars.len() {
+                if plan[i] < d {
+                    continue;
+                }
+                let mut p = plan.clone();
+                p[i] -= d;
+                if search.gap(&p) == 0.0 {
+                    let saving = base_cost - search.cost(&p);
+                    if best.is_none_or(|b| saving > b.0) {
+                        best = Some((saving, i));
+                    }
+                }
+            }
+            match best {
+                Some((_, i)) => plan[i] -= d,
+                None => d /= 2,
+            }
+        }
+    }
+
+    let feasible = search.gap(&plan) == 0.0;
+    // among every plan simulated, the cheapest feasible one
+    if feasible {
+        let mut cheapest = plan.clone();
+        let mut cheapest_cost = search.cost(&plan);
+        let keys: Vec<Vec<u32>> = search.cache.keys().cloned().collect();
+        for k in keys {
+            if search.gap(&k) == 0.0 {
+                let c = search.cost(&k);
+                if c < cheapest_cost - 1e-9 || (c - cheapest_cost).abs() <= 1e-9 && k < cheapest {
+                    cheapest = k;
+                    cheapest_cost = c;
+                }
+            }
+        }
+        plan = cheapest;
+    }
+
+    // What one more agent buys on each variable.
+    let base_cost = search.cost(&plan);
+    let mut marginal = Vec::new();
+    for (i, v) in vars.iter().enumerate() {
+        let mut p = plan.clone();
+        p[i] += 1;
+        let extra = search.cost(&p) - base_cost;
+        let base = search.eval(&plan).clone();
+        let more = search.eval(&p).clone();
+        let diff = experiment::paired_differences(&base, &more);
+        marginal.push(Marginal {
+            path: v.path.clone(),
+            cost: extra,
+            service_level: diff.get("service_level").map_or(0.0, |e| e.mean),
+            asa_seconds: diff.get("asa_seconds").map_or(0.0, |e| e.mean),
+        });
+    }
+
+    // the recommended plan with the scenario's own replications
+    let result = {
+        let s = apply(sc, &vars, &plan);
+        experiment::run(std::slice::from_ref(&s), &|| {})
+            .scenarios
+            .remove(0)
+    };
+    let checks = check_targets(sc, &result.kpis);
+    let feasible = feasible && checks.iter().all(|c| c.met);
+    let recommended = recommended(sc, &vars, &plan);
+    let set: Vec<String> = vars
+        .iter()
+        .zip(&plan)
+        .map(|(v, n)| format!("\"{}\" = {n}", v.path))
+        .collect();
+    let variant = format!(
+        "[[variant]]\nname = \"optimized\"\nset = {{ {} }}\n",
+        set.join(", ")
+    );
+    Ok(OptimizeResult {
+        feasible,
+        recommended,
+        variant,
+        cost_total: result.kpis.get("cost_total").map_or(0.0, |e| e.mean),
+        kpis: result.kpis,
+        targets: checks,
+        erlang: erlang_requirements(&apply(sc, &vars, &plan)),
+        marginal,
+        evaluations: search.cache.len(),
+    })
+}
+
+/// The step of the search for a variable at `n` agents: about an eighth of it.
+fn step(n: u32) -> u32 {
+    (n / 8).max(1)
+}
+
+fn recommended(sc: &Scenario, vars: &[Variable], plan: &[u32]) -> Recommended {
+    let mut lines = IndexMap::new();
+    for (v, &n) in vars.iter().zip(plan) {
+        let name = sc.lines[v.line].name.clone();
+        match v.shift {
+            None => {
+                lines.insert(name, LinePlan::Agents { agents: n });
+            }
+            Some(s) => {
+                let entry = lines.entry(name).or_insert_with(|| LinePlan::Shifts {
+                    shifts: IndexMap::new(),
+                });
+                if let LinePlan::Shifts { shifts } = entry {
+                    shifts.insert(sc.lines[v.line].shifts[s].name.clone(), n);
+                }
+            }
+        }
+    }
+    Recommended { lines }
+}
+
+/// The answer as text for people.
+pub fn render_table(sc: &Scenario, r: &OptimizeResult) -> String {
+    let cur = if sc.economics.currency.is_empty() {
+        String::new()
+    } else {
+        format!(" {}", sc.economics.currency)
+    };
+    let mut out = String::new();
+    if r.feasible {
+        out.push_str(
+            "Cheapest plan that meets every target (with the 95% CI on the safe side):\n\n",
+        );
+    } else {
+        out.push_str("No plan within the limits meets every target. The closest plan found:\n\n");
+    }
+    for (line, plan) in &r.recommended.lines {
+        match plan {
+            LinePlan::Agents { agents } => out.push_str(&format!("  {line}: {agents} agents\n")),
+            LinePlan::Shifts { shifts } => {
+                let s: Vec<String> = shifts.iter().map(|(k, v)| format!("{k} {v}")).collect();
+                out.push_str(&format!("  {line}: {}\n", s.join(", ")));
+            }
+        }
+    }
+    out.push_str(&format!(
+        "\n  cost_total: {:.2}{cur}\n\nTargets:\n",
+        r.cost_total
+    ));
+    for c in &r.targets {
+        let status = if c.met {
+            "met".to_string()
+        } else {
+            format!("NOT MET, short by {:.4}", c.shortfall)
+        };
+        out.push_str(&format!(
+            "  {} {} {}: mean {:.4}, 95% bound {:.4} — {status}\n",
+            c.kpi, c.relation, c.target, c.mean, c.bound
+        ));
+    }
+    out.push_str(
+        "\nErlang C at the busiest load (agents on duty; no breaks, shifts or abandonment):\n",
+    );
+    for (line, n) in &r.erlang {
+        match n {
+            Some(n) => out.push_str(&format!("  {line}: {n}\n")),
+            None => out.push_str(&format!("  {line}: no answer\n")),
+        }
+    }
+    out.push_str("\nOne more agent:\n");
+    for m in &r.marginal {
+        out.push_str(&format!(
+            "  {}: +{:.2}{cur}, service level {:+.2} pp, ASA {:+.1} s\n",
+            m.path,
+            m.cost,
+            m.service_level * 100.0,
+            m.asa_seconds
+        ));
+    }
+    out.push_str(&format!(
+        "\n{} plans simulated. Paste into the scenario to compare it with the base:\n\n{}",
+        r.evaluations, r.variant
+    ));
+    out
+}
