@@ -71,6 +71,39 @@ enum Command {
         #[arg(long, short)]
         quiet: bool,
     },
+    /// Erlang C / Erlang A calculator: the agents a service-level target
+    /// needs, for one queue (--rate, --aht, ...) or, given a scenario FILE,
+    /// for every interval of each live channel.
+    Erlang {
+        /// A scenario file (TOML): the per-interval requirement of each live channel.
+        file: Option<PathBuf>,
+        /// Contacts per period: 200/h, 3.5/min, 50/30m (per interval), 1200/d.
+        #[arg(long, allow_hyphen_values = true, conflicts_with = "file")]
+        rate: Option<String>,
+        /// Average handling time: 3m, 180s, 1h30m.
+        #[arg(long, allow_hyphen_values = true, conflicts_with = "file")]
+        aht: Option<String>,
+        /// Mean (exponential) patience: use Erlang A, abandonment included.
+        #[arg(long, allow_hyphen_values = true, conflicts_with = "file")]
+        patience: Option<String>,
+        /// Service-level target: 80/20s (80% answered within 20 s), also 0.8/20s.
+        #[arg(
+            long,
+            allow_hyphen_values = true,
+            conflicts_with = "file",
+            default_value = "80/20s"
+        )]
+        target: String,
+        /// Share of paid time agents are unavailable, in [0, 1): also print the number to roster.
+        #[arg(long, allow_hyphen_values = true)]
+        shrinkage: Option<String>,
+        /// Most agents considered (a target out of reach is reported as overloaded).
+        #[arg(long, default_value_t = staffsim::calculator::MAX_AGENTS)]
+        max_agents: u32,
+        /// Output format on standard output.
+        #[arg(long, value_enum, default_value_t = ErlangFormat::Table)]
+        format: ErlangFormat,
+    },
     /// Check a scenario and report every problem, without running it.
     Validate {
         /// The scenario file (TOML).
@@ -86,6 +119,15 @@ enum Format {
     Json,
     /// One CSV row per scenario.
     Csv,
+}
+
+/// Output formats of `staffsim erlang`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ErlangFormat {
+    /// A table for people.
+    Table,
+    /// A JSON document.
+    Json,
 }
 
 /// Runs the command line; returns the process exit code.
@@ -257,6 +299,25 @@ fn dispatch(cli: Cli) -> staffsim::Result<()> {
             max_agents,
             quiet,
         ),
+        Command::Erlang {
+            file,
+            rate,
+            aht,
+            patience,
+            target,
+            shrinkage,
+            max_agents,
+            format,
+        } => erlang_command(
+            file.as_deref(),
+            rate.as_deref(),
+            aht.as_deref(),
+            patience.as_deref(),
+            &target,
+            shrinkage.as_deref(),
+            max_agents,
+            format,
+        ),
         Command::Validate { file } => {
             let scenarios = load(&file, None, None)?;
             let sc = &scenarios[0];
@@ -337,4 +398,82 @@ fn optimize_command(
     };
     print!("{text}");
     Ok(())
+}
+
+/// `staffsim erlang`: parses the options, calls the calculator, prints its table or JSON.
+#[allow(clippy::too_many_arguments)]
+fn erlang_command(
+    file: Option<&Path>,
+    rate: Option<&str>,
+    aht: Option<&str>,
+    patience: Option<&str>,
+    target: &str,
+    shrinkage: Option<&str>,
+    max_agents: u32,
+    format: ErlangFormat,
+) -> staffsim::Result<()> {
+    use staffsim::calculator::{
+        Queue, calculate, parse_rate, parse_shrinkage, parse_target, scenario_requirements,
+    };
+    use staffsim::scenario::duration::parse_duration;
+    let bad = |option: &str, message: String| Error::BadOption {
+        option: option.into(),
+        message,
+    };
+    let positive_duration = |option: &str, text: &str| {
+        let secs = parse_duration(text).map_err(|m| bad(option, m))?;
+        if secs > 0.0 {
+            Ok(secs)
+        } else {
+            Err(bad(option, format!("\"{text}\" must be longer than zero")))
+        }
+    };
+    let shrinkage = shrinkage
+        .map(|s| parse_shrinkage(s).map_err(|m| bad("--shrinkage", m)))
+        .transpose()?;
+    if max_agents == 0 {
+        return Err(bad("--max-agents", "must be at least 1".into()));
+    }
+    let text = if let Some(file) = file {
+        let sc = staffsim::scenario::load_file(file)?;
+        let req = scenario_requirements(&sc, shrinkage);
+        match format {
+            ErlangFormat::Table => req.table(),
+            ErlangFormat::Json => req.json(),
+        }
+    } else {
+        let missing = |option: &str| {
+            bad(
+                option,
+                "is required (or give a scenario FILE), e.g. staffsim erlang --rate 200/h --aht 3m --target 80/20s".into(),
+            )
+        };
+        let per_second =
+            parse_rate(rate.ok_or_else(|| missing("--rate"))?).map_err(|m| bad("--rate", m))?;
+        let aht_seconds = positive_duration("--aht", aht.ok_or_else(|| missing("--aht"))?)?;
+        let patience_seconds = patience
+            .map(|p| positive_duration("--patience", p))
+            .transpose()?;
+        let (share, within) = parse_target(target).map_err(|m| bad("--target", m))?;
+        let queue = Queue {
+            per_second,
+            aht_seconds,
+            patience_seconds,
+            target: share,
+            answer_within_seconds: within,
+        };
+        let calc = calculate(&queue, shrinkage, max_agents)?;
+        match format {
+            ErlangFormat::Table => calc.table(),
+            ErlangFormat::Json => calc.json(),
+        }
+    };
+    let mut stdout = std::io::stdout().lock();
+    stdout
+        .write_all(text.as_bytes())
+        .and_then(|_| stdout.flush())
+        .map_err(|source| Error::Write {
+            path: "<stdout>".into(),
+            source,
+        })
 }

@@ -11,6 +11,7 @@
 #![warn(missing_docs)]
 
 pub mod analytic;
+pub mod calculator;
 pub mod economics;
 pub mod engine;
 pub mod error;

@@ -4,6 +4,7 @@ mod bad_input;
 mod calendar;
 mod cli;
 mod determinism;
+mod erlang;
 mod helpdesk;
 mod optimize;
 mod statistical;
