@@ -164,6 +164,8 @@ pub struct SupportCenter<'s> {
     agents: Vec<Agent>,
     candidates: Vec<u32>,
     slot: usize,
+    /// Time from Monday 00:00 to the start of the run.
+    week_offset: u64,
     overflow: bool,
     /// The run's tallies.
     pub tally: RunTally,
@@ -310,6 +312,7 @@ impl<'s> SupportCenter<'s> {
             agents,
             candidates: Vec::new(),
             slot: 0,
+            week_offset: sc.start_weekday as u64 * DAY_US,
             overflow: false,
             tally: RunTally::new(sc),
         }
@@ -349,6 +352,14 @@ impl<'s> SupportCenter<'s> {
         t.generation = t.generation.wrapping_add(1);
         self.free.push(idx);
         self.open -= 1;
+    }
+
+    /// The slot of the week (weekday × interval) that time `t` falls in.
+    #[inline]
+    fn slot_at(&self, t: SimTime) -> usize {
+        let week = 7 * DAY_US;
+        let t = (t.0 + self.week_offset) % week;
+        (t / self.sc.interval.0.max(1)) as usize % self.tally.intervals.slots
     }
 
     /// Integrates a line's state up to `now` (before it changes).
@@ -555,7 +566,8 @@ impl<'s> SupportCenter<'s> {
         ls.waiting += 1;
         let w = ls.waiting as f64;
         if now >= self.warmup {
-            let slot = &mut self.tally.intervals.lines[l][self.slot][1];
+            let at = self.slot_at(now);
+            let slot = &mut self.tally.intervals.lines[l][at][1];
             if w > *slot {
                 *slot = w;
             }
@@ -585,7 +597,8 @@ impl<'s> SupportCenter<'s> {
                 if in_time {
                     ct.answered_in_time += 1;
                 }
-                let slot = &mut self.tally.intervals.channels[c][self.slot];
+                let at = self.slot_at(now);
+                let slot = &mut self.tally.intervals.channels[c][at];
                 slot[1] += 1.0;
                 slot[3] += in_time as u8 as f64;
                 slot[4] += wait.as_secs_f64();
@@ -662,7 +675,8 @@ impl<'s> SupportCenter<'s> {
             let ct = &mut self.tally.channels[c];
             ct.offered += 1;
             ct.unique += 1;
-            self.tally.intervals.channels[c][self.slot][0] += 1.0;
+            let at = self.slot_at(now);
+            self.tally.intervals.channels[c][at][0] += 1.0;
             self.tally.types[ttype].offered += 1;
             self.tally.lines[line].offered += 1;
         }
@@ -675,21 +689,25 @@ impl<'s> SupportCenter<'s> {
         let sc = self.sc;
         let rate = &sc.arrivals[a].rate;
         let slot_us = rate.slot().0;
+        // the weekly rate starts on Monday; the run on its own weekday
+        let off = SimTime(self.week_offset);
         let (vrng, vday, vdist) = (
             &mut self.volume_rng[c],
             &mut self.volume_day[c],
             &self.volume_dist[c],
         );
+        let (from, limit) = (now.saturating_add(off), self.horizon.saturating_add(off));
         let next = match vdist {
-            None => rate.next_after(now, self.horizon, &mut self.arrival_rng[c], |_| 1.0),
-            Some(g) => rate.next_after(now, self.horizon, &mut self.arrival_rng[c], |k| {
+            None => rate.next_after(from, limit, &mut self.arrival_rng[c], |_| 1.0),
+            Some(g) => rate.next_after(from, limit, &mut self.arrival_rng[c], |k| {
                 let day = k * slot_us / DAY_US;
                 if vday.0 != day {
                     *vday = (day, g.sample(vrng));
                 }
                 vday.1
             }),
-        };
+        }
+        .map(|t| t - off);
         if let Some(t) = next {
             s.at(t, Event::Arrive(c as u32));
         }
@@ -715,7 +733,8 @@ impl<'s> SupportCenter<'s> {
         let line = t.first_line as usize;
         if t.counted {
             self.tally.channels[c].offered += 1;
-            self.tally.intervals.channels[c][self.slot][0] += 1.0;
+            let at = self.slot_at(now);
+            self.tally.intervals.channels[c][at][0] += 1.0;
             self.tally.lines[line].offered += 1;
         }
         self.enter_line(line, idx, patience, s);
@@ -869,12 +888,12 @@ impl<'s> SupportCenter<'s> {
             let room = ag.cap - ag.used;
             let reserved = ag.key_reserved;
             let other = self.sc.lines[l].key_clients_take_other_work;
-            // reserved agents: key clients, then (if allowed) the rest;
-            // others: the rest, then key clients as overflow
+            // key-client tickets come first for every agent; reserved agents
+            // take the rest only if allowed
             let order: [(usize, bool); 2] = if reserved {
                 [(CLASSES, true), (0, other)]
             } else {
-                [(0, true), (CLASSES, true)]
+                [(CLASSES, true), (0, true)]
             };
             let mut taken = None;
             'search: for (base, allowed) in order {
@@ -925,7 +944,8 @@ impl<'s> SupportCenter<'s> {
         if t.counted {
             self.tally.channels[c].abandoned += 1;
             self.tally.lines[l].abandoned += 1;
-            self.tally.intervals.channels[c][self.slot][2] += 1.0;
+            let at = self.slot_at(now);
+            self.tally.intervals.channels[c][at][2] += 1.0;
             if retry.is_some() {
                 self.tally.channels[c].retried += 1;
             }

@@ -829,7 +829,6 @@ handle = { dist = "exponential", mean = "10m" }
 /// on a Saturday or Sunday, every weekday gets λ · 12 h, and with the
 /// shift to 21:00 nothing is open at the end.
 #[test]
-#[ignore = "BUG: arrival rates ignore simulation.start: the Monday-first weekly rate is indexed from t = 0 (model/mod.rs schedule_arrival), so a run starting on Saturday gets Monday's hours on Saturday"]
 fn live_arrivals_follow_the_calendar_when_the_run_starts_on_saturday() {
     let case = "live email from a Saturday";
     let sc = load(&email_week(true, 20.0, "21:00", "sat", 9, 2, 7504));
@@ -964,7 +963,6 @@ fn key_clients_wait_less_and_reserved_agents_help_when_allowed() {
 /// agents only help with other tickets "when no key client waits", so key
 /// clients must still wait less than everyone else on the line.
 #[test]
-#[ignore = "BUG: with key_clients_take_other_work = true key clients wait longer than the others: non-reserved agents take key tickets only after every other ticket (model/mod.rs feed order)"]
 fn key_clients_still_wait_less_when_reserved_agents_take_other_work() {
     let (shared, _) = simulate(&load(&key_toml(true)));
     clearly_below(
