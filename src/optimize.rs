@@ -425,7 +425,7 @@ pub fn optimize(
     // scaling a line's shifts together.
     let mut plan = current(sc, &vars);
     let load = capacity::offered_load(sc);
-    for l in 0..sc.lines.len() {
+    for (l, &line_load) in load.iter().enumerate() {
         let idx: Vec<usize> = (0..vars.len()).filter(|&i| vars[i].line == l).collect();
         if idx.is_empty() {
             continue;
@@ -434,7 +434,7 @@ pub fn optimize(
             plan[*i] = 1;
         }
         let cap_of = |plan: &[u32]| capacity::capacity(&apply(sc, &vars, plan))[l];
-        while cap_of(&plan) < load[l] && idx.iter().all(|&i| plan[i] < options.max_agents) {
+        while cap_of(&plan) < line_load && idx.iter().all(|&i| plan[i] < options.max_agents) {
             for &i in &idx {
                 plan[i] += 1;
             }
