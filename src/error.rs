@@ -82,6 +82,14 @@ pub enum Error {
         /// The directory.
         path: PathBuf,
     },
+    /// Shards cannot be merged.
+    #[error("{}: cannot merge: {message}", path.display())]
+    Merge {
+        /// The shard directory or file at fault.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
     /// The optimizer cannot work on this scenario.
     #[error("{0}")]
     Optimize(#[from] crate::optimize::OptimizeError),
@@ -106,6 +114,7 @@ impl Error {
                 | Error::OutputExists { .. }
                 | Error::BadOption { .. }
                 | Error::Optimize(_)
+                | Error::Merge { .. }
         )
     }
 }

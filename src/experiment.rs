@@ -2,12 +2,13 @@
 //! a fixed order, so the output is the same whatever the number of threads.
 
 use crate::error::{Error, Result};
+use crate::model::IntervalTally;
 use crate::model::{RunTally, run_replication};
 use crate::scenario::Scenario;
-use crate::stats::{Estimate, EstimateMap, RunKpis, aggregate, aggregate_groups};
+use crate::stats::{Estimate, EstimateMap, KpiValues, RunKpis, aggregate, aggregate_groups};
 use indexmap::IndexMap;
 use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The results of every scenario of a run, in the order they were given.
 #[derive(Debug, Clone, Serialize)]
@@ -57,6 +58,80 @@ pub struct ScenarioResult {
     pub agents: Vec<AgentSummary>,
 }
 
+/// What a scenario's summary needs from one replication: its KPI values,
+/// per-agent tallies and per-interval counters. Small, serializable, and
+/// enough to merge shards of a run into exactly the unsharded result.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Record {
+    /// Index of the scenario in the expanded file (base 0).
+    pub scenario: usize,
+    /// The replication.
+    pub replication: u64,
+    /// Scenario-wide KPI values, in KPI order.
+    pub overall: Vec<f64>,
+    /// Per line, in scenario order.
+    pub lines: Vec<Vec<f64>>,
+    /// Per channel, in scenario order.
+    pub channels: Vec<Vec<f64>>,
+    /// Per ticket type (when the scenario defines them).
+    pub types: Vec<Vec<f64>>,
+    /// Handled tickets per agent.
+    pub agent_handled: Vec<u64>,
+    /// Busy seconds per agent.
+    pub agent_busy: Vec<f64>,
+    /// Per-interval counters.
+    pub intervals: IntervalTally,
+    /// The run stopped because too many tickets were open.
+    pub overflow: bool,
+}
+
+fn values(v: &KpiValues) -> Vec<f64> {
+    v.iter().map(|x| x.1).collect()
+}
+
+fn groups(v: &[(String, KpiValues)]) -> Vec<Vec<f64>> {
+    v.iter().map(|g| values(&g.1)).collect()
+}
+
+impl Record {
+    /// The record of replication `replication` of scenario `scenario`.
+    pub fn new(sc: &Scenario, scenario: usize, replication: u64, tally: &RunTally) -> Record {
+        let k = tally.kpis(sc);
+        Record {
+            scenario,
+            replication,
+            overall: values(&k.overall),
+            lines: groups(&k.lines),
+            channels: groups(&k.channels),
+            types: groups(&k.types),
+            agent_handled: tally.agent_handled.clone(),
+            agent_busy: tally.agent_busy.clone(),
+            intervals: tally.intervals.clone(),
+            overflow: tally.overflow,
+        }
+    }
+
+    /// The KPIs with their names (taken from the scenario's shape).
+    fn kpis(&self, template: &RunKpis) -> RunKpis {
+        let named = |names: &KpiValues, vals: &[f64]| -> KpiValues {
+            names.iter().zip(vals).map(|(n, v)| (n.0, *v)).collect()
+        };
+        let named_groups = |names: &[(String, KpiValues)], vals: &[Vec<f64>]| {
+            names
+                .iter()
+                .zip(vals)
+                .map(|(n, v)| (n.0.clone(), named(&n.1, v)))
+                .collect()
+        };
+        RunKpis {
+            overall: named(&template.overall, &self.overall),
+            lines: named_groups(&template.lines, &self.lines),
+            channels: named_groups(&template.channels, &self.channels),
+            types: named_groups(&template.types, &self.types),
+        }
+    }
+}
+
 /// One interval of the average week.
 #[derive(Debug, Clone, Serialize)]
 pub struct IntervalResult {
@@ -65,8 +140,9 @@ pub struct IntervalResult {
     /// Clock time of its start, `HH:MM`.
     pub start: String,
     /// Per channel: `offered`, `answered`, `abandoned` (mean per occurrence
-    /// of this interval), `service_level`, `asa_seconds` (over all
-    /// occurrences and replications).
+    /// of this interval), `service_level` (contacts arriving in the interval
+    /// answered in time / offered in it) and `asa_seconds` (of the answers
+    /// given in it), over all occurrences and replications.
     pub channels: IndexMap<String, IndexMap<&'static str, f64>>,
     /// Per line: `mean_queue`, `max_queue` (largest in a run, mean over
     /// runs), `agents_rostered`, `agents_on_duty`, `agents_on_break`,
@@ -92,30 +168,68 @@ pub struct AgentSummary {
 /// Runs every replication of every scenario on the current rayon pool.
 /// `progress` is called once per finished replication, from any thread.
 pub fn run(scenarios: &[Scenario], progress: &(dyn Fn() + Sync)) -> Results {
-    let jobs: Vec<(usize, u64)> = scenarios
-        .iter()
-        .enumerate()
-        .flat_map(|(s, sc)| (0..sc.replications as u64).map(move |r| (s, r)))
-        .collect();
+    let jobs = jobs(scenarios);
     // collect() keeps job order, whatever thread ran each job
-    let tallies: Vec<RunTally> = jobs
+    let records: Vec<Record> = jobs
         .par_iter()
         .map(|&(s, r)| {
             let t = run_replication(&scenarios[s], r);
             progress();
-            t
+            Record::new(&scenarios[s], s, r, &t)
         })
         .collect();
+    assemble(scenarios, &records)
+}
+
+/// The jobs of a run: every (scenario, replication), in order.
+pub fn jobs(scenarios: &[Scenario]) -> Vec<(usize, u64)> {
+    scenarios
+        .iter()
+        .enumerate()
+        .flat_map(|(s, sc)| (0..sc.replications as u64).map(move |r| (s, r)))
+        .collect()
+}
+
+/// Runs shard `index` (from 1) of `count`: the jobs whose position in
+/// [`jobs`] is `index - 1` modulo `count`. Merging the records of every
+/// shard with [`assemble`] gives exactly the unsharded results.
+pub fn run_shard(
+    scenarios: &[Scenario],
+    index: usize,
+    count: usize,
+    progress: &(dyn Fn() + Sync),
+) -> Vec<Record> {
+    let mine: Vec<(usize, u64)> = jobs(scenarios)
+        .into_iter()
+        .enumerate()
+        .filter(|(j, _)| j % count == index - 1)
+        .map(|(_, job)| job)
+        .collect();
+    mine.par_iter()
+        .map(|&(s, r)| {
+            let t = run_replication(&scenarios[s], r);
+            progress();
+            Record::new(&scenarios[s], s, r, &t)
+        })
+        .collect()
+}
+
+/// Results from the records of every replication of every scenario (in any
+/// order; each (scenario, replication) exactly once).
+pub fn assemble(scenarios: &[Scenario], records: &[Record]) -> Results {
+    let mut by_scenario: Vec<Vec<&Record>> = vec![Vec::new(); scenarios.len()];
+    for r in records {
+        by_scenario[r.scenario].push(r);
+    }
     let mut out: Vec<ScenarioResult> = Vec::with_capacity(scenarios.len());
-    let mut at = 0;
-    for sc in scenarios {
-        let n = sc.replications as usize;
-        let mut r = summarize(sc, &tallies[at..at + n]);
+    for (sc, recs) in scenarios.iter().zip(&mut by_scenario) {
+        recs.sort_by_key(|r| r.replication);
+        let owned: Vec<Record> = recs.iter().map(|r| (*r).clone()).collect();
+        let mut r = summarize_records(sc, &owned);
         if let Some(base) = out.first() {
             r.vs_base = Some(paired_differences(base, &r));
         }
         out.push(r);
-        at += n;
     }
     Results { scenarios: out }
 }
@@ -160,7 +274,18 @@ pub fn run_with_threads(
 
 /// Reduces the tallies of one scenario's replications, in replication order.
 pub fn summarize(sc: &Scenario, tallies: &[RunTally]) -> ScenarioResult {
-    let kpis: Vec<RunKpis> = tallies.iter().map(|t| t.kpis(sc)).collect();
+    let records: Vec<Record> = tallies
+        .iter()
+        .enumerate()
+        .map(|(r, t)| Record::new(sc, 0, r as u64, t))
+        .collect();
+    summarize_records(sc, &records)
+}
+
+/// Reduces the records of one scenario's replications, in the order given.
+pub fn summarize_records(sc: &Scenario, tallies: &[Record]) -> ScenarioResult {
+    let template = RunTally::new(sc).kpis(sc);
+    let kpis: Vec<RunKpis> = tallies.iter().map(|t| t.kpis(&template)).collect();
     let overall: Vec<_> = kpis.iter().map(|k| &k.overall).collect();
     let lines: Vec<_> = kpis.iter().map(|k| k.lines.as_slice()).collect();
     let channels: Vec<_> = kpis.iter().map(|k| k.channels.as_slice()).collect();
@@ -212,7 +337,7 @@ pub fn summarize(sc: &Scenario, tallies: &[RunTally]) -> ScenarioResult {
 
 /// The average week over every replication: counts per occurrence of each
 /// interval, shares and means over all of them.
-fn intervals(sc: &Scenario, tallies: &[RunTally]) -> Vec<IntervalResult> {
+fn intervals(sc: &Scenario, tallies: &[Record]) -> Vec<IntervalResult> {
     let Some(first) = tallies.first() else {
         return Vec::new();
     };

@@ -20,6 +20,7 @@ pub mod model;
 pub mod optimize;
 pub mod report;
 pub mod scenario;
+pub mod shard;
 pub mod stats;
 
 pub use error::{Error, Result};

@@ -598,9 +598,12 @@ impl<'s> SupportCenter<'s> {
                     ct.answered_in_time += 1;
                 }
                 let at = self.slot_at(now);
+                // in time counts where the contact arrived, so that the
+                // interval's service level is a share of its offered contacts
+                let arrived = self.slot_at(t.attempt_at);
+                self.tally.intervals.channels[c][arrived][3] += in_time as u8 as f64;
                 let slot = &mut self.tally.intervals.channels[c][at];
                 slot[1] += 1.0;
-                slot[3] += in_time as u8 as f64;
                 slot[4] += wait.as_secs_f64();
                 let ty = &mut self.tally.types[t.ttype as usize];
                 ty.answered += 1;

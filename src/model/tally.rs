@@ -89,7 +89,7 @@ pub struct TypeTally {
 }
 
 /// Per-interval counters, folded over the week (slot = weekday × interval).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct IntervalTally {
     /// Slots per week.
     pub slots: usize,

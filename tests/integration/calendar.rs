@@ -794,7 +794,6 @@ fn answers_at_a_shift_start_count_in_the_interval_that_starts_then() {
 /// arrived overnight, so counting them against the morning's own arrivals
 /// gives "service levels" of 2 to 4.
 #[test]
-#[ignore = "BUG: interval service_level = in-time answers tallied in the answer's slot (model/mod.rs:603) / offered in the arrival's slot (:679), experiment.rs:250; > 1 for backlog"]
 fn interval_service_level_is_a_share() {
     let (r, _) = simulate(&load(EMAIL_DAY_SHIFT));
     for iv in &r.intervals {
