@@ -206,7 +206,112 @@ impl Dist {
     /// Draws one duration.
     #[inline]
     pub fn sample(&self, rng: &mut Stream) -> SimTime {
-        SimTime::from_secs_f64(self.sample_secs(rng))
+        // The exponential is by far the most common duration: draw it
+        // inline, the same way `sample_secs` does, so the hot path pays
+        // no call and no match over the other variants.
+        let secs = match self {
+            Dist::Exponential { mean } => {
+                let e: f64 = Exp1.sample(rng);
+                e * mean
+            }
+            _ => self.sample_secs_other(rng),
+        };
+        secs_to_micros(secs)
+    }
+
+    /// [`Dist::sample_secs`] kept out of line, so that [`Dist::sample`]
+    /// stays small enough to inline.
+    #[inline(never)]
+    fn sample_secs_other(&self, rng: &mut Stream) -> f64 {
+        self.sample_secs(rng)
+    }
+}
+
+/// How many draws a [`Sampler`] makes at a time.
+const BATCH: usize = 64;
+
+/// A distribution together with a stream that serves nothing else, drawn
+/// ahead in batches.
+///
+/// It returns exactly the durations that calling [`Dist::sample`] on the
+/// same stream, one at a time, would, in the same order: a stream's output
+/// depends only on how many numbers were taken from it, never on when. The
+/// batch loop has no dependency from one draw to the next other than the
+/// generator's state, so the processor overlaps the draws, where a lone
+/// draw is a chain of float operations the caller has to wait for.
+#[derive(Debug, Clone)]
+pub struct Sampler {
+    dist: Dist,
+    rng: Stream,
+    buf: [SimTime; BATCH],
+    next: usize,
+}
+
+impl Sampler {
+    /// Draws `dist` from `rng`, which nothing else may use.
+    pub fn new(dist: Dist, rng: Stream) -> Sampler {
+        Sampler {
+            dist,
+            rng,
+            buf: [SimTime::ZERO; BATCH],
+            next: BATCH,
+        }
+    }
+
+    /// The distribution drawn.
+    pub fn dist(&self) -> &Dist {
+        &self.dist
+    }
+
+    /// The next duration.
+    #[inline]
+    pub fn sample(&mut self) -> SimTime {
+        if self.next == BATCH {
+            self.refill();
+        }
+        let d = self.buf[self.next];
+        self.next += 1;
+        d
+    }
+
+    #[inline(never)]
+    fn refill(&mut self) {
+        let rng = &mut self.rng;
+        match &self.dist {
+            Dist::Exponential { mean } => {
+                for slot in &mut self.buf {
+                    let e: f64 = Exp1.sample(rng);
+                    *slot = secs_to_micros(e * mean);
+                }
+            }
+            other => {
+                for slot in &mut self.buf {
+                    *slot = secs_to_micros(other.sample_secs(rng));
+                }
+            }
+        }
+        self.next = 0;
+    }
+}
+
+/// Exactly [`SimTime::from_secs_f64`], without the `f64::round` call.
+///
+/// On the baseline x86-64 target `round` is a library call; here a value
+/// below 2^53 microseconds is split into its integer part (`as i64`
+/// truncates) and its fraction, which is exact (Sterbenz), and rounded half
+/// away from zero by hand, as `round` does. Anything else (zero, negative,
+/// NaN, huge) takes the general path.
+#[inline]
+fn secs_to_micros(secs: f64) -> SimTime {
+    /// 2^53: below it every integer, and so every truncation, is exact.
+    const EXACT: f64 = 9_007_199_254_740_992.0;
+    let us = secs * super::time::MICROS_PER_SEC as f64;
+    if us > 0.0 && us < EXACT {
+        let whole = us as i64;
+        let up = (us - whole as f64 >= 0.5) as i64;
+        SimTime((whole + up) as u64)
+    } else {
+        SimTime::from_secs_f64(secs)
     }
 }
 
@@ -244,6 +349,65 @@ mod tests {
             assert!((m / mean - 1.0).abs() < 0.01, "{d:?}: mean {m}");
             assert!((c / cv - 1.0).abs() < 0.03, "{d:?}: cv {c}");
             assert!((d.mean() / mean - 1.0).abs() < 1e-12);
+        }
+    }
+
+    #[test]
+    fn fast_rounding_matches_from_secs_f64() {
+        let mut rng = stream(4, 0, "rounding-test");
+        let special = [
+            0.0,
+            -0.0,
+            -1.0,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::MIN_POSITIVE,
+            4.9e-7,
+            5e-7,
+            5.000000000000001e-7,
+            1.5e-6,
+            2.5e-6,
+            0.4999995,
+            0.5000005,
+            1e9,
+            9_007_199_254.740_991,
+            9_007_199_254.740_993,
+            u64::MAX as f64 / 1e6,
+            f64::from_bits((u64::MAX as f64 / 1e6).to_bits() - 1),
+            1.9e13,
+            f64::MAX,
+        ];
+        for s in special {
+            assert_eq!(secs_to_micros(s), SimTime::from_secs_f64(s), "{s}");
+        }
+        for _ in 0..1_000_000 {
+            // microsecond ties (k + 0.5 µs) and values over many magnitudes
+            let k = rng.random_range(0..10_000_000u64) as f64;
+            let tie = (k + 0.5) / 1e6;
+            assert_eq!(secs_to_micros(tie), SimTime::from_secs_f64(tie), "{tie}");
+            let x =
+                f64::from_bits(rng.random_range(0x3E00_0000_0000_0000..0x4300_0000_0000_0000u64));
+            assert_eq!(secs_to_micros(x), SimTime::from_secs_f64(x), "{x}");
+        }
+    }
+
+    #[test]
+    fn a_sampler_draws_what_sample_would() {
+        let dists = [
+            Dist::exponential(240.0).unwrap(),
+            Dist::lognormal(300.0, 0.5).unwrap(),
+            Dist::gamma(2400.0, 0.8).unwrap(),
+            Dist::uniform(60.0, 120.0).unwrap(),
+            Dist::constant(5.0).unwrap(),
+            Dist::empirical(vec![1.0, 2.5, 7.25]).unwrap(),
+        ];
+        for d in dists {
+            let mut one_by_one = stream(9, 2, "sampler-test");
+            let mut sampler = Sampler::new(d.clone(), stream(9, 2, "sampler-test"));
+            for i in 0..1000 {
+                assert_eq!(sampler.sample(), d.sample(&mut one_by_one), "{d:?} #{i}");
+            }
         }
     }
 
