@@ -4,6 +4,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use sha2::{Digest, Sha256};
 use staffsim::report::{AgentsCsv, Csv, Exporter, IntervalsCsv, Json, Table, utc_now, write_dir};
+use staffsim::report::{HtmlReport, charts};
 use staffsim::scenario::{Scenario, load_experiment};
 use staffsim::{Error, experiment};
 use std::io::{IsTerminal, Write};
@@ -40,6 +41,33 @@ enum Command {
         /// scenario and a manifest into this directory.
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Replace the results in a non-empty --out directory.
+        #[arg(long)]
+        force: bool,
+        /// With --out: also write charts/*.svg, charts/*.png and report.html.
+        #[arg(long, requires = "out")]
+        charts: bool,
+        /// No progress bar.
+        #[arg(long, short)]
+        quiet: bool,
+    },
+    /// Run a scenario like `run` and write its results with charts and
+    /// report.html, one page to open offline, print or attach.
+    Report {
+        /// The scenario file (TOML).
+        file: PathBuf,
+        /// The results directory: the files of `run --out`, charts/ and report.html.
+        #[arg(long)]
+        out: PathBuf,
+        /// Replications (overrides simulation.replications).
+        #[arg(long)]
+        replications: Option<u32>,
+        /// Seed (overrides simulation.seed).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Worker threads (default: all cores). Results do not depend on it.
+        #[arg(long)]
+        threads: Option<usize>,
         /// Replace the results in a non-empty --out directory.
         #[arg(long)]
         force: bool,
@@ -226,6 +254,51 @@ fn results_files(
     ])
 }
 
+/// Writes charts/*.svg, charts/*.png and report.html into `dir`, after the
+/// results `files` (so the directory check has passed).
+fn write_report(
+    dir: &Path,
+    file: &Path,
+    scenarios: &[Scenario],
+    results: &experiment::Results,
+    files: &[(&str, Vec<u8>)],
+    quiet: bool,
+) -> staffsim::Result<()> {
+    let Some(base) = scenarios.first() else {
+        return Ok(());
+    };
+    let rendered = charts::render_all(results, base)?;
+    let names: Vec<(String, String)> = rendered
+        .iter()
+        .map(|c| (format!("{}.svg", c.id), format!("{}.png", c.id)))
+        .collect();
+    let mut chart_files: Vec<(&str, Vec<u8>)> = Vec::new();
+    for (c, (svg, png)) in rendered.iter().zip(&names) {
+        chart_files.push((svg, c.svg.clone().into_bytes()));
+        chart_files.push((png, c.png.clone()));
+    }
+    write_dir(&dir.join("charts"), true, &chart_files)?;
+    let find = |name: &str| files.iter().find(|f| f.0 == name).map(|f| f.1.as_slice());
+    let source = String::from_utf8_lossy(find("scenario.toml").unwrap_or_default());
+    let date = find("manifest.json")
+        .and_then(|m| serde_json::from_slice::<serde_json::Value>(m).ok())
+        .and_then(|m| m["date"].as_str().map(str::to_string))
+        .unwrap_or_else(utc_now);
+    let html = HtmlReport {
+        base,
+        file: &file.display().to_string(),
+        source: &source,
+        date: &date,
+        charts: &rendered,
+    }
+    .render(results);
+    write_dir(dir, true, &[("report.html", html)])?;
+    if !quiet {
+        eprintln!("report: {}", dir.join("report.html").display());
+    }
+    Ok(())
+}
+
 fn dispatch(cli: Cli) -> staffsim::Result<()> {
     match cli.command {
         Command::Run {
@@ -236,6 +309,7 @@ fn dispatch(cli: Cli) -> staffsim::Result<()> {
             threads,
             out,
             force,
+            charts,
             quiet,
         } => {
             if threads == Some(0) {
@@ -265,7 +339,11 @@ fn dispatch(cli: Cli) -> staffsim::Result<()> {
             let results = experiment::run_with_threads(&scenarios, threads, &tick)?;
             bar.finish_and_clear();
             if let Some(dir) = &out {
-                write_dir(dir, force, &results_files(&file, &scenarios, &results)?)?;
+                let files = results_files(&file, &scenarios, &results)?;
+                write_dir(dir, force, &files)?;
+                if charts {
+                    write_report(dir, &file, &scenarios, &results, &files, quiet)?;
+                }
             }
             let bytes = match format {
                 Format::Table => Table.render(&results),
@@ -282,6 +360,27 @@ fn dispatch(cli: Cli) -> staffsim::Result<()> {
                 })?;
             Ok(())
         }
+        Command::Report {
+            file,
+            out,
+            replications,
+            seed,
+            threads,
+            force,
+            quiet,
+        } => dispatch(Cli {
+            command: Command::Run {
+                file,
+                format: Format::Table,
+                replications,
+                seed,
+                threads,
+                out: Some(out),
+                force,
+                charts: true,
+                quiet,
+            },
+        }),
         Command::Optimize {
             file,
             format,

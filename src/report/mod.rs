@@ -1,7 +1,9 @@
 //! Exporters turn results into bytes (no I/O); [`write_atomic`] puts bytes in a file.
 
 mod agents;
+pub mod charts;
 mod csv;
+mod html;
 mod intervals;
 mod json;
 mod outdir;
@@ -9,6 +11,7 @@ mod table;
 
 pub use agents::AgentsCsv;
 pub use csv::Csv;
+pub use html::HtmlReport;
 pub use intervals::IntervalsCsv;
 pub use json::Json;
 pub use outdir::{utc_now, write_dir};

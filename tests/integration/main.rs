@@ -9,6 +9,7 @@ mod golden;
 mod helpdesk;
 mod optimize;
 mod properties;
+mod report;
 mod robustness;
 mod statistical;
 mod util;

@@ -1,0 +1,411 @@
+//! Charts and the HTML report: every chart renders to valid SVG and to a PNG
+//! of its stated size, for the help desk and for a sweep; `report` and
+//! `run --charts` write them; a real browser (headless Chromium) loads
+//! report.html offline and shows every chart.
+
+use crate::util::{root, staffsim, stdout_of};
+use staffsim::experiment;
+use staffsim::report::charts::{self, CHART_IDS, RenderedChart};
+use staffsim::scenario::{Scenario, load_experiment};
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A copy of erlang-a.toml with a sweep over L1 agents, a short horizon and
+/// few replications, in `dir`.
+fn sweep_file(dir: &Path) -> PathBuf {
+    let text = std::fs::read_to_string(root().join("scenarios/erlang-a.toml")).unwrap();
+    let text = text
+        .replace("horizon = \"30d\"", "horizon = \"6d\"")
+        .replace("replications = 10", "replications = 3");
+    assert!(text.contains("horizon = \"6d\"") && text.contains("replications = 3"));
+    let path = dir.join("erlang-sweep.toml");
+    std::fs::write(
+        &path,
+        format!("{text}\n[sweep]\n\"line.L1.agents\" = [8, 9, 10, 11]\n"),
+    )
+    .unwrap();
+    path
+}
+
+fn run(file: &Path, replications: Option<u32>) -> (Vec<Scenario>, experiment::Results) {
+    let mut scenarios = load_experiment(file).unwrap();
+    for s in &mut scenarios {
+        if let Some(r) = replications {
+            s.replications = r;
+        }
+    }
+    let results = experiment::run(&scenarios, &|| {});
+    (scenarios, results)
+}
+
+/// Width, height and the number of distinct pixel values of a PNG.
+fn decode_png(bytes: &[u8]) -> (u32, u32, usize) {
+    let decoder = png::Decoder::new(std::io::Cursor::new(bytes));
+    let mut reader = decoder.read_info().expect("a PNG header");
+    let mut buf = vec![0; reader.output_buffer_size().expect("a sane size")];
+    let info = reader.next_frame(&mut buf).expect("PNG image data");
+    let step = info.color_type.samples() * (info.bit_depth as usize).div_ceil(8);
+    let distinct: HashSet<&[u8]> = buf[..info.buffer_size()].chunks(step).collect();
+    (info.width, info.height, distinct.len())
+}
+
+/// Checks one rendered chart: well-formed SVG with the chart's id, title
+/// and size; a PNG of the same size that is not blank.
+fn check_chart(c: &RenderedChart, scenario: &str) {
+    let at = format!("{scenario}: chart {}", c.id);
+    let doc = roxmltree::Document::parse(&c.svg)
+        .unwrap_or_else(|e| panic!("{at}: the SVG does not parse: {e}"));
+    let svg = doc.root_element();
+    assert_eq!(svg.tag_name().name(), "svg", "{at}");
+    assert_eq!(
+        svg.tag_name().namespace(),
+        Some("http://www.w3.org/2000/svg")
+    );
+    assert_eq!(
+        svg.attribute("id"),
+        Some(format!("chart-{}", c.id).as_str())
+    );
+    assert_eq!(svg.attribute("width"), Some(c.width.to_string().as_str()));
+    assert_eq!(svg.attribute("height"), Some(c.height.to_string().as_str()));
+    let title = svg
+        .children()
+        .find(|n| n.has_tag_name("title"))
+        .and_then(|t| t.text())
+        .unwrap_or_else(|| panic!("{at}: no <title>"));
+    assert_eq!(title, c.title);
+    let texts: Vec<&str> = svg
+        .descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .filter_map(|n| n.text())
+        .map(str::trim)
+        .collect();
+    assert!(texts.contains(&c.title.as_str()), "{at}: title not drawn");
+    assert!(texts.len() > 10, "{at}: only {} texts", texts.len());
+    let shapes = svg
+        .descendants()
+        .filter(|n| {
+            ["rect", "polyline", "polygon", "circle", "line"]
+                .iter()
+                .any(|t| n.has_tag_name(*t))
+        })
+        .count();
+    assert!(shapes > 20, "{at}: only {shapes} shapes");
+
+    let (w, h, distinct) = decode_png(&c.png);
+    assert_eq!((w, h), (c.width, c.height), "{at}: PNG size");
+    // antialiased text (the shipped font) and several fills give many values
+    assert!(
+        distinct > 40,
+        "{at}: PNG has only {distinct} distinct pixels"
+    );
+}
+
+#[test]
+fn every_chart_renders_for_the_help_desk() {
+    let (scenarios, results) = run(&root().join("scenarios/helpdesk.toml"), Some(2));
+    let rendered = charts::render_all(&results, &scenarios[0]).unwrap();
+    let ids: Vec<&str> = rendered.iter().map(|c| c.id).collect();
+    // no sweep in helpdesk.toml: no staffing chart
+    let want: Vec<&str> = CHART_IDS
+        .iter()
+        .copied()
+        .filter(|id| *id != "staffing")
+        .collect();
+    assert_eq!(ids, want);
+    for c in &rendered {
+        check_chart(c, "helpdesk");
+    }
+    let intraday = rendered.iter().find(|c| c.id == "intraday").unwrap();
+    assert!(intraday.svg.contains("Monday to Friday"));
+    let waiting = rendered.iter().find(|c| c.id == "waiting-time").unwrap();
+    assert!(waiting.subtitle.contains("sketch"), "{}", waiting.subtitle);
+}
+
+#[test]
+fn every_chart_renders_for_a_sweep() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (scenarios, results) = run(&sweep_file(tmp.path()), None);
+    assert_eq!(scenarios.len(), 5, "the base and four sweep points");
+    let sweep = charts::sweep(&results).expect("a sweep over one axis");
+    assert_eq!(sweep.key, "line.L1.agents");
+    let xs: Vec<f64> = sweep.points.iter().map(|p| p.1).collect();
+    assert_eq!(xs, [8.0, 9.0, 10.0, 11.0]);
+    let rendered = charts::render_all(&results, &scenarios[0]).unwrap();
+    let ids: Vec<&str> = rendered.iter().map(|c| c.id).collect();
+    assert_eq!(ids, CHART_IDS);
+    for c in &rendered {
+        check_chart(c, "erlang-a sweep");
+    }
+    let staffing = rendered.iter().find(|c| c.id == "staffing").unwrap();
+    for x in ["8", "9", "10", "11"] {
+        assert!(
+            staffing.svg.contains(&format!("\n{x}\n</text>")),
+            "sweep value {x} labelled"
+        );
+    }
+}
+
+#[test]
+fn a_sweep_over_two_axes_has_no_staffing_chart() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = sweep_file(tmp.path());
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        format!("{text}\"channel.phone.patience.mean\" = [\"4m\", \"6m\"]\n"),
+    )
+    .unwrap();
+    let (scenarios, results) = run(&path, Some(2));
+    assert_eq!(scenarios.len(), 9);
+    assert!(charts::sweep(&results).is_none());
+    let rendered = charts::render_all(&results, &scenarios[0]).unwrap();
+    assert!(rendered.iter().all(|c| c.id != "staffing"));
+    assert_eq!(rendered.len(), CHART_IDS.len() - 1);
+}
+
+/// The files every report directory holds.
+fn assert_report_dir(dir: &Path, ids: &[&str]) {
+    for f in [
+        "summary.json",
+        "kpis.csv",
+        "agents.csv",
+        "intervals.csv",
+        "scenario.toml",
+        "manifest.json",
+        "report.html",
+    ] {
+        assert!(dir.join(f).is_file(), "{f} missing in {}", dir.display());
+    }
+    for id in ids {
+        for ext in ["svg", "png"] {
+            let p = dir.join("charts").join(format!("{id}.{ext}"));
+            assert!(p.is_file(), "{} missing", p.display());
+        }
+    }
+    let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
+    for id in ids {
+        assert!(
+            html.contains(&format!("<svg id=\"chart-{id}\"")),
+            "chart {id} inline"
+        );
+    }
+    // self-contained: no script, no stylesheet or image to fetch, and no
+    // address but the SVG namespace
+    for banned in ["<script", "<link", "src=", "url("] {
+        assert!(!html.contains(banned), "report.html contains {banned}");
+    }
+    let addresses = html.matches("http").count();
+    let namespaces = html.matches("http://www.w3.org/2000/svg").count();
+    assert_eq!(addresses, namespaces, "report.html refers to the network");
+    for section in ["Summary", "Key figures", "Charts", "Assumptions"] {
+        assert!(html.contains(&format!("<h2>{section}</h2>")), "{section}");
+    }
+}
+
+#[test]
+fn report_writes_results_charts_and_the_page() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = sweep_file(tmp.path());
+    let out = tmp.path().join("out");
+    stdout_of(
+        staffsim()
+            .arg("report")
+            .arg(&file)
+            .arg("--out")
+            .arg(&out)
+            .arg("-q"),
+    );
+    assert_report_dir(&out, &CHART_IDS);
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(
+        html.contains("The smallest <code>line.L1.agents</code> that meets every target is"),
+        "the sweep's answer in plain words"
+    );
+    // an existing directory is refused, as for run --out
+    let again = staffsim()
+        .arg("report")
+        .arg(&file)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(again.status.code(), Some(2));
+}
+
+#[test]
+fn run_with_charts_writes_the_report_too() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let table = stdout_of(
+        staffsim()
+            .args([
+                "run",
+                "scenarios/helpdesk.toml",
+                "--replications",
+                "2",
+                "--charts",
+            ])
+            .arg("--out")
+            .arg(&out)
+            .arg("-q"),
+    );
+    assert!(table.contains("helpdesk baseline"));
+    let ids: Vec<&str> = CHART_IDS
+        .iter()
+        .copied()
+        .filter(|id| *id != "staffing")
+        .collect();
+    assert_report_dir(&out, &ids);
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("EUR "), "money in the scenario's currency");
+    assert!(html.contains("scenarios/helpdesk.toml"));
+}
+
+#[test]
+fn charts_need_an_output_directory() {
+    let out = staffsim()
+        .args(["run", "scenarios/erlang-a.toml", "--charts"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--out"));
+}
+
+/// The Chromium binary, when one is installed.
+fn chromium() -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    for name in ["chromium", "chromium-browser", "google-chrome"] {
+        for dir in std::env::split_paths(&path) {
+            let p = dir.join(name);
+            if p.is_file() {
+                return Some(p);
+            }
+        }
+    }
+    None
+}
+
+/// Runs headless Chromium on `url` with `args`; its standard output.
+fn headless(bin: &Path, profile: &Path, args: &[String], url: &str) -> String {
+    let mut child = Command::new(bin)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .args(args)
+        .arg(url)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("chromium starts");
+    let start = Instant::now();
+    // read stdout on a thread so a full pipe cannot block the browser
+    let mut stdout = child.stdout.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut s = String::new();
+        std::io::Read::read_to_string(&mut stdout, &mut s).ok();
+        s
+    });
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            assert!(status.success(), "chromium {args:?} failed: {status}");
+            break;
+        }
+        if start.elapsed() > Duration::from_secs(180) {
+            let _ = child.kill();
+            panic!("chromium {args:?} took over 180 s");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    reader.join().unwrap()
+}
+
+#[test]
+fn the_report_loads_in_a_browser_with_every_chart() {
+    let Some(bin) = chromium() else {
+        if std::env::var_os("CI").is_some() {
+            panic!(
+                "chromium is not installed: CI must install it (.ci/run does: \
+                 apt-get install -y chromium) to check report.html in a browser"
+            );
+        }
+        eprintln!(
+            "NOTICE: skipping the browser check of report.html: chromium is not installed \
+             (apt-get install -y chromium)"
+        );
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let file = sweep_file(tmp.path());
+    let out = tmp.path().join("out");
+    stdout_of(
+        staffsim()
+            .arg("report")
+            .arg(&file)
+            .arg("--out")
+            .arg(&out)
+            .arg("-q"),
+    );
+    let url = format!("file://{}", out.join("report.html").display());
+
+    // the page as the browser sees it: every chart is an <svg> with its title
+    let dom = headless(
+        &bin,
+        &tmp.path().join("profile-dom"),
+        &["--dump-dom".to_string()],
+        &url,
+    );
+    assert!(
+        dom.contains("<h2>Summary</h2>"),
+        "the page did not load:\n{dom:.2000}"
+    );
+    for id in CHART_IDS {
+        let svg = std::fs::read_to_string(out.join("charts").join(format!("{id}.svg"))).unwrap();
+        let doc = roxmltree::Document::parse(&svg).unwrap();
+        let title = doc
+            .root_element()
+            .children()
+            .find(|n| n.has_tag_name("title"))
+            .and_then(|t| t.text())
+            .unwrap()
+            .to_string();
+        assert!(
+            dom.contains(&format!("<svg id=\"chart-{id}\"")),
+            "chart {id} missing from the DOM"
+        );
+        assert!(
+            dom.contains(&format!(">{title}</title>")),
+            "title of chart {id} ({title}) missing from the DOM"
+        );
+    }
+
+    // the picture: a screenshot that is not blank
+    let shot = tmp.path().join("report.png");
+    headless(
+        &bin,
+        &tmp.path().join("profile-shot"),
+        &[
+            format!("--screenshot={}", shot.display()),
+            "--window-size=1280,4000".to_string(),
+            "--hide-scrollbars".to_string(),
+        ],
+        &url,
+    );
+    let bytes = std::fs::read(&shot).expect("chromium wrote the screenshot");
+    let (w, h, distinct) = decode_png(&bytes);
+    assert_eq!((w, h), (1280, 4000), "screenshot size");
+    assert!(
+        distinct > 1000,
+        "the screenshot looks blank: {distinct} distinct pixel values"
+    );
+}
