@@ -47,9 +47,23 @@ enum Command {
         /// With --out: also write charts/*.svg, charts/*.png and report.html.
         #[arg(long, requires = "out")]
         charts: bool,
+        /// Run only shard i of n of the (scenario, replication) jobs and
+        /// write it to --out; `staffsim merge` joins the shards.
+        #[arg(long, requires = "out", value_name = "i/n")]
+        shard: Option<String>,
         /// No progress bar.
         #[arg(long, short)]
         quiet: bool,
+    },
+    /// Merge the directories of every shard of a run (`run --shard i/n
+    /// --out DIR`) and print exactly what the unsharded run prints.
+    Merge {
+        /// The shard directories, in any order.
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+        /// Output format on standard output.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
     },
     /// Run a scenario like `run` and write its results with charts and
     /// report.html, one page to open offline, print or attach.
@@ -72,30 +86,6 @@ enum Command {
         #[arg(long)]
         force: bool,
         /// No progress bar.
-        #[arg(long, short)]
-        quiet: bool,
-    },
-    /// Find the cheapest staffing (agents per line and shift) that meets
-    /// every [targets] line, by simulation.
-    Optimize {
-        /// The scenario file (TOML), with [targets].
-        file: PathBuf,
-        /// Output format on standard output.
-        #[arg(long, value_enum, default_value_t = Format::Table)]
-        format: Format,
-        /// Replications per plan (overrides simulation.replications).
-        #[arg(long)]
-        replications: Option<u32>,
-        /// Seed (overrides simulation.seed).
-        #[arg(long)]
-        seed: Option<u64>,
-        /// Worker threads (default: all cores). Results do not depend on it.
-        #[arg(long)]
-        threads: Option<usize>,
-        /// Most agents on any one line or shift.
-        #[arg(long, default_value_t = 500)]
-        max_agents: u32,
-        /// No progress display.
         #[arg(long, short)]
         quiet: bool,
     },
@@ -136,6 +126,30 @@ enum Command {
     Validate {
         /// The scenario file (TOML).
         file: PathBuf,
+    },
+    /// Find the cheapest staffing (agents per line and shift) that meets
+    /// every [targets] line, by simulation.
+    Optimize {
+        /// The scenario file (TOML), with [targets].
+        file: PathBuf,
+        /// Output format on standard output.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+        /// Replications per plan (overrides simulation.replications).
+        #[arg(long)]
+        replications: Option<u32>,
+        /// Seed (overrides simulation.seed).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Worker threads (default: all cores). Results do not depend on it.
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Most agents on any one line or shift.
+        #[arg(long, default_value_t = 500)]
+        max_agents: u32,
+        /// No progress display.
+        #[arg(long, short)]
+        quiet: bool,
     },
 }
 
@@ -310,8 +324,12 @@ fn dispatch(cli: Cli) -> staffsim::Result<()> {
             out,
             force,
             charts,
+            shard,
             quiet,
         } => {
+            if let (Some(shard), Some(dir)) = (&shard, &out) {
+                return shard_command(&file, shard, dir, replications, seed, threads, force, quiet);
+            }
             if threads == Some(0) {
                 return Err(Error::BadOption {
                     option: "--threads".into(),
@@ -378,9 +396,26 @@ fn dispatch(cli: Cli) -> staffsim::Result<()> {
                 out: Some(out),
                 force,
                 charts: true,
+                shard: None,
                 quiet,
             },
         }),
+        Command::Merge { dirs, format } => {
+            let (_, results) = staffsim::shard::merge(&dirs)?;
+            let bytes = match format {
+                Format::Table => Table.render(&results),
+                Format::Json => Json.render(&results),
+                Format::Csv => Csv.render(&results),
+            };
+            let mut stdout = std::io::stdout().lock();
+            stdout
+                .write_all(&bytes)
+                .and_then(|_| stdout.flush())
+                .map_err(|source| Error::Write {
+                    path: "<stdout>".into(),
+                    source,
+                })
+        }
         Command::Optimize {
             file,
             format,
@@ -575,4 +610,67 @@ fn erlang_command(
             path: "<stdout>".into(),
             source,
         })
+}
+
+/// `staffsim run --shard i/n --out DIR`: one share of the jobs, written as
+/// `shard.json` for `staffsim merge`.
+#[allow(clippy::too_many_arguments)]
+fn shard_command(
+    file: &Path,
+    shard: &str,
+    dir: &Path,
+    replications: Option<u32>,
+    seed: Option<u64>,
+    threads: Option<usize>,
+    force: bool,
+    quiet: bool,
+) -> staffsim::Result<()> {
+    use staffsim::shard::{
+        SHARD_FILE, Shard, file_sha256, parse_shard, run_shard_on, scenarios_with,
+    };
+    let (index, count) = parse_shard(shard)?;
+    if threads == Some(0) {
+        return Err(Error::BadOption {
+            option: "--threads".into(),
+            message: "must be at least 1".into(),
+        });
+    }
+    // validate the overrides the same way as a whole run
+    load(file, replications, seed)?;
+    let scenario_file = std::fs::canonicalize(file).map_err(|source| Error::Read {
+        path: file.to_path_buf(),
+        source,
+    })?;
+    let scenarios = scenarios_with(&scenario_file, replications, seed)?;
+    if !force
+        && std::fs::read_dir(dir)
+            .map(|mut d| d.next().is_some())
+            .unwrap_or(false)
+    {
+        return Err(Error::OutputExists {
+            path: dir.to_path_buf(),
+        });
+    }
+    let total = staffsim::experiment::jobs(&scenarios)
+        .iter()
+        .enumerate()
+        .filter(|(j, _)| j % count == index - 1)
+        .count();
+    let bar = progress_bar(total as u64, quiet);
+    let tick = || bar.inc(1);
+    let records = run_shard_on(&scenarios, index, count, threads, &tick)?;
+    bar.finish_and_clear();
+    let shard = Shard {
+        staffsim_version: env!("CARGO_PKG_VERSION").into(),
+        scenario_sha256: file_sha256(&scenario_file)?,
+        scenario_file,
+        replications,
+        seed,
+        shard: index,
+        of: count,
+        records,
+    };
+    let mut bytes = serde_json::to_vec(&shard).unwrap_or_default();
+    bytes.push(b'\n');
+    write_dir(dir, force, &[(SHARD_FILE, bytes)])
 }

@@ -87,6 +87,32 @@ fn merge_error(path: &Path, message: impl Into<String>) -> Error {
     }
 }
 
+/// Runs shard `index` of `count` on a pool of `threads` threads (all cores
+/// when `None`).
+pub fn run_shard_on(
+    scenarios: &[Scenario],
+    index: usize,
+    count: usize,
+    threads: Option<usize>,
+    progress: &(dyn Fn() + Sync),
+) -> Result<Vec<Record>> {
+    match threads {
+        None => Ok(crate::experiment::run_shard(
+            scenarios, index, count, progress,
+        )),
+        Some(n) => {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(n)
+                .build()
+                .map_err(|e| Error::BadOption {
+                    option: "--threads".into(),
+                    message: e.to_string(),
+                })?;
+            Ok(pool.install(|| crate::experiment::run_shard(scenarios, index, count, progress)))
+        }
+    }
+}
+
 /// Reads the shard in `dir`.
 pub fn read_shard(dir: &Path) -> Result<Shard> {
     let path = dir.join(SHARD_FILE);

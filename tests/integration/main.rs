@@ -11,6 +11,7 @@ mod optimize;
 mod properties;
 mod report;
 mod robustness;
+mod shard;
 mod statistical;
 mod util;
 mod whatif;
