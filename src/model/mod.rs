@@ -1235,6 +1235,16 @@ impl<'s> SupportCenter<'s> {
             self.tally.intervals.occurrences[self.slot] += 1;
         }
         self.slot = (self.slot + 1) % self.tally.intervals.slots;
+        // the queue carried into the new interval is its first queue length
+        if now >= self.warmup && now < self.horizon {
+            for l in 0..self.lines.len() {
+                let w = self.lines[l].waiting as f64;
+                let slot = &mut self.tally.intervals.lines[l][self.slot][1];
+                if w > *slot {
+                    *slot = w;
+                }
+            }
+        }
         let next = now.saturating_add(step);
         if next <= self.horizon {
             s.at(next, Event::Interval);
