@@ -234,6 +234,8 @@ impl Ctx<'_> {
         let Some(item) = obj.item(key) else {
             return Vec::new();
         };
+        // an entry's path until its name is read: `line[2]`, `line.L1.shift[3]`
+        let array = obj.key_path(key);
         let mut out = Vec::new();
         match item {
             Item::ArrayOfTables(a) => {
@@ -241,7 +243,7 @@ impl Ctx<'_> {
                     out.push(Obj {
                         tl: t,
                         span: t.span(),
-                        path: format!("{key}[{}]", i + 1),
+                        path: format!("{array}[{}]", i + 1),
                     });
                 }
             }
@@ -251,11 +253,11 @@ impl Ctx<'_> {
                         Some(t) => out.push(Obj {
                             tl: t,
                             span: v.span(),
-                            path: format!("{key}[{}]", i + 1),
+                            path: format!("{array}[{}]", i + 1),
                         }),
                         None => self.error(
                             v.span(),
-                            &format!("{key}[{}]", i + 1),
+                            &format!("{array}[{}]", i + 1),
                             format!(
                                 "expected a table, found {}",
                                 type_name(&Item::Value(v.clone()))

@@ -384,6 +384,7 @@ struct RawLine {
     path: String,
     span: Span,
     channels: Vec<(String, Span)>,
+    channels_span: Span,
     agents: Option<u32>,
     shifts: Vec<Shift>,
     handle: Option<Dist>,
@@ -395,6 +396,7 @@ struct RawLine {
     breaks: Option<Breaks>,
     breaks_ok: bool,
     key_clients: Option<u32>,
+    key_clients_span: Span,
     key_clients_take_other_work: Option<bool>,
     live_first: Option<bool>,
     external: Option<External>,
@@ -402,8 +404,11 @@ struct RawLine {
     ok: bool,
 }
 
-fn read_shift(ctx: &mut Ctx, s: &mut Obj) -> Option<Shift> {
-    let named = ctx.entry_name(s, &s.path.clone());
+/// Reads one `[[line.shift]]` entry of the line at `line_path`; once named,
+/// the entry's keys are `line.L1.shift.early.agents`, the path a
+/// `[[variant]]` `set` uses.
+fn read_shift(ctx: &mut Ctx, s: &mut Obj, line_path: &str) -> Option<Shift> {
+    let named = ctx.entry_name(s, &format!("{line_path}.shift"));
     ctx.check_keys(s, &["name", "start", "end", "days", "agents"], &[]);
     let start = ctx.required(s, "start", Ctx::clock);
     let end = ctx.required(s, "end", Ctx::clock);
@@ -560,12 +565,7 @@ fn read_lines(ctx: &mut Ctx, root: &Obj) -> (Vec<RawLine>, bool) {
             .unwrap_or(false);
         let mut shifts = Vec::new();
         for mut s in ctx.entries(&l, "shift") {
-            s.path = format!(
-                "{}.{}",
-                l.path,
-                s.path.replace('[', ".[").replace(".[", "[")
-            );
-            match read_shift(ctx, &mut s) {
+            match read_shift(ctx, &mut s, &l.path) {
                 Some(sh) => {
                     if shifts.iter().any(|x: &Shift| x.name == sh.name) {
                         ctx.error(
@@ -711,6 +711,7 @@ fn read_lines(ctx: &mut Ctx, root: &Obj) -> (Vec<RawLine>, bool) {
                 path: l.path.clone(),
                 span: l.span.clone(),
                 channels,
+                channels_span: l.item("channels").and_then(item_span).or(l.span.clone()),
                 agents,
                 shifts,
                 handle,
@@ -722,6 +723,7 @@ fn read_lines(ctx: &mut Ctx, root: &Obj) -> (Vec<RawLine>, bool) {
                 breaks,
                 breaks_ok,
                 key_clients,
+                key_clients_span: l.item("key_clients").and_then(item_span).or(l.span.clone()),
                 key_clients_take_other_work,
                 live_first,
                 external,
@@ -1248,7 +1250,7 @@ pub(super) fn read_scenario(ctx: &mut Ctx, root: &Obj) -> Option<Scenario> {
         }
         if raw.is_external && !raw.channels.is_empty() {
             ctx.error(
-                raw.span.clone(),
+                raw.channels_span.clone(),
                 &format!("{}.channels", raw.path),
                 "an external line cannot take first contacts; lines escalate to it",
             );
@@ -1283,7 +1285,7 @@ pub(super) fn read_scenario(ctx: &mut Ctx, root: &Obj) -> Option<Scenario> {
             };
             if k > headcount && !raw.is_external {
                 ctx.error(
-                    raw.span.clone(),
+                    raw.key_clients_span.clone(),
                     &format!("{}.key_clients", raw.path),
                     format!("{k} agents reserved for key clients, but the line has only {headcount} on duty at times"),
                 );

@@ -46,8 +46,19 @@ pub fn load_experiment_str(text: &str, file: &str, dir: Option<&Path>) -> Result
             });
         };
 
+    // Every scenario's name, with the place and key a clash is reported at:
+    // names identify results, so no two scenarios may share one.
+    let base_name_span = doc
+        .get("simulation")
+        .and_then(|s| s.get("name"))
+        .and_then(Item::span);
+    let mut names: Vec<(String, Option<Range<usize>>, String)> = vec![(
+        out[0].name.clone(),
+        base_name_span,
+        "simulation.name".into(),
+    )];
+
     // [[variant]]
-    let mut names: Vec<String> = vec![out[0].name.clone()];
     if let Some(item) = doc.get("variant") {
         let entries: Vec<(&dyn TableLike, Option<Range<usize>>)> = match item {
             Item::ArrayOfTables(a) => a.iter().map(|t| (t as &dyn TableLike, t.span())).collect(),
@@ -62,7 +73,11 @@ pub fn load_experiment_str(text: &str, file: &str, dir: Option<&Path>) -> Result
             }
         };
         for (i, (entry, span)) in entries.into_iter().enumerate() {
-            let mut path = format!("variant[{}]", i + 1);
+            // named like other entries: `variant.+1 L1.set`, by position without a name
+            let path = match entry.get("name").and_then(Item::as_str) {
+                Some(n) => format!("variant.{n}"),
+                None => format!("variant[{}]", i + 1),
+            };
             for (k, _) in entry.iter() {
                 if k != "name" && k != "set" {
                     let kspan = entry.get_key_value(k).and_then(|(key, _)| key.span());
@@ -76,7 +91,7 @@ pub fn load_experiment_str(text: &str, file: &str, dir: Option<&Path>) -> Result
             }
             let name = match entry.get("name").map(|n| (n.as_str(), n.span())) {
                 Some((Some(n), nspan)) => {
-                    if names.iter().any(|x| x == n) {
+                    if names.iter().any(|x| x.0 == n) {
                         report(
                             &mut problems,
                             &nspan,
@@ -84,7 +99,7 @@ pub fn load_experiment_str(text: &str, file: &str, dir: Option<&Path>) -> Result
                             format!("a second scenario named \"{n}\""),
                         );
                     }
-                    path = format!("variant.{n}");
+                    names.push((n.to_string(), nspan, format!("{path}.name")));
                     n.to_string()
                 }
                 Some((None, nspan)) => {
@@ -106,7 +121,6 @@ pub fn load_experiment_str(text: &str, file: &str, dir: Option<&Path>) -> Result
                     continue;
                 }
             };
-            names.push(name.clone());
             let Some(set) = entry.get("set").and_then(Item::as_table_like) else {
                 report(
                     &mut problems,
@@ -158,7 +172,27 @@ pub fn load_experiment_str(text: &str, file: &str, dir: Option<&Path>) -> Result
                     let kspan = sweep.get_key_value(k).and_then(|(key, _)| key.span());
                     match v.as_array() {
                         Some(a) if !a.is_empty() => {
-                            axes.push((k.to_string(), a.iter().cloned().collect(), kspan))
+                            // a value listed twice would make two points of one
+                            // name; it is reported and the axis goes on without it
+                            let mut seen: Vec<String> = Vec::new();
+                            let mut values = Vec::new();
+                            for x in a.iter() {
+                                let shown = x.to_string().trim().to_string();
+                                if seen.contains(&shown) {
+                                    report(
+                                        &mut problems,
+                                        &x.span(),
+                                        &format!("sweep.{k}"),
+                                        format!(
+                                            "{shown} is listed twice; two sweep points would share a name"
+                                        ),
+                                    );
+                                } else {
+                                    seen.push(shown);
+                                    values.push(x.clone());
+                                }
+                            }
+                            axes.push((k.to_string(), values, kspan))
                         }
                         _ => report(
                             &mut problems,
@@ -191,14 +225,26 @@ pub fn load_experiment_str(text: &str, file: &str, dir: Option<&Path>) -> Result
                             .map(|(k, v, _)| format!("{k}={}", v.to_string().trim()))
                             .collect::<Vec<_>>()
                             .join(", ");
-                        let before = problems.len();
-                        if let Some(sc) =
-                            build(text, file, dir, &name, &changes, "sweep", &mut problems)
-                        {
-                            out.push(sc);
-                        }
-                        if problems.len() > before {
-                            break 'points; // one bad point is enough to explain
+                        if let Some((_, nspan, key)) = names.iter().find(|x| x.0 == name) {
+                            // reported at the other scenario's name, for every point
+                            report(
+                                &mut problems,
+                                nspan,
+                                key,
+                                format!(
+                                    "a [sweep] point is also named \"{name}\"; two scenarios must not share a name"
+                                ),
+                            );
+                        } else {
+                            let before = problems.len();
+                            if let Some(sc) =
+                                build(text, file, dir, &name, &changes, "sweep", &mut problems)
+                            {
+                                out.push(sc);
+                            }
+                            if problems.len() > before {
+                                break 'points; // one bad point is enough to explain
+                            }
                         }
                         // odometer: the last axis varies fastest
                         let mut d = axes.len();

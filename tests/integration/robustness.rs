@@ -14,7 +14,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 // ---------------------------------------------------------------------------
-// Corpus subdirectories: tests/data/bad/variants and tests/data/bad/bugs
+// Corpus subdirectory: tests/data/bad/variants
 // ---------------------------------------------------------------------------
 
 /// One row of an `expected.txt`: FILE | LINE:COL | KEY | FRAGMENT.
@@ -180,16 +180,6 @@ fn check_corpus_dir(sub: &str) -> Vec<String> {
 #[test]
 fn bad_variants_and_sweeps_are_reported_at_their_place() {
     let failures = check_corpus_dir("variants");
-    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
-}
-
-#[test]
-#[ignore = "BUG: shift problems are keyed line.L1.shift[1].early.x, not line.L1.shift.early.x \
-            (src/scenario/read.rs:406); key_clients and an external line's channels are \
-            reported at the [[line]] header (read.rs:1286, read.rs:1251); see \
-            tests/data/bad/bugs/expected.txt"]
-fn known_bugs_in_problem_places() {
-    let failures = check_corpus_dir("bugs");
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 

@@ -901,13 +901,19 @@ fn bad_sweep_and_variant_paths_are_named_with_exit_code_2() {
 /// columns), and two variants with one name are refused; a variant named
 /// like a sweep point must be refused too.
 #[test]
-#[ignore = "BUG: sweep point names are not checked against variant names (src/scenario/variants.rs:189-196 never consults `names`), so two scenarios share a name"]
 fn a_variant_named_like_a_sweep_point_is_refused() {
     let text = format!(
         "{SMALL}\n[[variant]]\nname = \"line.L1.agents=4\"\nset = {{ \"line.L1.agents\" = 6 }}\n\n[sweep]\n\"line.L1.agents\" = [4]\n"
     );
     match load_experiment_str(&text, "whatif.toml", None) {
-        Err(e) => assert!(e.to_string().contains("line.L1.agents=4"), "{e}"),
+        Err(e) => {
+            let e = e.to_string();
+            assert!(
+                e.contains("whatif.toml:")
+                    && e.contains("variant.line.L1.agents=4.name: a [sweep] point is also named \"line.L1.agents=4\""),
+                "{e}"
+            );
+        }
         Ok(s) => {
             let names: Vec<&str> = s.iter().map(|x| x.name.as_str()).collect();
             panic!("loaded, with two scenarios of one name: {names:?}");
