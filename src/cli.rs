@@ -268,30 +268,27 @@ fn results_files(
     ])
 }
 
-/// Writes charts/*.svg, charts/*.png and report.html into `dir`, after the
-/// results `files` (so the directory check has passed).
-fn write_report(
-    dir: &Path,
+/// The files charts/*.svg, charts/*.png and report.html of the results
+/// `files`.
+fn report_files(
     file: &Path,
     scenarios: &[Scenario],
     results: &experiment::Results,
     files: &[(&str, Vec<u8>)],
-    quiet: bool,
-) -> staffsim::Result<()> {
+) -> staffsim::Result<Vec<(String, Vec<u8>)>> {
     let Some(base) = scenarios.first() else {
-        return Ok(());
+        return Ok(Vec::new());
     };
     let rendered = charts::render_all(results, base)?;
     let names: Vec<(String, String)> = rendered
         .iter()
         .map(|c| (format!("{}.svg", c.id), format!("{}.png", c.id)))
         .collect();
-    let mut chart_files: Vec<(&str, Vec<u8>)> = Vec::new();
+    let mut out: Vec<(String, Vec<u8>)> = Vec::new();
     for (c, (svg, png)) in rendered.iter().zip(&names) {
-        chart_files.push((svg, c.svg.clone().into_bytes()));
-        chart_files.push((png, c.png.clone()));
+        out.push((format!("charts/{svg}"), c.svg.clone().into_bytes()));
+        out.push((format!("charts/{png}"), c.png.clone()));
     }
-    write_dir(&dir.join("charts"), true, &chart_files)?;
     let find = |name: &str| files.iter().find(|f| f.0 == name).map(|f| f.1.as_slice());
     let source = String::from_utf8_lossy(find("scenario.toml").unwrap_or_default());
     let date = find("manifest.json")
@@ -306,11 +303,8 @@ fn write_report(
         charts: &rendered,
     }
     .render(results);
-    write_dir(dir, true, &[("report.html", html)])?;
-    if !quiet {
-        eprintln!("report: {}", dir.join("report.html").display());
-    }
-    Ok(())
+    out.push(("report.html".into(), html));
+    Ok(out)
 }
 
 fn dispatch(cli: Cli) -> staffsim::Result<()> {
@@ -358,9 +352,16 @@ fn dispatch(cli: Cli) -> staffsim::Result<()> {
             bar.finish_and_clear();
             if let Some(dir) = &out {
                 let files = results_files(&file, &scenarios, &results)?;
-                write_dir(dir, force, &files)?;
-                if charts {
-                    write_report(dir, &file, &scenarios, &results, &files, quiet)?;
+                let extra = if charts {
+                    report_files(&file, &scenarios, &results, &files)?
+                } else {
+                    Vec::new()
+                };
+                let mut all: Vec<(&str, Vec<u8>)> = files;
+                all.extend(extra.iter().map(|(n, b)| (n.as_str(), b.clone())));
+                write_dir(dir, force, &all)?;
+                if charts && !quiet {
+                    eprintln!("report: {}", dir.join("report.html").display());
                 }
             }
             let bytes = match format {

@@ -239,13 +239,6 @@ fn manifest_without_date(bytes: &[u8]) -> Option<serde_json::Value> {
     Some(v)
 }
 
-/// A name `tempfile` gives the temporary file of an atomic write: ".tmp"
-/// and six letters or digits.
-fn is_temp_name(name: &str) -> bool {
-    name.strip_prefix(".tmp")
-        .is_some_and(|r| r.len() == 6 && r.chars().all(|c| c.is_ascii_alphanumeric()))
-}
-
 /// Sends SIGKILL to `pid` with the `kill` command.
 fn kill9(pid: u32) {
     let _ = Command::new("kill")
@@ -264,22 +257,33 @@ enum Moment {
     Changes(usize),
 }
 
-/// A snapshot of a directory cheap enough to take in a tight loop.
+/// A snapshot of a directory and of its siblings (where a run writes its
+/// new directory before swapping it in), cheap enough for a tight loop.
 fn snapshot(dir: &Path) -> Vec<(String, u64, Option<std::time::SystemTime>)> {
-    let mut v: Vec<_> = std::fs::read_dir(dir)
-        .map(|rd| {
-            rd.filter_map(Result::ok)
-                .map(|e| {
-                    let m = e.metadata().ok();
-                    (
-                        e.file_name().to_string_lossy().into_owned(),
-                        m.as_ref().map_or(0, |m| m.len()),
-                        m.and_then(|m| m.modified().ok()),
-                    )
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    let mut v = Vec::new();
+    let mut dirs = vec![dir.to_path_buf()];
+    if let Some(parent) = dir.parent() {
+        dirs.push(parent.to_path_buf());
+        if let Ok(rd) = std::fs::read_dir(parent) {
+            dirs.extend(
+                rd.filter_map(Result::ok)
+                    .map(|e| e.path())
+                    .filter(|p| p.is_dir()),
+            );
+        }
+    }
+    for d in dirs {
+        if let Ok(rd) = std::fs::read_dir(&d) {
+            for e in rd.filter_map(Result::ok) {
+                let m = e.metadata().ok();
+                v.push((
+                    e.path().to_string_lossy().into_owned(),
+                    m.as_ref().map_or(0, |m| m.len()),
+                    m.and_then(|m| m.modified().ok()),
+                ));
+            }
+        }
+    }
     v.sort();
     v
 }
@@ -420,17 +424,19 @@ fn an_interrupted_run_leaves_old_or_complete_new_files_only() {
                 _ => {}
             }
         }
-        // anything else may only be the temporary file of an atomic write
+        // all old or all new, never a mix
+        if state.iter().any(|s| s.ends_with("=old")) && state.iter().any(|s| s.ends_with("=new")) {
+            failures.push(format!("{moment:?}: old and new files mixed: {state:?}"));
+        }
+        // and nothing else, not even a temporary file
         let others: Vec<&String> = left
             .keys()
             .filter(|n| !RESULT_FILES.contains(&n.as_str()))
             .collect();
         for name in &others {
-            if !is_temp_name(name) {
-                failures.push(format!(
-                    "{moment:?}: unexpected file {name} left in the directory"
-                ));
-            }
+            failures.push(format!(
+                "{moment:?}: unexpected file {name} left in the directory"
+            ));
         }
         report.push(format!(
             "{moment:?}: {}{}; left over: {others:?}",
