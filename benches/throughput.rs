@@ -3,7 +3,10 @@
 //!
 //! Run with `cargo bench --bench throughput`. Criterion reports the
 //! `thrpt` line in elements per second: events for `engine`, contacts for
-//! `erlang_a` and `two_lines`. A contact is one arrival the run simulates,
+//! `erlang_a`, `two_lines` and `helpdesk` (every feature on: five channels,
+//! ticket types, escalation to L3 and a vendor, shifts, breaks, per-interval
+//! series), replications for `sweep` (8 points x 30 replications on 1 and on
+//! 2 threads: the ratio of the two medians is the parallel speed-up). A contact is one arrival the run simulates,
 //! warm-up included (every arrival costs the same whether or not it is
 //! counted in the KPIs); the count is computed once, outside the timed loop,
 //! and is the same on every iteration because a replication is a pure
@@ -11,8 +14,9 @@
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use staffsim::engine::{Dist, Model, Scheduler, SimTime, Simulation, Stream, stream};
+use staffsim::experiment::run_with_threads;
 use staffsim::model::run_replication;
-use staffsim::scenario::{Scenario, load_file};
+use staffsim::scenario::{Scenario, load_experiment_str, load_file};
 use std::hint::black_box;
 use std::path::Path;
 use std::time::Duration;
@@ -125,5 +129,56 @@ fn two_lines(c: &mut Criterion) {
     scenario_group(c, "two_lines", "two-lines.toml");
 }
 
-criterion_group!(benches, engine, erlang_a, two_lines);
+fn helpdesk(c: &mut Criterion) {
+    scenario_group(c, "helpdesk", "helpdesk.toml");
+}
+
+/// Points of the `sweep` benchmark.
+const SWEEP_POINTS: usize = 8;
+/// Replications of each point of the `sweep` benchmark.
+const SWEEP_REPLICATIONS: u32 = 30;
+
+/// `two-lines.toml` over one week, swept over 8 staffing levels of L1, 30
+/// replications each: 240 replications, the shape of a planner's sweep.
+fn sweep_scenarios() -> Vec<Scenario> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/two-lines.toml");
+    let text = std::fs::read_to_string(&path).expect("scenarios/two-lines.toml is readable");
+    let text = text.replace("horizon = \"30d\"", "horizon = \"7d\"");
+    let levels: Vec<String> = (0..SWEEP_POINTS).map(|i| (9 + i).to_string()).collect();
+    let text = format!(
+        "{text}\n[sweep]\n\"line.L1.agents\" = [{}]\n",
+        levels.join(", ")
+    );
+    let mut scenarios =
+        load_experiment_str(&text, "sweep.toml", path.parent()).expect("the sweep loads");
+    // the sweep's points, without the base
+    scenarios.remove(0);
+    for sc in &mut scenarios {
+        sc.replications = SWEEP_REPLICATIONS;
+    }
+    assert_eq!(scenarios.len(), SWEEP_POINTS);
+    scenarios
+}
+
+fn sweep(c: &mut Criterion) {
+    let scenarios = sweep_scenarios();
+    let mut g = c.benchmark_group("sweep");
+    g.sample_size(10)
+        .measurement_time(Duration::from_secs(15))
+        .throughput(Throughput::Elements(
+            (SWEEP_POINTS as u32 * SWEEP_REPLICATIONS) as u64,
+        ));
+    for threads in [1, 2] {
+        g.bench_function(format!("threads{threads}"), |b| {
+            b.iter(|| {
+                let r = run_with_threads(black_box(&scenarios), Some(threads), &|| {})
+                    .expect("the sweep runs");
+                black_box(r.scenarios.len())
+            })
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, engine, erlang_a, two_lines, helpdesk, sweep);
 criterion_main!(benches);

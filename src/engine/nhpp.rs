@@ -10,6 +10,8 @@ use rand_distr::{Distribution, Exp1};
 pub struct PeriodicRate {
     slot_us: u64,
     rates: Vec<f64>,
+    /// Whether some slot has a positive rate (checked once, not per draw).
+    any_positive: bool,
 }
 
 impl PeriodicRate {
@@ -19,9 +21,11 @@ impl PeriodicRate {
         if slot.0 == 0 || rates.is_empty() || rates.iter().any(|r| !r.is_finite() || *r < 0.0) {
             return None;
         }
+        let any_positive = rates.iter().any(|&r| r > 0.0);
         Some(PeriodicRate {
             slot_us: slot.0,
             rates,
+            any_positive,
         })
     }
 
@@ -67,7 +71,7 @@ impl PeriodicRate {
         rng: &mut Stream,
         mut scale: impl FnMut(u64) -> f64,
     ) -> Option<SimTime> {
-        if self.rates.iter().all(|&r| r == 0.0) {
+        if !self.any_positive {
             return None;
         }
         let mut need: f64 = Exp1.sample(rng);
