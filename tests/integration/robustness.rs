@@ -833,3 +833,39 @@ fn odd_but_valid_inputs_run_to_finite_results() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
+
+// ---------------------------------------------------------------------------
+// (d) Inputs the fuzzer once found troublesome
+// ---------------------------------------------------------------------------
+
+/// Every file in `fuzz/regressions/` (inputs that once crashed, hung or
+/// were slow under the fuzz target) loads or is refused with problems, and
+/// quickly, through the same reader `staffsim validate` uses.
+#[test]
+fn fuzz_regressions_load_or_are_refused_quickly() {
+    let dir = root().join("fuzz/regressions");
+    let mut n = 0;
+    for entry in std::fs::read_dir(&dir).expect("fuzz/regressions is readable") {
+        let path = entry.expect("a directory entry").path();
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue; // not UTF-8: the reader never sees it
+        };
+        let start = Instant::now();
+        let loaded = staffsim::scenario::load_experiment_str(&text, "fuzz.toml", None);
+        if let Err(e) = &loaded {
+            assert!(
+                matches!(e, Error::Scenario(_)),
+                "{}: not a scenario problem: {e}",
+                path.display()
+            );
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(5),
+            "{}: took {:?}",
+            path.display(),
+            start.elapsed()
+        );
+        n += 1;
+    }
+    assert!(n > 0, "no regression inputs in {}", dir.display());
+}
