@@ -17,17 +17,19 @@ pub struct Overload {
 
 impl fmt::Display for Overload {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let against = if self.capacity > 0.0 {
+            format!(
+                "{:.1} agents available on average over the week ({:.0}%)",
+                self.capacity,
+                100.0 * self.load / self.capacity
+            )
+        } else {
+            "no agent ever available".to_string()
+        };
         write!(
             f,
-            "line {}: offered load {:.1} agents' worth of work against {:.1} agents available on average over the week ({:.0}%); tickets reaching it do not abandon, so its queue grows without bound and the results describe a desk that does not keep up",
-            self.line,
-            self.load,
-            self.capacity,
-            if self.capacity > 0.0 {
-                100.0 * self.load / self.capacity
-            } else {
-                f64::INFINITY
-            }
+            "line {}: offered load {:.1} agents' worth of work against {against}; tickets reaching it do not abandon, so its queue grows without bound and the results describe a desk that does not keep up",
+            self.line, self.load,
         )
     }
 }
@@ -150,6 +152,18 @@ pub fn overloads(sc: &Scenario) -> Vec<Overload> {
 mod tests {
     use super::*;
     use crate::scenario::load_str;
+
+    #[test]
+    fn a_line_with_no_agents_reads_plainly() {
+        let o = Overload {
+            line: "L2".into(),
+            load: 2.5,
+            capacity: 0.0,
+        };
+        let text = o.to_string();
+        assert!(text.contains("against no agent ever available;"), "{text}");
+        assert!(!text.contains("inf"), "{text}");
+    }
 
     fn scenario(agents_l2: u32, patience: &str) -> Scenario {
         let text = format!(
