@@ -113,6 +113,18 @@ struct Agent {
     assigned: u64,
 }
 
+impl Agent {
+    /// On duty, not on or due for a break, not leaving, with a unit to spare.
+    #[inline]
+    fn free(&self) -> bool {
+        self.on_duty
+            && !self.on_break
+            && self.break_pending.is_none()
+            && !self.leaving
+            && self.used < self.cap
+    }
+}
+
 #[derive(Debug)]
 struct LineState {
     /// Classes 0..8 general, 8..16 key clients; (ticket slot, generation).
@@ -131,6 +143,9 @@ struct LineState {
     on_duty: u32,
     on_break: u32,
     rostered: u32,
+    /// Agents that could take one unit of work now (see [`Agent::free`]):
+    /// when none, routing need not look at any agent.
+    free: u32,
     area: [f64; 6],
 }
 
@@ -238,6 +253,7 @@ impl<'s> SupportCenter<'s> {
                 on_duty: 0,
                 on_break: 0,
                 rostered: 0,
+                free: 0,
                 area: [0.0; 6],
             });
         }
@@ -389,6 +405,23 @@ impl<'s> SupportCenter<'s> {
         self.agents[a as usize].last_use = now;
     }
 
+    /// Changes agent `a` with `f`, keeping its line's count of free agents.
+    #[inline]
+    fn with_agent(&mut self, a: u32, f: impl FnOnce(&mut Agent)) {
+        let ag = &mut self.agents[a as usize];
+        let was = ag.free();
+        f(ag);
+        let now = ag.free();
+        if was != now {
+            let free = &mut self.lines[ag.line as usize].free;
+            if now {
+                *free += 1;
+            } else {
+                *free -= 1;
+            }
+        }
+    }
+
     /// Can agent `a` take a ticket of `cost` units now?
     #[inline]
     fn can_take(&self, a: u32, cost: u16, key: bool) -> bool {
@@ -448,7 +481,8 @@ impl<'s> SupportCenter<'s> {
     ) -> Option<u32> {
         let (first, end) = (self.lines[l].first_agent, self.lines[l].end_agent);
         let n = end - first;
-        if n == 0 {
+        if n == 0 || self.lines[l].free == 0 {
+            debug_assert!((first..end).all(|a| !self.agents[a as usize].free()));
             return None;
         }
         let ok = |me: &Self, a: u32| {
@@ -619,10 +653,11 @@ impl<'s> SupportCenter<'s> {
             tk.agent = agent;
             tk.service_start = now;
         }
-        let ag = &mut self.agents[agent as usize];
-        ag.used += t.cost;
-        ag.assigned += 1;
-        ag.stamp = ag.stamp.wrapping_add(1);
+        self.with_agent(agent, |ag| {
+            ag.used += t.cost;
+            ag.assigned += 1;
+            ag.stamp = ag.stamp.wrapping_add(1);
+        });
         self.lines[l].busy_units += t.cost as u32;
         let sc = self.sc;
         let dist: &Dist = sc
@@ -750,10 +785,7 @@ impl<'s> SupportCenter<'s> {
         let l = t.line as usize;
         self.agent_account(agent, now);
         self.line_account(l, now);
-        {
-            let ag = &mut self.agents[agent as usize];
-            ag.used -= t.cost;
-        }
+        self.with_agent(agent, |ag| ag.used -= t.cost);
         self.lines[l].busy_units -= t.cost as u32;
         if t.counted {
             self.tally.agent_handled[agent as usize] += 1;
@@ -1048,19 +1080,24 @@ impl<'s> SupportCenter<'s> {
                 }
                 self.tally.lines[l].paid += paid;
             }
-            let ag = &mut self.agents[a as usize];
-            if ag.leaving {
-                // still finishing the previous shift's work: the new shift takes over
-                ag.leaving = false;
-            } else {
-                ag.on_duty = true;
-                ag.duty_since = now;
+            let mut arrived = false;
+            self.with_agent(a, |ag| {
+                if ag.leaving {
+                    // still finishing the previous shift's work: the new shift takes over
+                    ag.leaving = false;
+                } else {
+                    ag.on_duty = true;
+                    ag.duty_since = now;
+                    arrived = true;
+                }
+                ag.duty_gen = ag.duty_gen.wrapping_add(1);
+                ag.shift_end = end;
+                ag.break_pending = None;
+            });
+            if arrived {
                 self.lines[l].on_duty += 1;
             }
-            ag.duty_gen = ag.duty_gen.wrapping_add(1);
-            ag.shift_end = end;
-            ag.break_pending = None;
-            let generation = ag.duty_gen;
+            let generation = self.agents[a as usize].duty_gen;
             if let Some(b) = &sc.lines[l].breaks {
                 self.schedule_short_break(a, s);
                 if let Some((after, _)) = b.lunch
@@ -1096,9 +1133,10 @@ impl<'s> SupportCenter<'s> {
             } else if ag.used == 0 {
                 self.go_off(a, now);
             } else {
-                let ag = &mut self.agents[a as usize];
-                ag.leaving = true;
-                ag.stamp = ag.stamp.wrapping_add(1);
+                self.with_agent(a, |ag| {
+                    ag.leaving = true;
+                    ag.stamp = ag.stamp.wrapping_add(1);
+                });
             }
         }
     }
@@ -1117,12 +1155,13 @@ impl<'s> SupportCenter<'s> {
         lt.on_duty += duty;
         lt.overtime += overtime;
         self.lines[l].on_duty -= 1;
-        let ag = &mut self.agents[a as usize];
-        ag.on_duty = false;
-        ag.leaving = false;
-        ag.break_pending = None;
-        ag.duty_gen = ag.duty_gen.wrapping_add(1);
-        ag.stamp = ag.stamp.wrapping_add(1);
+        self.with_agent(a, |ag| {
+            ag.on_duty = false;
+            ag.leaving = false;
+            ag.break_pending = None;
+            ag.duty_gen = ag.duty_gen.wrapping_add(1);
+            ag.stamp = ag.stamp.wrapping_add(1);
+        });
     }
 
     fn end_break_accounting(&mut self, a: u32, now: SimTime) {
@@ -1131,7 +1170,7 @@ impl<'s> SupportCenter<'s> {
         self.line_account(l, now);
         self.tally.lines[l].on_break += self.in_window(ag.break_start, now);
         self.lines[l].on_break -= 1;
-        self.agents[a as usize].on_break = false;
+        self.with_agent(a, |ag| ag.on_break = false);
     }
 
     fn break_due(&mut self, a: u32, generation: u32, lunch: bool, s: &mut Scheduler<Event>) {
@@ -1141,7 +1180,7 @@ impl<'s> SupportCenter<'s> {
         }
         if ag.on_break {
             if lunch {
-                self.agents[a as usize].break_pending = Some(true);
+                self.with_agent(a, |ag| ag.break_pending = Some(true));
             } else {
                 self.schedule_short_break(a, s);
             }
@@ -1150,9 +1189,10 @@ impl<'s> SupportCenter<'s> {
         if ag.used == 0 {
             self.start_break(a, lunch, s);
         } else {
-            let ag = &mut self.agents[a as usize];
-            ag.break_pending = Some(lunch || ag.break_pending == Some(true));
-            ag.stamp = ag.stamp.wrapping_add(1);
+            self.with_agent(a, |ag| {
+                ag.break_pending = Some(lunch || ag.break_pending == Some(true));
+                ag.stamp = ag.stamp.wrapping_add(1);
+            });
         }
     }
 
@@ -1185,15 +1225,16 @@ impl<'s> SupportCenter<'s> {
         };
         self.line_account(l, now);
         self.lines[l].on_break += 1;
-        let ag = &mut self.agents[a as usize];
-        ag.on_break = true;
-        ag.break_is_lunch = lunch;
-        ag.break_start = now;
-        ag.break_pending = None;
-        ag.stamp = ag.stamp.wrapping_add(1);
+        self.with_agent(a, |ag| {
+            ag.on_break = true;
+            ag.break_is_lunch = lunch;
+            ag.break_start = now;
+            ag.break_pending = None;
+            ag.stamp = ag.stamp.wrapping_add(1);
+        });
         s.after(
             SimTime::from_secs_f64(length),
-            Event::BreakEnd(a, ag.duty_gen),
+            Event::BreakEnd(a, self.agents[a as usize].duty_gen),
         );
     }
 
@@ -1211,7 +1252,7 @@ impl<'s> SupportCenter<'s> {
             self.start_break(a, true, s);
             return;
         }
-        self.agents[a as usize].break_pending = None;
+        self.with_agent(a, |ag| ag.break_pending = None);
         self.feed(a, s);
     }
 
