@@ -147,6 +147,13 @@ enum Command {
         /// Most agents on any one line or shift.
         #[arg(long, default_value_t = 500)]
         max_agents: u32,
+        /// Also write optimize.json (the --format json document) and
+        /// report.html (the answer on one page) into this directory.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Replace the files in a non-empty --out directory.
+        #[arg(long, requires = "out")]
+        force: bool,
         /// No progress display.
         #[arg(long, short)]
         quiet: bool,
@@ -424,6 +431,8 @@ fn dispatch(cli: Cli) -> staffsim::Result<()> {
             seed,
             threads,
             max_agents,
+            out,
+            force,
             quiet,
         } => optimize_command(
             &file,
@@ -432,6 +441,7 @@ fn dispatch(cli: Cli) -> staffsim::Result<()> {
             seed,
             threads,
             max_agents,
+            out.as_deref().map(|dir| (dir, force)),
             quiet,
         ),
         Command::Erlang {
@@ -472,7 +482,10 @@ fn dispatch(cli: Cli) -> staffsim::Result<()> {
     }
 }
 
-/// `staffsim optimize`: the search on a pool of `threads`, a spinner on stderr.
+/// `staffsim optimize`: the search on a pool of `threads`, a spinner on
+/// stderr; with `out` (the directory, `--force`), optimize.json and
+/// report.html written there.
+#[allow(clippy::too_many_arguments)]
 fn optimize_command(
     file: &Path,
     format: Format,
@@ -480,6 +493,7 @@ fn optimize_command(
     seed: Option<u64>,
     threads: Option<usize>,
     max_agents: u32,
+    out: Option<(&Path, bool)>,
     quiet: bool,
 ) -> staffsim::Result<()> {
     use staffsim::optimize::{Options, optimize, render_table};
@@ -495,6 +509,16 @@ fn optimize_command(
         });
     }
     let sc = load(file, replications, seed)?.remove(0);
+    if let Some((dir, false)) = out
+        && std::fs::read_dir(dir)
+            .map(|mut d| d.next().is_some())
+            .unwrap_or(false)
+    {
+        // refuse before spending the time to search
+        return Err(Error::OutputExists {
+            path: dir.to_path_buf(),
+        });
+    }
     let bar = if quiet || !std::io::stderr().is_terminal() {
         ProgressBar::hidden()
     } else {
@@ -523,16 +547,44 @@ fn optimize_command(
             .install(|| optimize(&sc, &options, &tick))?,
     };
     bar.finish_and_clear();
-    let text = match format {
-        Format::Json => {
-            let mut v = serde_json::to_string_pretty(&result).unwrap_or_default();
-            v.push('\n');
-            v
+    let mut json = serde_json::to_string_pretty(&result).unwrap_or_default();
+    json.push('\n');
+    if let Some((dir, force)) = out {
+        let source = std::fs::read(file).map_err(|source| Error::Read {
+            path: file.to_path_buf(),
+            source,
+        })?;
+        let html = staffsim::report::OptimizeReport {
+            base: &sc,
+            file: &file.display().to_string(),
+            source: &String::from_utf8_lossy(&source),
+            date: &utc_now(),
         }
+        .render(&result);
+        write_dir(
+            dir,
+            force,
+            &[
+                ("optimize.json", json.clone().into_bytes()),
+                ("report.html", html),
+            ],
+        )?;
+        if !quiet {
+            eprintln!("report: {}", dir.join("report.html").display());
+        }
+    }
+    let text = match format {
+        Format::Json => json,
         _ => render_table(&sc, &result),
     };
-    print!("{text}");
-    Ok(())
+    let mut stdout = std::io::stdout().lock();
+    stdout
+        .write_all(text.as_bytes())
+        .and_then(|_| stdout.flush())
+        .map_err(|source| Error::Write {
+            path: "<stdout>".into(),
+            source,
+        })
 }
 
 /// `staffsim erlang`: parses the options, calls the calculator, prints its table or JSON.

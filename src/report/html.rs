@@ -77,13 +77,27 @@ fn ci(s: &ScenarioResult, key: &str) -> f64 {
     s.kpis.get(key).map_or(0.0, |e| e.ci95)
 }
 
+/// A span of simulated time: `35 days`, `1 day`, `12 h`, else as [`duration`].
+pub(super) fn span(secs: f64) -> String {
+    let days = secs / 86_400.0;
+    let hours = secs / 3600.0;
+    if secs >= 86_400.0 && (days - days.round()).abs() < 1e-9 {
+        let d = days.round();
+        format!("{d:.0} day{}", if d == 1.0 { "" } else { "s" })
+    } else if secs >= 3600.0 && (hours - hours.round()).abs() < 1e-9 {
+        format!("{:.0} h", hours.round())
+    } else {
+        duration(secs)
+    }
+}
+
 /// `+2.0`, `−0.8` (a true minus sign, as in the other differences).
 fn signed(x: f64) -> String {
     let s = format!("{x:+.1}");
     s.replacen('-', "−", 1)
 }
 
-fn quote(name: &str) -> String {
+pub(super) fn quote(name: &str) -> String {
     format!("“{}”", esc(name))
 }
 
@@ -581,8 +595,8 @@ impl HtmlReport<'_> {
             "Simulated span",
             format!(
                 "{}, of which the first {} is discarded as warm-up ({:.0} days measured)",
-                esc(&b.horizon.to_string()),
-                esc(&b.warmup.to_string()),
+                span(b.horizon.as_secs_f64()),
+                span(b.warmup.as_secs_f64()),
                 self.days()
             ),
         );
@@ -619,20 +633,42 @@ impl Exporter for HtmlReport<'_> {
             self.date,
             env!("CARGO_PKG_VERSION")
         );
-        fill(
-            TEMPLATE,
-            &[
-                ("title", esc(&title)),
-                ("meta", esc(&meta)),
-                ("version", esc(env!("CARGO_PKG_VERSION"))),
-                ("summary", self.summary(results)),
-                ("kpi_table", self.kpi_table(results)),
-                ("charts", self.charts()),
-                ("assumptions", self.assumptions(results)),
-            ],
-        )
-        .into_bytes()
+        let sections = [
+            section("summary", "Summary", &self.summary(results)),
+            section("kpis", "Key figures", &self.kpi_table(results)),
+            section(
+                "erlang",
+                "What the Erlang formulas say",
+                &results
+                    .scenarios
+                    .first()
+                    .map(|s| super::erlang::section(self.base, s))
+                    .unwrap_or_default(),
+            ),
+            section("charts", "Charts", &self.charts()),
+            section("assumptions", "Assumptions", &self.assumptions(results)),
+        ];
+        page(&title, &meta, &sections.concat())
     }
+}
+
+/// A whole page: the template (its style sheet) around `sections`.
+pub(super) fn page(title: &str, meta: &str, sections: &str) -> Vec<u8> {
+    fill(
+        TEMPLATE,
+        &[
+            ("title", esc(title)),
+            ("meta", esc(meta)),
+            ("version", esc(env!("CARGO_PKG_VERSION"))),
+            ("sections", sections.to_string()),
+        ],
+    )
+    .into_bytes()
+}
+
+/// One `<section>` of a page, with its heading (`heading` is HTML).
+pub(super) fn section(id: &str, heading: &str, content: &str) -> String {
+    format!("<section id=\"{id}\">\n<h2>{heading}</h2>\n{content}</section>\n\n")
 }
 
 #[cfg(test)]
@@ -646,6 +682,14 @@ mod tests {
             &[("a", "{{b}}".into()), ("b", "x".into())],
         );
         assert_eq!(out, "<p>{{b}} x {{c}}</p>");
+    }
+
+    #[test]
+    fn spans() {
+        assert_eq!(span(35.0 * 86_400.0), "35 days");
+        assert_eq!(span(86_400.0), "1 day");
+        assert_eq!(span(12.0 * 3600.0), "12 h");
+        assert_eq!(span(90.0), "1.5 min");
     }
 
     #[test]
@@ -664,14 +708,7 @@ mod tests {
 
     #[test]
     fn the_template_has_every_slot() {
-        for slot in [
-            "title",
-            "meta",
-            "summary",
-            "kpi_table",
-            "charts",
-            "assumptions",
-        ] {
+        for slot in ["title", "meta", "version", "sections"] {
             assert!(TEMPLATE.contains(&format!("{{{{{slot}}}}}")), "{slot}");
         }
     }

@@ -3,10 +3,12 @@
 mod agents;
 pub mod charts;
 mod csv;
+mod erlang;
 mod html;
 mod intervals;
 mod json;
 mod outdir;
+mod plan;
 mod table;
 
 pub use agents::AgentsCsv;
@@ -15,6 +17,7 @@ pub use html::HtmlReport;
 pub use intervals::IntervalsCsv;
 pub use json::Json;
 pub use outdir::{utc_now, write_dir};
+pub use plan::OptimizeReport;
 pub use table::Table;
 
 use crate::error::{Error, Result};

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 /// `force`, these are dropped from the old directory (a chart of an older
 /// run must not sit beside newer results); anything else found there is
 /// kept.
-pub const OUTPUT_NAMES: [&str; 9] = [
+pub const OUTPUT_NAMES: [&str; 10] = [
     "summary.json",
     "kpis.csv",
     "agents.csv",
@@ -18,6 +18,7 @@ pub const OUTPUT_NAMES: [&str; 9] = [
     "charts",
     "report.html",
     "shard.json",
+    "optimize.json",
 ];
 
 /// Writes `files` (relative name, bytes; a name may hold `/`, as in

@@ -229,3 +229,109 @@ fn json_has_the_contract_keys() {
     assert!(v["cost_total"].is_f64());
     assert!(v["erlang"]["L1"].is_u64());
 }
+
+/// `optimize --out DIR`: optimize.json is exactly the `--format json`
+/// document, report.html shows the recommended agents beside Erlang's, the
+/// targets and the `[[variant]]` block; a non-empty directory is refused
+/// (exit 2, nothing changed) unless `--force`.
+#[test]
+fn out_writes_the_json_and_the_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.toml");
+    std::fs::write(
+        &path,
+        ONE_LINE.replace("horizon = \"21d\"", "horizon = \"6d\""),
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let optimize = |extra: &[&str]| {
+        let mut cmd = crate::util::staffsim();
+        cmd.arg("optimize")
+            .arg(&path)
+            .args(["--format", "json", "--quiet", "--out"])
+            .arg(&out)
+            .args(extra);
+        cmd
+    };
+    let stdout = crate::util::stdout_of(&mut optimize(&[]));
+    let json = std::fs::read_to_string(out.join("optimize.json")).unwrap();
+    assert_eq!(json, stdout, "optimize.json is the --format json document");
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let agents = v["recommended"]["lines"]["L1"]["agents"].as_u64().unwrap();
+    let erlang = v["erlang"]["L1"].as_u64().unwrap();
+
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    for section in [
+        "Summary",
+        "Recommended plan and the Erlang answer",
+        "Targets",
+        "Key figures",
+        "One more agent",
+        "Paste into the scenario",
+        "Assumptions",
+    ] {
+        assert!(html.contains(&format!("<h2>{section}</h2>")), "{section}");
+    }
+    assert!(
+        html.contains(&format!(
+            "<tr><td>L1</td><td>{agents} agents</td><td>{agents}</td><td>{erlang}</td>"
+        )),
+        "the plan beside Erlang's answer"
+    );
+    let variant = v["variant"].as_str().unwrap().replace('"', "&quot;");
+    assert!(
+        html.contains(&format!("<pre>{variant}</pre>")),
+        "the [[variant]] block"
+    );
+    assert!(html.contains(&format!("&quot;line.L1.agents&quot; = {agents}")));
+    assert!(html.contains("Service level: at least 80%"));
+    assert!(html.contains("✓ met"));
+    assert!(
+        html.contains("<code>line.L1.agents</code>"),
+        "marginal value"
+    );
+    for banned in ["<script", "<link", "src=", "url(", "http"] {
+        assert!(!html.contains(banned), "report.html contains {banned}");
+    }
+
+    // refused without --force, before searching, and left as it was
+    let again = optimize(&[]).output().unwrap();
+    assert_eq!(again.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("--force"));
+    assert!(again.stdout.is_empty());
+    assert_eq!(
+        std::fs::read_to_string(out.join("optimize.json")).unwrap(),
+        json
+    );
+    // with --force: replaced, and a file of the user's is kept
+    std::fs::write(out.join("notes.txt"), "mine").unwrap();
+    crate::util::stdout_of(&mut optimize(&["--force"]));
+    assert!(out.join("report.html").is_file());
+    assert_eq!(
+        std::fs::read_to_string(out.join("notes.txt")).unwrap(),
+        "mine"
+    );
+}
+
+/// The report of a plan that cannot meet the targets says so and by how much.
+#[test]
+fn out_report_names_a_missed_target() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.toml");
+    std::fs::write(
+        &path,
+        ONE_LINE.replace("horizon = \"21d\"", "horizon = \"6d\""),
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    crate::util::stdout_of(
+        crate::util::staffsim()
+            .arg("optimize")
+            .arg(&path)
+            .args(["--max-agents", "8", "--quiet", "--out"])
+            .arg(&out),
+    );
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("No plan within the limits meets every target"));
+    assert!(html.contains("✗ not met</span>, short by"));
+}

@@ -199,7 +199,13 @@ fn assert_report_dir(dir: &Path, ids: &[&str]) {
     let addresses = html.matches("http").count();
     let namespaces = html.matches("http://www.w3.org/2000/svg").count();
     assert_eq!(addresses, namespaces, "report.html refers to the network");
-    for section in ["Summary", "Key figures", "Charts", "Assumptions"] {
+    for section in [
+        "Summary",
+        "Key figures",
+        "What the Erlang formulas say",
+        "Charts",
+        "Assumptions",
+    ] {
         assert!(html.contains(&format!("<h2>{section}</h2>")), "{section}");
     }
 }
@@ -261,6 +267,199 @@ fn run_with_charts_writes_the_report_too() {
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(html.contains("EUR "), "money in the scenario's currency");
     assert!(html.contains("scenarios/helpdesk.toml"));
+}
+
+/// Minutes of the day of `HH:MM` (`24:00` is 1440).
+fn minute(clock: &str) -> u32 {
+    let (h, m) = clock.split_once(':').unwrap();
+    h.parse::<u32>().unwrap() * 60 + m.parse::<u32>().unwrap()
+}
+
+/// The rows of the first table after `heading` in `html`: the first cell
+/// and the text of the others.
+fn table_rows(html: &str, heading: &str) -> Vec<Vec<String>> {
+    let at = html.find(heading).unwrap_or_else(|| panic!("{heading}"));
+    let body = &html[at..];
+    let body = &body[body.find("<tbody>").unwrap()..body.find("</tbody>").unwrap()];
+    body.lines()
+        .filter(|l| l.starts_with("<tr"))
+        .map(|l| {
+            l.split("<td>")
+                .skip(1)
+                .map(|c| {
+                    // the cell's text, tags removed
+                    let c = &c[..c.find("</td>").unwrap()];
+                    let mut text = String::new();
+                    let mut in_tag = false;
+                    for ch in c.chars() {
+                        match ch {
+                            '<' => in_tag = true,
+                            '>' => in_tag = false,
+                            ch if !in_tag => text.push(ch),
+                            _ => {}
+                        }
+                    }
+                    text
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// The section "What the Erlang formulas say" of the help desk's report:
+/// its requirements are those of `staffsim erlang FILE --format json` for
+/// the same intervals, beside the agents on duty and the service level of
+/// the run's own results (summary.json).
+#[test]
+fn the_report_shows_what_the_erlang_formulas_say() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    stdout_of(
+        staffsim()
+            .args([
+                "report",
+                "scenarios/helpdesk.toml",
+                "--replications",
+                "3",
+                "-q",
+            ])
+            .arg("--out")
+            .arg(&out),
+    );
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let start = html
+        .find("<h2>What the Erlang formulas say</h2>")
+        .expect("the Erlang section");
+    let section = &html[start..start + html[start..].find("</section>").unwrap()];
+
+    let calc: serde_json::Value = serde_json::from_str(&stdout_of(staffsim().args([
+        "erlang",
+        "scenarios/helpdesk.toml",
+        "--format",
+        "json",
+    ])))
+    .unwrap();
+    // phone and chat are live on L1; email is a backlog
+    let need = |channel: &str| -> Vec<(String, String, u64)> {
+        let ch = &calc["channels"][channel];
+        assert_eq!(ch["line"], "L1");
+        ch["intervals"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| {
+                (
+                    i["weekday"].as_str().unwrap().to_string(),
+                    i["start"].as_str().unwrap().to_string(),
+                    i["required_agents"].as_u64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    let (phone, chat) = (need("phone"), need("chat"));
+    assert!(calc["channels"].get("email").is_none());
+    assert!(section.contains("email is a backlog channel"));
+    let chat_at = |d: &str, s: &str| {
+        chat.iter()
+            .find(|c| c.0 == d && c.1 == s)
+            .map_or(0, |c| c.2)
+    };
+    // the busiest interval of the week for L1: the first with the most
+    // agents for both channels together
+    let (mut best, mut most) = (0, 0);
+    for (i, (d, s, n)) in phone.iter().enumerate() {
+        if n + chat_at(d, s) > most {
+            (best, most) = (i, n + chat_at(d, s));
+        }
+    }
+    let (day, time, n_phone) = &phone[best];
+    let n_chat = chat_at(day, time);
+    let day_name = match day.as_str() {
+        "mon" => "Monday",
+        "tue" => "Tuesday",
+        "wed" => "Wednesday",
+        "thu" => "Thursday",
+        "fri" => "Friday",
+        other => panic!("no arrivals expected on {other}"),
+    };
+    let lead = format!("At the busiest time, {day_name} {time} to ");
+    let at = section
+        .find(&lead)
+        .unwrap_or_else(|| panic!("{lead}\n{section}"));
+    let end = &section[at + lead.len()..at + lead.len() + 5];
+    let sentence = format!(
+        "{lead}{end}, the Erlang formulas say <strong>{n_phone}</strong> agents for phone and \
+         <strong>{n_chat}</strong> for chat, <strong>{most}</strong> on L1"
+    );
+    assert!(section.contains(&sentence), "{sentence}\nin\n{section}");
+
+    // the busiest time: the intervals from `time` to `end`, all with the
+    // same requirement; the agents on duty and the service level are the
+    // run's, averaged and pooled over them
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+    let (from, to) = (minute(time), minute(end));
+    assert!(to > from);
+    let peak: Vec<&serde_json::Value> = summary["scenarios"][0]["intervals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|iv| iv["weekday"] == day.as_str())
+        .filter(|iv| (from..to).contains(&minute(iv["start"].as_str().unwrap())))
+        .collect();
+    assert_eq!(peak.len() as u32, (to - from) / 30, "30-minute intervals");
+    for iv in &peak {
+        let s = iv["start"].as_str().unwrap();
+        let p = phone.iter().find(|p| p.0 == *day && p.1 == s).unwrap();
+        assert_eq!((p.2, chat_at(day, s)), (*n_phone, n_chat), "{s}");
+    }
+    let on_duty = peak
+        .iter()
+        .map(|iv| iv["lines"]["L1"]["agents_on_duty"].as_f64().unwrap())
+        .sum::<f64>()
+        / peak.len() as f64;
+    let shown = if (on_duty - on_duty.round()).abs() < 0.05 {
+        format!("{:.0}", on_duty.round())
+    } else {
+        format!("{on_duty:.1}")
+    };
+    assert!(
+        section.contains(&format!("with the <strong>{shown}</strong> agents on duty")),
+        "{shown} on duty in\n{section}"
+    );
+    let (offered, in_time) = peak.iter().fold((0.0, 0.0), |acc, iv| {
+        let m = &iv["channels"]["phone"];
+        let o = m["offered"].as_f64().unwrap();
+        (acc.0 + o, acc.1 + o * m["service_level"].as_f64().unwrap())
+    });
+    let sl = format!("{:.1}%", in_time / offered * 100.0);
+    assert!(
+        section.contains(&format!("{sl}</span> for phone"))
+            || section.contains(&format!("{sl}</strong> for phone")),
+        "phone at {sl} in\n{section}"
+    );
+
+    // the busiest day's table: every interval of the day falls in one row
+    // that shows the calculator's numbers for it
+    let rows = table_rows(section, &format!("<h3>{day_name}, the busiest day</h3>"));
+    for (_, s, n) in phone.iter().filter(|p| p.0 == *day) {
+        let row = rows
+            .iter()
+            .find(|r| {
+                let (a, b) = r[0].split_once('–').unwrap();
+                (minute(a)..minute(b)).contains(&minute(s))
+            })
+            .unwrap_or_else(|| panic!("no row holds {s}: {rows:?}"));
+        // time, phone: Erlang, service level, chat: Erlang, service level, all channels
+        assert_eq!(row[1], n.to_string(), "phone at {s}");
+        assert_eq!(row[3], chat_at(day, s).to_string(), "chat at {s}");
+        assert_eq!(row[5], (n + chat_at(day, s)).to_string(), "L1 at {s}");
+    }
+    assert!(section.contains(&format!(
+        "<tr class=\"peak\"><td>{time}–{end}</td><td>{n_phone}</td>"
+    )));
+    let peaks = table_rows(section, "<h3>The busiest time of each day</h3>");
+    assert_eq!(peaks.len(), 5, "Monday to Friday");
 }
 
 #[test]

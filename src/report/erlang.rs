@@ -1,0 +1,693 @@
+//! The section "What the Erlang formulas say" of `report.html`: for each
+//! line taking live channels, the per-interval requirement of
+//! [`crate::calculator::scenario_requirements`] (what `staffsim erlang FILE`
+//! prints) beside the agents the base scenario has on duty and the service
+//! level the simulation measured in the same intervals.
+//!
+//! To stay readable, consecutive intervals of a day with the same
+//! requirement and about the same agents on duty are shown as one row
+//! (their service level pooled over the contacts offered in them).
+
+use super::charts::style::{duration, pct, pct_tick};
+use super::html::esc;
+use crate::calculator::{ChannelRequirement, scenario_requirements};
+use crate::experiment::{IntervalResult, ScenarioResult};
+use crate::scenario::{MINUTES_PER_DAY, Scenario, WEEKDAYS};
+use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write;
+
+/// More rows than this for the busiest day: only those starting on the
+/// hour (and the peak) are shown.
+const MAX_DAY_ROWS: usize = 48;
+
+/// Intervals whose agents on duty differ by less than this from the first
+/// of a row are shown in the same row.
+const SAME_ON_DUTY: f64 = 0.5;
+
+const DAY_NAMES: [&str; 7] = [
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+];
+
+/// Agents per channel of a line: `None` with no arrivals in the interval,
+/// `Some(None)` when the target is out of the calculator's reach.
+type Need = Vec<Option<Option<u32>>>;
+
+/// One interval of the week on one line.
+struct Interval<'a> {
+    /// Weekday index (0 = Monday).
+    day: usize,
+    /// Minute of the day it starts.
+    minute: u32,
+    /// The requirement per channel of the line.
+    need: Need,
+    /// The simulated interval, if the measured window holds it.
+    sim: Option<&'a IntervalResult>,
+}
+
+impl Interval<'_> {
+    /// Agents for every channel of the line together, each staffed alone;
+    /// `None` when one is out of reach.
+    fn total(&self) -> Option<u32> {
+        self.need
+            .iter()
+            .flatten()
+            .try_fold(0u32, |acc, n| n.map(|n| acc.saturating_add(n)))
+    }
+
+    /// For choosing the peak: out of reach counts as most.
+    fn rank(&self) -> u32 {
+        self.total().unwrap_or(u32::MAX)
+    }
+
+    fn line_value(&self, line: &str, key: &str) -> Option<f64> {
+        self.sim
+            .and_then(|iv| iv.lines.get(line))
+            .and_then(|m| m.get(key).copied())
+    }
+
+    /// Contacts offered to a channel and answered in time, per occurrence.
+    fn in_time(&self, channel: &str) -> Option<(f64, f64)> {
+        let m = self.sim?.channels.get(channel)?;
+        let offered = m.get("offered").copied().unwrap_or(0.0);
+        (offered > 0.0).then(|| {
+            (
+                offered,
+                offered * m.get("service_level").copied().unwrap_or(0.0),
+            )
+        })
+    }
+}
+
+/// Consecutive intervals of one day with the same requirement and about
+/// the same agents on duty, shown as one row.
+struct Block<'a> {
+    intervals: Vec<&'a Interval<'a>>,
+    /// Length of an interval, minutes.
+    step: u32,
+}
+
+impl Block<'_> {
+    fn first(&self) -> &Interval<'_> {
+        self.intervals[0]
+    }
+
+    fn need(&self) -> &[Option<Option<u32>>] {
+        &self.first().need
+    }
+
+    fn total(&self) -> Option<u32> {
+        self.first().total()
+    }
+
+    /// `10:00–12:00`.
+    fn hours(&self) -> String {
+        let clock = |m: u32| format!("{:02}:{:02}", m / 60, m % 60);
+        let end = self.intervals.last().map_or(0, |i| i.minute) + self.step;
+        format!("{}–{}", clock(self.first().minute), clock(end))
+    }
+
+    /// The service level of a channel over the block's contacts.
+    fn service_level(&self, channel: &str) -> Option<f64> {
+        let (offered, in_time) = self
+            .intervals
+            .iter()
+            .filter_map(|i| i.in_time(channel))
+            .fold((0.0, 0.0), |a, b| (a.0 + b.0, a.1 + b.1));
+        (offered > 0.0).then(|| in_time / offered)
+    }
+
+    /// The time average of a line figure over the block.
+    fn line_value(&self, line: &str, key: &str) -> Option<f64> {
+        let values: Vec<f64> = self
+            .intervals
+            .iter()
+            .filter_map(|i| i.line_value(line, key))
+            .collect();
+        (!values.is_empty()).then(|| values.iter().sum::<f64>() / values.len() as f64)
+    }
+
+    fn contains(&self, i: &Interval) -> bool {
+        self.intervals.iter().any(|j| std::ptr::eq(*j, i))
+    }
+}
+
+/// Splits the week's intervals (in order) into blocks.
+fn blocks<'a>(intervals: &'a [Interval<'a>], line: &str, step: u32) -> Vec<Block<'a>> {
+    let mut out: Vec<Block> = Vec::new();
+    for i in intervals {
+        if let Some(b) = out.last_mut() {
+            let last = b.intervals[b.intervals.len() - 1];
+            let first = b.first();
+            let duty = |x: &Interval| x.line_value(line, "agents_on_duty");
+            let same_duty = match (duty(first), duty(i)) {
+                (Some(a), Some(c)) => (a - c).abs() < SAME_ON_DUTY,
+                (None, None) => true,
+                _ => false,
+            };
+            if last.day == i.day
+                && last.minute + step == i.minute
+                && last.need == i.need
+                && same_duty
+            {
+                b.intervals.push(i);
+                continue;
+            }
+        }
+        out.push(Block {
+            intervals: vec![i],
+            step,
+        });
+    }
+    out
+}
+
+/// Agents as people read them: `16`, `22.4`.
+fn agents(x: f64) -> String {
+    if (x - x.round()).abs() < 0.05 {
+        format!("{:.0}", x.round())
+    } else {
+        format!("{x:.1}")
+    }
+}
+
+fn need_text(n: Option<Option<u32>>) -> String {
+    match n {
+        None => "–".into(),
+        Some(Some(n)) => n.to_string(),
+        Some(None) => "out of reach".into(),
+    }
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// What the simulation of line `l` includes that the formulas leave out.
+fn left_out(sc: &Scenario, l: usize) -> Vec<String> {
+    let line = &sc.lines[l];
+    let mut out = Vec::new();
+    if line.channels.len() > 1 {
+        let names: Vec<String> = line
+            .channels
+            .iter()
+            .map(|&c| esc(&sc.channels[c].name))
+            .collect();
+        out.push(format!("{} sharing the agents", and_list(&names)));
+    }
+    if sc.lines.iter().any(|o| o.escalates_to == Some(l))
+        || line.escalates_to.is_some()
+        || sc.ticket_types.iter().any(|t| t.misroute > 0.0)
+    {
+        out.push("escalations".into());
+    }
+    if line.breaks.is_some() {
+        out.push("breaks".into());
+    }
+    if !line.shifts.is_empty() {
+        out.push("shifts".into());
+    }
+    if line
+        .channels
+        .iter()
+        .any(|&c| sc.channels[c].retry.is_some())
+    {
+        out.push("callers who try again".into());
+    }
+    if sc.economics.absenteeism > 0.0 {
+        out.push("absence".into());
+    }
+    if sc
+        .arrivals
+        .iter()
+        .any(|a| sc.channels[a.channel].line == l && a.volume_cv > 0.0)
+    {
+        out.push("day-to-day swings in volume".into());
+    }
+    out
+}
+
+/// The section's HTML for the base scenario `sc` and its results.
+pub(super) fn section(sc: &Scenario, result: &ScenarioResult) -> String {
+    let req = scenario_requirements(sc, None);
+    let mut h = String::from(
+        "<p>The Erlang formulas (<code>staffsim erlang FILE</code>) give the agents each live \
+         channel needs in each interval to meet its service-level target, as if the channel had \
+         its agents to itself, contacts arrived at a steady rate through the interval and \
+         nothing else took the agents' time. Beside them: the agents the base scenario has on \
+         duty in those intervals and the service level the simulation measured. Where the two \
+         disagree, the formulas mislead.</p>\n",
+    );
+    let sims: HashMap<(&str, &str), &IntervalResult> = result
+        .intervals
+        .iter()
+        .map(|iv| ((iv.weekday, iv.start.as_str()), iv))
+        .collect();
+    let mut any = false;
+    for (l, line) in sc.lines.iter().enumerate() {
+        let channels: Vec<(&str, &ChannelRequirement)> = req
+            .channels
+            .iter()
+            .filter(|(_, c)| c.line == line.name && !c.intervals.is_empty())
+            .map(|(n, c)| (n.as_str(), c))
+            .collect();
+        if channels.is_empty() {
+            continue;
+        }
+        any = true;
+        let part = Part {
+            sc,
+            l,
+            channels: &channels,
+            step: req.interval_minutes.max(1),
+            replications: result.replications,
+        };
+        h.push_str(&part.render(&sims));
+    }
+    if !any {
+        h.push_str(
+            "<p>The scenario has no live channel with arrivals, so the formulas have nothing \
+             to say: they size queues people wait on the line in, not backlogs.</p>\n",
+        );
+    }
+    for n in &req.notes {
+        let _ = writeln!(h, "<p class=\"note\">{}.</p>", esc(n));
+    }
+    h
+}
+
+/// The part of one line.
+struct Part<'a> {
+    sc: &'a Scenario,
+    l: usize,
+    channels: &'a [(&'a str, &'a ChannelRequirement)],
+    /// Length of an interval, minutes.
+    step: u32,
+    replications: u32,
+}
+
+/// The first of `items` with the highest rank.
+fn busiest<'a, T>(items: impl Iterator<Item = &'a T>, rank: impl Fn(&T) -> u32) -> Option<&'a T> {
+    items.fold(None, |best: Option<&T>, x| match best {
+        Some(b) if rank(b) >= rank(x) => Some(b),
+        _ => Some(x),
+    })
+}
+
+impl Part<'_> {
+    fn line(&self) -> &str {
+        &self.sc.lines[self.l].name
+    }
+
+    /// The plain-words summary, the count over the week, the busiest day
+    /// and the peak of every day.
+    fn render(&self, sims: &HashMap<(&str, &str), &IntervalResult>) -> String {
+        let line = self.line();
+        let channels = self.channels;
+        // every interval of the week with arrivals on any of the channels
+        let mut keyed: BTreeMap<(usize, u32), (&str, Need)> = BTreeMap::new();
+        for (i, (_, ch)) in channels.iter().enumerate() {
+            for iv in &ch.intervals {
+                let day = WEEKDAYS.iter().position(|d| *d == iv.weekday).unwrap_or(0);
+                let minute = iv
+                    .start
+                    .split_once(':')
+                    .and_then(|(h, m)| Some(h.parse::<u32>().ok()? * 60 + m.parse::<u32>().ok()?))
+                    .unwrap_or(0)
+                    .min(MINUTES_PER_DAY);
+                keyed
+                    .entry((day, minute))
+                    .or_insert_with(|| (iv.start.as_str(), vec![None; channels.len()]))
+                    .1[i] = Some(iv.required_agents);
+            }
+        }
+        let intervals: Vec<Interval> = keyed
+            .into_iter()
+            .map(|((day, minute), (start, need))| Interval {
+                day,
+                minute,
+                need,
+                sim: sims.get(&(WEEKDAYS[day], start)).copied(),
+            })
+            .collect();
+        let Some(peak) = busiest(intervals.iter(), Interval::rank) else {
+            return String::new();
+        };
+        let all = blocks(&intervals, line, self.step);
+        let flat = intervals.iter().all(|i| i.need == peak.need);
+        let Some(peak_block) = all.iter().find(|b| b.contains(peak)) else {
+            return String::new();
+        };
+        let whole_week = Block {
+            intervals: intervals.iter().collect(),
+            step: self.step,
+        };
+        let names: Vec<String> = channels.iter().map(|(n, _)| esc(n)).collect();
+        let mut h = format!("<h3>Line {}: {}</h3>\n", esc(line), and_list(&names));
+        if flat {
+            h.push_str(&self.summary("In every interval of the week", &whole_week));
+        } else {
+            let when = format!(
+                "At the busiest time, {} {}",
+                DAY_NAMES[peak.day],
+                peak_block.hours().replace('–', " to ")
+            );
+            h.push_str(&self.summary(&when, peak_block));
+        }
+        h.push_str(&self.week(&intervals));
+
+        // the busiest day
+        let mut day: Vec<&Block> = all.iter().filter(|b| b.first().day == peak.day).collect();
+        let thinned = day.len() > MAX_DAY_ROWS;
+        if thinned {
+            day.retain(|b| b.first().minute % 60 == 0 || std::ptr::eq(*b, peak_block));
+        }
+        let _ = writeln!(
+            h,
+            "<h3>{}{}</h3>",
+            DAY_NAMES[peak.day],
+            if flat {
+                ", like every day"
+            } else {
+                ", the busiest day"
+            }
+        );
+        h.push_str(&self.table("Time", &day, peak_block, |b| b.hours()));
+        if thinned {
+            h.push_str(
+                "<p class=\"note\">Only the rows starting on the hour are shown; \
+                 <code>staffsim erlang FILE</code> and <code>intervals.csv</code> have every \
+                 interval.</p>\n",
+            );
+        }
+
+        // the peak of every day
+        if !flat {
+            let peaks: Vec<&Block> = (0..7)
+                .filter_map(|d| busiest(intervals.iter().filter(|i| i.day == d), Interval::rank))
+                .filter_map(|p| all.iter().find(|b| b.contains(p)))
+                .collect();
+            if peaks.len() > 1 {
+                h.push_str("<h3>The busiest time of each day</h3>\n");
+                h.push_str(&self.table("Day", &peaks, peak_block, |b| {
+                    format!("{} {}", DAY_NAMES[b.first().day], b.hours())
+                }));
+            }
+        }
+        h.push_str(&self.notes());
+        h
+    }
+
+    /// The paragraph on the busiest time (or the whole week when the
+    /// requirement never changes).
+    fn summary(&self, when: &str, b: &Block) -> String {
+        let line = self.line();
+        let channels = self.channels;
+        let mut says: Vec<String> = Vec::new();
+        for (i, (name, _)) in channels.iter().enumerate() {
+            if let Some(n) = b.need()[i] {
+                let n = match n {
+                    Some(n) => format!("<strong>{n}</strong>"),
+                    None => "more agents than it can count".into(),
+                };
+                says.push(if says.is_empty() {
+                    format!("{n} agents for {}", esc(name))
+                } else {
+                    format!("{n} for {}", esc(name))
+                });
+            }
+        }
+        let mut p = format!("<p>{when}, the Erlang formulas say {}", and_list(&says));
+        if channels.len() > 1
+            && let Some(t) = b.total()
+        {
+            let _ = write!(
+                p,
+                ", <strong>{t}</strong> on {} if each channel had agents of its own",
+                esc(line)
+            );
+        }
+        p.push_str(". ");
+        let factors = left_out(self.sc, self.l);
+        if factors.is_empty() {
+            p.push_str("The simulation ");
+        } else {
+            let _ = write!(p, "The simulation, with {}, ", and_list(&factors));
+        }
+        let mut reached: Vec<String> = Vec::new();
+        let mut misses = false;
+        for (name, ch) in channels {
+            if let Some(sl) = b.service_level(name) {
+                let below = sl < ch.target;
+                misses |= below;
+                let value = if below {
+                    format!("<span class=\"miss\">{}</span>", pct(sl))
+                } else {
+                    format!("<strong>{}</strong>", pct(sl))
+                };
+                reached.push(format!(
+                    "{value} for {} (target {})",
+                    esc(name),
+                    pct_tick(ch.target)
+                ));
+            }
+        }
+        match (reached.is_empty(), b.line_value(line, "agents_on_duty")) {
+            (false, Some(d)) => {
+                let _ = write!(
+                    p,
+                    "reaches {} with the <strong>{}</strong> agents on duty",
+                    and_list(&reached),
+                    agents(d)
+                );
+                if let Some(br) = b.line_value(line, "agents_on_break")
+                    && br >= 0.05
+                {
+                    let _ = write!(p, " ({} of them on break on average)", agents(br));
+                }
+                p.push('.');
+                if let Some(t) = b.total() {
+                    if d + 1e-9 >= f64::from(t) && misses {
+                        p.push_str(
+                            " <span class=\"miss\">As many agents as the formulas ask for, or \
+                             more, and still short of the target</span>: here the formulas \
+                             mislead.",
+                        );
+                    } else if d + 1e-9 < f64::from(t) && !misses {
+                        p.push_str(
+                            " Fewer agents than the formulas ask for, and still on target: here \
+                             the formulas ask for too many.",
+                        );
+                    }
+                }
+            }
+            _ => p.push_str("measured no contacts then to compare with."),
+        }
+        p.push_str("</p>\n");
+        p
+    }
+
+    /// Over the week: intervals with the agents the formulas ask for, and
+    /// how often the simulation disagrees.
+    fn week(&self, intervals: &[Interval]) -> String {
+        let line = self.line();
+        let channels = self.channels;
+        let mut with_enough = 0usize;
+        let mut compared = 0usize;
+        let mut misled = vec![0usize; channels.len()];
+        let mut pessimistic = vec![0usize; channels.len()];
+        for r in intervals {
+            let (Some(t), Some(d)) = (r.total(), r.line_value(line, "agents_on_duty")) else {
+                continue;
+            };
+            compared += 1;
+            let enough = d + 1e-9 >= f64::from(t);
+            with_enough += usize::from(enough);
+            for (i, (name, ch)) in channels.iter().enumerate() {
+                if let Some((offered, in_time)) = r.in_time(name) {
+                    let sl = in_time / offered;
+                    if enough && sl < ch.target {
+                        misled[i] += 1;
+                    } else if !enough && sl >= ch.target {
+                        pessimistic[i] += 1;
+                    }
+                }
+            }
+        }
+        if compared == 0 {
+            return String::new();
+        }
+        let count = |counts: &[usize]| -> Vec<String> {
+            channels
+                .iter()
+                .zip(counts)
+                .filter(|(_, n)| **n > 0)
+                .map(|((name, _), n)| format!("{} in {n}", esc(name)))
+                .collect()
+        };
+        let mut s = format!(
+            "<p>Over the week, {} has at least the agents the formulas ask for in {with_enough} \
+             of the {compared} intervals with contacts",
+            esc(line)
+        );
+        let missing = count(&misled);
+        if with_enough > 0 {
+            if missing.is_empty() {
+                s.push_str("; in all of those the simulation meets every channel's target");
+            } else {
+                let _ = write!(
+                    s,
+                    "; in some of those the simulation still misses the target: {}",
+                    and_list(&missing)
+                );
+            }
+        }
+        s.push('.');
+        let better = count(&pessimistic);
+        if !better.is_empty() {
+            let _ = write!(
+                s,
+                " With fewer agents than the formulas ask for, the simulation still meets the \
+                 target: {}.",
+                and_list(&better)
+            );
+        }
+        s.push_str("</p>\n");
+        s
+    }
+
+    fn notes(&self) -> String {
+        let mut notes = format!(
+            "Erlang: agents needed, each channel staffed alone ({}). Simulated service level: \
+             contacts arriving in the row's intervals answered within the channel's threshold, \
+             over every week measured and {} replications. On duty, on break: time averages; \
+             agents on break count as on duty. A row joins consecutive intervals with the same \
+             requirement and about the same agents on duty.",
+            self.channels
+                .iter()
+                .map(|(n, c)| format!(
+                    "{}: {}, handling time {}{}",
+                    esc(n),
+                    c.model.label(),
+                    duration(c.aht_seconds),
+                    c.patience_seconds
+                        .map(|p| format!(", patience {}", duration(p)))
+                        .unwrap_or_default()
+                ))
+                .collect::<Vec<_>>()
+                .join("; "),
+            self.replications
+        );
+        for (n, c) in self.channels {
+            if let Some(note) = &c.note {
+                let _ = write!(notes, " {}: {}", esc(n), esc(note));
+            }
+        }
+        format!("<p class=\"note\">{notes}</p>\n")
+    }
+
+    /// A table of `rows`: per channel the requirement and the simulated
+    /// service level, then the line's agents.
+    fn table(
+        &self,
+        first: &str,
+        rows: &[&Block],
+        peak: &Block,
+        label: impl Fn(&Block) -> String,
+    ) -> String {
+        let line = self.line();
+        let channels = self.channels;
+        let several = channels.len() > 1;
+        let mut h = String::from("<table>\n<thead><tr><th class=\"blank\"></th>");
+        for (name, ch) in channels {
+            let _ = write!(
+                h,
+                "<th colspan=\"2\" class=\"group\">{} (target {} within {})</th>",
+                esc(name),
+                pct_tick(ch.target),
+                duration(ch.answer_within_seconds)
+            );
+        }
+        let _ = write!(
+            h,
+            "<th colspan=\"{}\" class=\"group\">Line {}</th></tr>\n<tr><th>{first}</th>",
+            if several { 3 } else { 2 },
+            esc(line)
+        );
+        for _ in channels {
+            h.push_str(
+                "<th class=\"sub\">Erlang: agents</th><th class=\"sub\">Simulated service \
+                 level</th>",
+            );
+        }
+        if several {
+            h.push_str("<th class=\"sub\">Erlang: all channels</th>");
+        }
+        h.push_str(
+            "<th class=\"sub\">On duty</th><th class=\"sub\">On break</th></tr></thead>\n\
+             <tbody>\n",
+        );
+        for b in rows {
+            let class = if std::ptr::eq(*b, peak) {
+                " class=\"peak\""
+            } else {
+                ""
+            };
+            let _ = write!(h, "<tr{class}><td>{}</td>", label(b));
+            for (i, (name, ch)) in channels.iter().enumerate() {
+                let sl = match b.service_level(name) {
+                    Some(sl) if sl < ch.target => {
+                        format!("<span class=\"miss\">{}</span>", pct(sl))
+                    }
+                    Some(sl) => pct(sl),
+                    None => "–".into(),
+                };
+                let _ = write!(h, "<td>{}</td><td>{sl}</td>", need_text(b.need()[i]));
+            }
+            if several {
+                let _ = write!(
+                    h,
+                    "<td>{}</td>",
+                    b.total()
+                        .map_or_else(|| "out of reach".into(), |t| t.to_string())
+                );
+            }
+            let v = |k: &str| b.line_value(line, k).map_or_else(|| "–".into(), agents);
+            let _ = writeln!(
+                h,
+                "<td>{}</td><td>{}</td></tr>",
+                v("agents_on_duty"),
+                v("agents_on_break")
+            );
+        }
+        h.push_str("</tbody>\n</table>\n");
+        h
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_and_agents_read_well() {
+        assert_eq!(and_list(&[]), "");
+        assert_eq!(and_list(&["a".into()]), "a");
+        assert_eq!(
+            and_list(&["a".into(), "b".into(), "c".into()]),
+            "a, b and c"
+        );
+        assert_eq!(agents(16.01), "16");
+        assert_eq!(agents(22.416), "22.4");
+    }
+}
