@@ -111,6 +111,8 @@ struct Agent {
     break_start: SimTime,
     last_use: SimTime,
     assigned: u64,
+    /// How much later than the others this agent goes to lunch (staggering).
+    lunch_offset: SimTime,
 }
 
 impl Agent {
@@ -205,8 +207,9 @@ impl<'s> SupportCenter<'s> {
                 cap = cap / gcd(cap, k) * k;
             }
             let first = agents.len() as u32;
+            let spread = line.breaks.as_ref().map_or(0.0, |b| b.lunch_spread);
             let push = |shift: u32, n: u32, agents: &mut Vec<Agent>| {
-                for _ in 0..n {
+                for i in 0..n {
                     let reserved = (agents.len() as u32 - first) < line.key_clients;
                     agents.push(Agent {
                         line: li as u32,
@@ -227,6 +230,7 @@ impl<'s> SupportCenter<'s> {
                         break_start: SimTime::ZERO,
                         last_use: SimTime::ZERO,
                         assigned: 0,
+                        lunch_offset: SimTime::from_secs_f64(spread * i as f64 / n as f64),
                     });
                 }
             };
@@ -1103,7 +1107,9 @@ impl<'s> SupportCenter<'s> {
                 if let Some((after, _)) = b.lunch
                     && shift.is_some()
                 {
-                    let due = now.saturating_add(SimTime::from_secs_f64(after));
+                    let due = now
+                        .saturating_add(SimTime::from_secs_f64(after))
+                        .saturating_add(self.agents[a as usize].lunch_offset);
                     if due < end {
                         s.at(due, Event::BreakDue(a, generation, true));
                     }

@@ -218,6 +218,9 @@ pub struct Breaks {
     pub length: f64,
     /// Lunch: (seconds after the shift starts, length in seconds).
     pub lunch: Option<(f64, f64)>,
+    /// Seconds over which the lunches of a shift's agents are staggered:
+    /// agent i of n goes at `after + spread * i / n` (0: all at once).
+    pub lunch_spread: f64,
 }
 
 /// An outside vendor line: no queue, a delay and a fee.

@@ -504,19 +504,22 @@ fn read_breaks(ctx: &mut Ctx, b: &Obj) -> Option<Breaks> {
     let lunch = match ctx.table(b, "lunch") {
         None => Some(None),
         Some(l) => {
-            ctx.check_keys(&l, &["after", "length"], &[]);
+            ctx.check_keys(&l, &["after", "length", "spread"], &[]);
             let after = ctx.required(&l, "after", Ctx::duration);
             let len = ctx.required(&l, "length", Ctx::duration);
-            match (after, len) {
-                (Some(a), Some(x)) => Some(Some((a, x))),
+            let spread = ctx.optional(&l, "spread", 0.0, Ctx::duration);
+            match (after, len, spread) {
+                (Some(a), Some(x), Some(s)) => Some(Some((a, x, s))),
                 _ => None,
             }
         }
     };
+    let lunch = lunch?;
     Some(Breaks {
         every: every?,
         length: length?,
-        lunch: lunch?,
+        lunch: lunch.map(|(a, x, _)| (a, x)),
+        lunch_spread: lunch.map_or(0.0, |(_, _, s)| s),
     })
 }
 

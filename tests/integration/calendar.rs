@@ -1203,3 +1203,73 @@ fn volume_cv_inflates_the_variance_of_daily_counts() {
         check(&case, "daily count: variance", var, exact, 0.25 * exact);
     }
 }
+
+/// A quiet day shift of 12 agents whose only break is a 30-minute lunch 3 h
+/// after the start, staggered over `spread` (none when empty).
+fn lunch_toml(spread: &str) -> String {
+    let spread = if spread.is_empty() {
+        String::new()
+    } else {
+        format!(", spread = \"{spread}\"")
+    };
+    format!(
+        r#"
+[simulation]
+horizon = "7d"
+warmup = "0s"
+replications = 2
+seed = 4711
+interval = "30m"
+
+[[channel]]
+name = "email"
+
+[[arrivals]]
+channel = "email"
+per_day = 20
+
+[[line]]
+name = "L1"
+channels = ["email"]
+handle = "1m"
+  [[line.shift]]
+  name = "day"
+  start = "09:00"
+  end = "17:00"
+  days = ["mon", "tue", "wed", "thu", "fri"]
+  agents = 12
+  [line.breaks]
+  every = "10h"
+  length = "10m"
+  lunch = {{ after = "3h", length = "30m"{spread} }}
+"#
+    )
+}
+
+/// Lunch with `spread = "2h"`: agent i of 12 goes at 12:00 + 10 min × i,
+/// so at most 3 agents (30 of every 120 minutes, times 12) are at lunch in
+/// any half hour, instead of all 12 at 12:00; the lunch time in all is the
+/// same (12 × 30 min a day, less the rare lunch delayed by a 1-minute
+/// ticket).
+#[test]
+fn staggered_lunches_spread_the_agents_at_lunch() {
+    let on_break = |spread: &str| -> Vec<f64> {
+        let (res, _) = simulate(&load(&lunch_toml(spread)));
+        res.intervals
+            .iter()
+            .map(|iv| iv.lines["L1"]["agents_on_break"])
+            .collect()
+    };
+    let together = on_break("");
+    let staggered = on_break("2h");
+    let max = |v: &[f64]| v.iter().cloned().fold(0.0, f64::max);
+    let sum = |v: &[f64]| v.iter().sum::<f64>();
+    assert!(max(&together) > 11.0, "together: {}", max(&together));
+    assert!(max(&staggered) <= 3.2, "staggered: {}", max(&staggered));
+    assert!(
+        (sum(&together) - sum(&staggered)).abs() < 0.01 * sum(&together),
+        "lunch time differs: {} vs {}",
+        sum(&together),
+        sum(&staggered)
+    );
+}
