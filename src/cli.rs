@@ -133,8 +133,8 @@ enum Command {
         /// The scenario file (TOML), with [targets].
         file: PathBuf,
         /// Output format on standard output.
-        #[arg(long, value_enum, default_value_t = Format::Table)]
-        format: Format,
+        #[arg(long, value_enum, default_value_t = ErlangFormat::Table)]
+        format: ErlangFormat,
         /// Replications per plan (overrides simulation.replications).
         #[arg(long)]
         replications: Option<u32>,
@@ -170,7 +170,7 @@ enum Format {
     Csv,
 }
 
-/// Output formats of `staffsim erlang`.
+/// Output formats of `staffsim erlang` and `staffsim optimize`.
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum ErlangFormat {
     /// A table for people.
@@ -488,7 +488,7 @@ fn dispatch(cli: Cli) -> staffsim::Result<()> {
 #[allow(clippy::too_many_arguments)]
 fn optimize_command(
     file: &Path,
-    format: Format,
+    format: ErlangFormat,
     replications: Option<u32>,
     seed: Option<u64>,
     threads: Option<usize>,
@@ -574,8 +574,8 @@ fn optimize_command(
         }
     }
     let text = match format {
-        Format::Json => json,
-        _ => render_table(&sc, &result),
+        ErlangFormat::Json => json,
+        ErlangFormat::Table => render_table(&sc, &result),
     };
     let mut stdout = std::io::stdout().lock();
     stdout
