@@ -169,7 +169,7 @@ impl Dist {
         }
     }
 
-    /// The second moment E[X²] in seconds².
+    /// The second moment E\[X²\] in seconds².
     pub fn second_moment(&self) -> f64 {
         match self {
             Dist::Exponential { mean } => 2.0 * mean * mean,
