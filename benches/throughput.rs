@@ -180,5 +180,13 @@ fn sweep(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, engine, erlang_a, two_lines, helpdesk, sweep);
+criterion_group! {
+    name = benches;
+    // no plots: criterion's plotters backend finds no font in this crate's
+    // plotters build (text is drawn with the embedded DejaVu, registered by
+    // staffsim's charts only), and the figures are in the terminal and in
+    // target/criterion/*/new/estimates.json anyway
+    config = Criterion::default().without_plots();
+    targets = engine, erlang_a, two_lines, helpdesk, sweep
+}
 criterion_main!(benches);
