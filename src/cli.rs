@@ -42,7 +42,7 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
         /// Replace the results in a non-empty --out directory.
-        #[arg(long)]
+        #[arg(long, requires = "out")]
         force: bool,
         /// With --out: also write charts/*.svg, charts/*.png and report.html.
         #[arg(long, requires = "out")]

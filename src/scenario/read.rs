@@ -1290,7 +1290,11 @@ pub(super) fn read_scenario(ctx: &mut Ctx, root: &Obj) -> Option<Scenario> {
                 ctx.error(
                     raw.key_clients_span.clone(),
                     &format!("{}.key_clients", raw.path),
-                    format!("{k} agents reserved for key clients, but the line has only {headcount} on duty at times"),
+                    if raw.shifts.is_empty() {
+                        format!("{k} agents reserved for key clients, but the line has only {headcount}")
+                    } else {
+                        format!("{k} agents reserved for key clients, but the line has only {headcount} in its smallest shift")
+                    },
                 );
             }
         }

@@ -396,7 +396,10 @@ fn an_interrupted_run_leaves_old_or_complete_new_files_only() {
             let same_manifest = name == "manifest.json"
                 && manifest_without_date(bytes).is_some()
                 && manifest_without_date(bytes) == manifest_without_date(&new[name]);
-            if bytes == &previous[name] {
+            if bytes == &previous[name] && bytes == &new[name] {
+                // the scenario copy is the same file in both runs
+                state.push(format!("{name}=same"));
+            } else if bytes == &previous[name] {
                 state.push(format!("{name}=old"));
             } else if bytes == &new[name] || same_manifest {
                 state.push(format!("{name}=new"));
