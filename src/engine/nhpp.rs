@@ -76,11 +76,12 @@ impl PeriodicRate {
         }
         let mut need: f64 = Exp1.sample(rng);
         let mut t = now.0;
-        let n = self.rates.len() as u64;
+        // slot and position in the period: divided once, then stepped
+        let mut k = t / self.slot_us;
+        let mut i = (k % self.rates.len() as u64) as usize;
         while t < limit.0 {
-            let k = t / self.slot_us;
             let end = (k + 1).saturating_mul(self.slot_us);
-            let rate = self.rates[(k % n) as usize] * scale(k);
+            let rate = self.rates[i] * scale(k);
             if rate > 0.0 {
                 let available = rate * (end - t) as f64 / 1e6;
                 if available >= need {
@@ -90,6 +91,11 @@ impl PeriodicRate {
                 need -= available;
             }
             t = end;
+            k += 1;
+            i += 1;
+            if i == self.rates.len() {
+                i = 0;
+            }
         }
         None
     }

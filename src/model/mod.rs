@@ -115,6 +115,40 @@ struct Agent {
     lunch_offset: SimTime,
 }
 
+/// The agents of a line's free set, in increasing order.
+struct FreeAgents<'a> {
+    words: &'a [u64],
+    word: usize,
+    bits: u64,
+    first: u32,
+}
+
+impl<'a> FreeAgents<'a> {
+    fn new(words: &'a [u64], first: u32) -> FreeAgents<'a> {
+        FreeAgents {
+            words,
+            word: 0,
+            bits: words.first().copied().unwrap_or(0),
+            first,
+        }
+    }
+}
+
+impl Iterator for FreeAgents<'_> {
+    type Item = u32;
+
+    #[inline]
+    fn next(&mut self) -> Option<u32> {
+        while self.bits == 0 {
+            self.word += 1;
+            self.bits = *self.words.get(self.word)?;
+        }
+        let bit = self.bits.trailing_zeros();
+        self.bits &= self.bits - 1;
+        Some(self.first + (self.word * 64) as u32 + bit)
+    }
+}
+
 impl Agent {
     /// On duty, not on or due for a break, not leaving, with a unit to spare.
     #[inline]
@@ -148,6 +182,9 @@ struct LineState {
     /// Agents that could take one unit of work now (see [`Agent::free`]):
     /// when none, routing need not look at any agent.
     free: u32,
+    /// The same agents as a bit set (bit i: agent `first_agent + i`), so
+    /// routing looks only at them, in agent order.
+    free_bits: Vec<u64>,
     area: [f64; 6],
 }
 
@@ -258,6 +295,7 @@ impl<'s> SupportCenter<'s> {
                 on_break: 0,
                 rostered: 0,
                 free: 0,
+                free_bits: vec![0; (agents.len() - first as usize).div_ceil(64)],
                 area: [0.0; 6],
             });
         }
@@ -409,6 +447,12 @@ impl<'s> SupportCenter<'s> {
         self.agents[a as usize].last_use = now;
     }
 
+    /// The free agents of line `l`, in agent order.
+    #[inline]
+    fn free_agents(&self, l: usize) -> FreeAgents<'_> {
+        FreeAgents::new(&self.lines[l].free_bits, self.lines[l].first_agent)
+    }
+
     /// Changes agent `a` with `f`, keeping its line's count of free agents.
     #[inline]
     fn with_agent(&mut self, a: u32, f: impl FnOnce(&mut Agent)) {
@@ -417,11 +461,13 @@ impl<'s> SupportCenter<'s> {
         f(ag);
         let now = ag.free();
         if was != now {
-            let free = &mut self.lines[ag.line as usize].free;
+            let ls = &mut self.lines[ag.line as usize];
+            let i = (a - ls.first_agent) as usize;
+            ls.free_bits[i / 64] ^= 1 << (i % 64);
             if now {
-                *free += 1;
+                ls.free += 1;
             } else {
-                *free -= 1;
+                ls.free -= 1;
             }
         }
     }
@@ -493,11 +539,16 @@ impl<'s> SupportCenter<'s> {
             reserved.is_none_or(|r| me.agents[a as usize].key_reserved == r)
                 && me.can_take(a, cost, key)
         };
+        // only free agents can take work; in agent order, as a scan would
+        debug_assert!(
+            (first..end)
+                .all(|a| { self.agents[a as usize].free() == self.free_agents(l).any(|x| x == a) })
+        );
         match self.sc.lines[l].routing {
             Routing::LongestIdle => {
                 // fully idle longest first, else the least used
                 let mut best: Option<(u16, SimTime, u32)> = None;
-                for a in first..end {
+                for a in self.free_agents(l) {
                     if ok(self, a) {
                         let ag = &self.agents[a as usize];
                         let k = (ag.used, ag.last_use, a);
@@ -521,7 +572,7 @@ impl<'s> SupportCenter<'s> {
             }
             Routing::LeastLoaded => {
                 let mut best: Option<(u64, u16, u32)> = None;
-                for a in first..end {
+                for a in self.free_agents(l) {
                     if ok(self, a) {
                         let ag = &self.agents[a as usize];
                         let k = (ag.assigned, ag.used, a);
@@ -535,7 +586,7 @@ impl<'s> SupportCenter<'s> {
             Routing::Random => {
                 let mut c = std::mem::take(&mut self.candidates);
                 c.clear();
-                c.extend((first..end).filter(|&a| ok(self, a)));
+                c.extend(self.free_agents(l).filter(|&a| ok(self, a)));
                 let pick = (!c.is_empty()).then(|| c[self.routing_rng.random_range(0..c.len())]);
                 self.candidates = c;
                 pick
