@@ -5,7 +5,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use sha2::{Digest, Sha256};
 use staffsim::report::{AgentsCsv, Csv, Exporter, IntervalsCsv, Json, Table, utc_now, write_dir};
 use staffsim::report::{HtmlReport, charts};
-use staffsim::scenario::{Scenario, load_experiment};
+use staffsim::scenario::{Scenario, WEEKDAYS, load_experiment};
 use staffsim::{Error, experiment};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -47,6 +47,10 @@ enum Command {
         /// With --out: also write charts/*.svg, charts/*.png and report.html.
         #[arg(long, requires = "out")]
         charts: bool,
+        /// With --charts: the intraday chart shows this weekday instead of
+        /// the average Monday to Friday.
+        #[arg(long, requires = "charts", value_parser = WEEKDAYS)]
+        day: Option<String>,
         /// Run only shard i of n of the (scenario, replication) jobs and
         /// write it to --out; `staffsim merge` joins the shards.
         #[arg(long, requires = "out", value_name = "i/n")]
@@ -85,6 +89,10 @@ enum Command {
         /// Replace the results in a non-empty --out directory.
         #[arg(long)]
         force: bool,
+        /// The intraday chart shows this weekday instead of the average
+        /// Monday to Friday.
+        #[arg(long, value_parser = WEEKDAYS)]
+        day: Option<String>,
         /// No progress bar.
         #[arg(long, short)]
         quiet: bool,
@@ -282,11 +290,13 @@ fn report_files(
     scenarios: &[Scenario],
     results: &experiment::Results,
     files: &[(&str, Vec<u8>)],
+    day: Option<&str>,
 ) -> staffsim::Result<Vec<(String, Vec<u8>)>> {
     let Some(base) = scenarios.first() else {
         return Ok(Vec::new());
     };
-    let rendered = charts::render_all(results, base)?;
+    let day = day.and_then(|d| WEEKDAYS.iter().copied().find(|w| *w == d));
+    let rendered = charts::render_all_for_day(results, base, day)?;
     let names: Vec<(String, String)> = rendered
         .iter()
         .map(|c| (format!("{}.svg", c.id), format!("{}.png", c.id)))
@@ -325,6 +335,7 @@ fn dispatch(cli: Cli) -> staffsim::Result<()> {
             out,
             force,
             charts,
+            day,
             shard,
             quiet,
         } => {
@@ -360,7 +371,7 @@ fn dispatch(cli: Cli) -> staffsim::Result<()> {
             if let Some(dir) = &out {
                 let files = results_files(&file, &scenarios, &results)?;
                 let extra = if charts {
-                    report_files(&file, &scenarios, &results, &files)?
+                    report_files(&file, &scenarios, &results, &files, day.as_deref())?
                 } else {
                     Vec::new()
                 };
@@ -393,6 +404,7 @@ fn dispatch(cli: Cli) -> staffsim::Result<()> {
             seed,
             threads,
             force,
+            day,
             quiet,
         } => dispatch(Cli {
             command: Command::Run {
@@ -404,6 +416,7 @@ fn dispatch(cli: Cli) -> staffsim::Result<()> {
                 out: Some(out),
                 force,
                 charts: true,
+                day,
                 shard: None,
                 quiet,
             },

@@ -123,6 +123,68 @@ fn every_chart_renders_for_the_help_desk() {
     assert!(waiting.subtitle.contains("sketch"), "{}", waiting.subtitle);
 }
 
+/// `--day` (library: `render_all_for_day`) draws one weekday instead of the
+/// average Monday to Friday: its own title, and that day's numbers (the
+/// help desk is busier on Monday and closed for phone and chat at the
+/// weekend, so Monday's and Saturday's profiles differ from the average).
+#[test]
+fn the_intraday_chart_can_show_one_chosen_day() {
+    let (scenarios, results) = run(&root().join("scenarios/helpdesk.toml"), Some(2));
+    let base = &results.scenarios[0];
+    let average = charts::average_weekday(base);
+    let monday = charts::day_profile(base, Some("mon"));
+    let saturday = charts::day_profile(base, Some("sat"));
+    assert_eq!(monday.days, ["mon"]);
+    let total = |p: &charts::DayProfile| -> f64 { p.offered.values().flatten().sum() };
+    assert!(
+        total(&monday) > total(&average),
+        "Monday {} vs the average weekday {}",
+        total(&monday),
+        total(&average)
+    );
+    assert!(total(&saturday) < 0.5 * total(&average));
+    for (day, name) in [("mon", "Monday"), ("sat", "Saturday")] {
+        let rendered = charts::render_all_for_day(&results, &scenarios[0], Some(day)).unwrap();
+        let c = rendered.iter().find(|c| c.id == "intraday").unwrap();
+        check_chart(c, day);
+        assert!(
+            c.svg
+                .contains(&format!("{name}: demand, staffing and queue")),
+            "{day}: title"
+        );
+    }
+    // through the CLI; a day that is no weekday is refused with exit code 2
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("out");
+    let file = root().join("scenarios/helpdesk.toml");
+    let args = |day: &str| -> Vec<String> {
+        [
+            "report",
+            file.to_str().unwrap(),
+            "--out",
+            dir.to_str().unwrap(),
+            "--replications",
+            "2",
+            "--quiet",
+            "--day",
+            day,
+        ]
+        .map(String::from)
+        .to_vec()
+    };
+    let out = staffsim().args(args("someday")).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!dir.exists(), "nothing written for a bad --day");
+    let out = staffsim().args(args("tue")).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let svg = std::fs::read_to_string(dir.join("charts/intraday.svg")).unwrap();
+    assert!(svg.contains("Tuesday: demand, staffing and queue"));
+}
+
 #[test]
 fn every_chart_renders_for_a_sweep() {
     let tmp = tempfile::tempdir().unwrap();

@@ -25,6 +25,19 @@ pub struct DayProfile {
     pub queue: IndexMap<String, Vec<f64>>,
 }
 
+/// `mon` -> `Monday`.
+fn day_name(d: &str) -> &'static str {
+    match d {
+        "mon" => "Monday",
+        "tue" => "Tuesday",
+        "wed" => "Wednesday",
+        "thu" => "Thursday",
+        "fri" => "Friday",
+        "sat" => "Saturday",
+        _ => "Sunday",
+    }
+}
+
 fn minutes(hhmm: &str) -> f64 {
     let (h, m) = hhmm.split_once(':').unwrap_or((hhmm, "0"));
     h.parse::<f64>().unwrap_or(0.0) * 60.0 + m.parse::<f64>().unwrap_or(0.0)
@@ -36,16 +49,28 @@ type Sums = IndexMap<(u8, String), f64>;
 /// The average Monday-to-Friday of `s`: its intervals on weekdays averaged
 /// by clock time (every day when no weekday occurred in the window).
 pub fn average_weekday(s: &ScenarioResult) -> DayProfile {
+    day_profile(s, None)
+}
+
+/// One weekday of `s` (`mon` .. `sun`), or the average Monday-to-Friday
+/// when `day` is `None`. Empty when that day never occurred in the
+/// measured window.
+pub fn day_profile(s: &ScenarioResult, day: Option<&str>) -> DayProfile {
     const WEEK: [&str; 5] = ["mon", "tue", "wed", "thu", "fri"];
-    let weekday: Vec<_> = s
-        .intervals
-        .iter()
-        .filter(|i| WEEK.contains(&i.weekday))
-        .collect();
-    let chosen = if weekday.is_empty() {
-        s.intervals.iter().collect()
-    } else {
-        weekday
+    let chosen: Vec<_> = match day {
+        Some(d) => s.intervals.iter().filter(|i| i.weekday == d).collect(),
+        None => {
+            let weekday: Vec<_> = s
+                .intervals
+                .iter()
+                .filter(|i| WEEK.contains(&i.weekday))
+                .collect();
+            if weekday.is_empty() {
+                s.intervals.iter().collect()
+            } else {
+                weekday
+            }
+        }
     };
     let mut days: Vec<&'static str> = Vec::new();
     // clock time -> (days seen, sums by series name)
@@ -107,10 +132,12 @@ pub fn average_weekday(s: &ScenarioResult) -> DayProfile {
     out
 }
 
-/// The average weekday of the base scenario.
+/// The average weekday (or one chosen weekday) of the base scenario.
 pub struct Intraday {
     name: String,
     day: DayProfile,
+    /// The weekday asked for, if any.
+    chosen: Option<&'static str>,
     step: f64,
     replications: u32,
 }
@@ -122,13 +149,14 @@ impl Intraday {
     /// The chart, when the base has per-interval results.
     pub fn new(ctx: Context) -> Option<Self> {
         let base = ctx.scenarios().first()?;
-        let day = average_weekday(base);
+        let day = day_profile(base, ctx.day);
         if day.starts.is_empty() {
             return None;
         }
         Some(Intraday {
             name: base.name.clone(),
             day,
+            chosen: ctx.day,
             step: ctx.base.interval.as_secs_f64() / 60.0,
             replications: ctx.replications(),
         })
@@ -148,6 +176,9 @@ impl Intraday {
     }
 
     fn days_text(&self) -> String {
+        if let Some(d) = self.chosen {
+            return format!("every {}", day_name(d));
+        }
         if self.day.days.len() >= 5
             && self
                 .day
@@ -213,7 +244,10 @@ impl Chart for Intraday {
     }
 
     fn title(&self) -> String {
-        "The average weekday: demand, staffing and queue".into()
+        match self.chosen {
+            Some(d) => format!("{}: demand, staffing and queue", day_name(d)),
+            None => "The average weekday: demand, staffing and queue".into(),
+        }
     }
 
     fn subtitle(&self) -> String {

@@ -19,7 +19,7 @@ mod waiting;
 
 pub use agent_load::AgentLoad;
 pub use cost::Cost;
-pub use intraday::{Intraday, average_weekday};
+pub use intraday::{DayProfile, Intraday, average_weekday, day_profile};
 pub use occupancy::Occupancy;
 pub use service_level::ServiceLevel;
 pub use staffing::{Staffing, Sweep, sweep};
@@ -51,6 +51,9 @@ pub struct Context<'a> {
     pub results: &'a Results,
     /// The base scenario as loaded.
     pub base: &'a Scenario,
+    /// The weekday the intraday chart shows (`mon` .. `sun`); `None`: the
+    /// average Monday to Friday.
+    pub day: Option<&'static str>,
 }
 
 impl<'a> Context<'a> {
@@ -283,7 +286,18 @@ pub fn render<C: Chart>(chart: &C) -> Result<RenderedChart> {
 /// staffing chart needs a sweep over one axis; the others need only
 /// results.
 pub fn render_all(results: &Results, base: &Scenario) -> Result<Vec<RenderedChart>> {
-    let ctx = Context { results, base };
+    render_all_for_day(results, base, None)
+}
+
+/// [`render_all`], with the intraday chart of one weekday (`mon` .. `sun`)
+/// instead of the average Monday to Friday; that chart is left out when the
+/// day never occurred in the measured window.
+pub fn render_all_for_day(
+    results: &Results,
+    base: &Scenario,
+    day: Option<&'static str>,
+) -> Result<Vec<RenderedChart>> {
+    let ctx = Context { results, base, day };
     let mut out = Vec::new();
     if results.scenarios.is_empty() {
         return Ok(out);
