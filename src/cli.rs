@@ -479,14 +479,20 @@ fn dispatch(cli: Cli) -> staffsim::Result<()> {
         Command::Validate { file } => {
             let scenarios = load(&file, None, None)?;
             let sc = &scenarios[0];
-            let agents: u32 = sc.lines.iter().map(|l| l.agents).sum();
+            let agents: u32 = sc.lines.iter().map(|l| l.headcount()).sum();
+            let secs = sc.horizon.as_secs_f64();
+            let horizon = if secs >= 86_400.0 && secs % 86_400.0 == 0.0 {
+                format!("{} days", secs / 86_400.0)
+            } else {
+                format!("{:.1} hours", secs / 3600.0)
+            };
             println!(
                 "{}: ok — {} channel(s), {} line(s), {} agent(s), horizon {}, {} replication(s); {} scenario(s) in all",
                 file.display(),
                 sc.channels.len(),
                 sc.lines.len(),
                 agents,
-                sc.horizon,
+                horizon,
                 sc.replications,
                 scenarios.len()
             );
