@@ -75,8 +75,8 @@ pub fn load_experiment_str(text: &str, file: &str, dir: Option<&Path>) -> Result
         for (i, (entry, span)) in entries.into_iter().enumerate() {
             // named like other entries: `variant.+1 L1.set`, by position without a name
             let path = match entry.get("name").and_then(Item::as_str) {
-                Some(n) => format!("variant.{n}"),
-                None => format!("variant[{}]", i + 1),
+                Some(n) if !n.trim().is_empty() => format!("variant.{n}"),
+                _ => format!("variant[{}]", i + 1),
             };
             for (k, _) in entry.iter() {
                 if k != "name" && k != "set" {
@@ -90,6 +90,15 @@ pub fn load_experiment_str(text: &str, file: &str, dir: Option<&Path>) -> Result
                 }
             }
             let name = match entry.get("name").map(|n| (n.as_str(), n.span())) {
+                Some((Some(n), nspan)) if n.trim().is_empty() => {
+                    report(
+                        &mut problems,
+                        &nspan,
+                        &format!("{path}.name"),
+                        "a variant needs a name to tell it apart in the results".into(),
+                    );
+                    continue;
+                }
                 Some((Some(n), nspan)) => {
                     if names.iter().any(|x| x.0 == n) {
                         report(
