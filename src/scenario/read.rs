@@ -208,6 +208,14 @@ fn read_simulation(ctx: &mut Ctx, root: &Obj) -> Option<Sim> {
         &[],
     );
     let name = ctx.optional(&sim, "name", "base".to_string(), Ctx::string);
+    if name.as_deref().is_some_and(|n| n.trim().is_empty()) {
+        let span = sim.item("name").and_then(item_span);
+        ctx.error(
+            span,
+            "simulation.name",
+            "the base scenario needs a name to tell it apart in the results (omit the key for \"base\")",
+        );
+    }
     let mut horizon = None;
     if sim.item("horizon").is_none() {
         ctx.missing(&sim, "horizon");
