@@ -8,9 +8,9 @@ use crate::stats::{Estimate, EstimateMap};
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Table;
 
-/// How a KPI reads best.
-fn format_estimate(kpi: &str, e: &Estimate) -> String {
-    let is_share = matches!(
+/// Whether a KPI is a share, shown as a percentage.
+fn is_share(kpi: &str) -> bool {
+    matches!(
         kpi,
         "abandon_rate"
             | "service_level"
@@ -19,8 +19,12 @@ fn format_estimate(kpi: &str, e: &Estimate) -> String {
             | "occupancy"
             | "resolved_within_target"
             | "misroute_rate"
-    );
-    if is_share {
+    )
+}
+
+/// How a KPI reads best.
+fn format_estimate(kpi: &str, e: &Estimate) -> String {
+    if is_share(kpi) {
         format!("{:.2}% ± {:.2}", e.mean * 100.0, e.ci95 * 100.0)
     } else if kpi.ends_with("_seconds")
         || kpi.ends_with("_hours")
@@ -34,11 +38,7 @@ fn format_estimate(kpi: &str, e: &Estimate) -> String {
 }
 
 fn label(kpi: &str) -> String {
-    let unit = if kpi.ends_with("_rate") || matches!(kpi, "service_level" | "fcr" | "occupancy") {
-        " (%)"
-    } else {
-        ""
-    };
+    let unit = if is_share(kpi) { " (%)" } else { "" };
     format!("{kpi}{unit}")
 }
 
@@ -111,17 +111,7 @@ const COMPACT: [&str; 7] = [
 ];
 
 fn format_difference(kpi: &str, e: &Estimate) -> String {
-    let is_share = matches!(
-        kpi,
-        "abandon_rate"
-            | "service_level"
-            | "fcr"
-            | "escalation_rate"
-            | "occupancy"
-            | "resolved_within_target"
-            | "misroute_rate"
-    );
-    if is_share {
+    if is_share(kpi) {
         format!("{:+.2} pp ± {:.2}", e.mean * 100.0, e.ci95 * 100.0)
     } else {
         format!("{:+.3} ± {:.3}", e.mean, e.ci95)
