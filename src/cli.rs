@@ -324,6 +324,23 @@ fn report_files(
     Ok(out)
 }
 
+/// Prints `results` on standard output in `format`.
+fn print_results(format: Format, results: &experiment::Results) -> staffsim::Result<()> {
+    let bytes = match format {
+        Format::Table => Table.render(results),
+        Format::Json => Json.render(results),
+        Format::Csv => Csv.render(results),
+    };
+    let mut stdout = std::io::stdout().lock();
+    stdout
+        .write_all(&bytes)
+        .and_then(|_| stdout.flush())
+        .map_err(|source| Error::Write {
+            path: "<stdout>".into(),
+            source,
+        })
+}
+
 fn dispatch(cli: Cli) -> staffsim::Result<()> {
     match cli.command {
         Command::Run {
@@ -382,20 +399,7 @@ fn dispatch(cli: Cli) -> staffsim::Result<()> {
                     eprintln!("report: {}", dir.join("report.html").display());
                 }
             }
-            let bytes = match format {
-                Format::Table => Table.render(&results),
-                Format::Json => Json.render(&results),
-                Format::Csv => Csv.render(&results),
-            };
-            let mut stdout = std::io::stdout().lock();
-            stdout
-                .write_all(&bytes)
-                .and_then(|_| stdout.flush())
-                .map_err(|source| Error::Write {
-                    path: "<stdout>".into(),
-                    source,
-                })?;
-            Ok(())
+            print_results(format, &results)
         }
         Command::Report {
             file,
@@ -423,19 +427,7 @@ fn dispatch(cli: Cli) -> staffsim::Result<()> {
         }),
         Command::Merge { dirs, format } => {
             let (_, results) = staffsim::shard::merge(&dirs)?;
-            let bytes = match format {
-                Format::Table => Table.render(&results),
-                Format::Json => Json.render(&results),
-                Format::Csv => Csv.render(&results),
-            };
-            let mut stdout = std::io::stdout().lock();
-            stdout
-                .write_all(&bytes)
-                .and_then(|_| stdout.flush())
-                .map_err(|source| Error::Write {
-                    path: "<stdout>".into(),
-                    source,
-                })
+            print_results(format, &results)
         }
         Command::Optimize {
             file,
@@ -554,17 +546,7 @@ fn optimize_command(
         max_agents,
         ..Options::default()
     };
-    let result = match threads {
-        None => optimize(&sc, &options, &tick)?,
-        Some(n) => rayon::ThreadPoolBuilder::new()
-            .num_threads(n)
-            .build()
-            .map_err(|e| Error::BadOption {
-                option: "--threads".into(),
-                message: e.to_string(),
-            })?
-            .install(|| optimize(&sc, &options, &tick))?,
-    };
+    let result = experiment::on_threads(threads, || optimize(&sc, &options, &tick))??;
     bar.finish_and_clear();
     let mut json = serde_json::to_string_pretty(&result).unwrap_or_default();
     json.push('\n');

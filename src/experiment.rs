@@ -257,8 +257,14 @@ pub fn run_with_threads(
     threads: Option<usize>,
     progress: &(dyn Fn() + Sync),
 ) -> Result<Results> {
+    on_threads(threads, || run(scenarios, progress))
+}
+
+/// Runs `f` on a pool of `threads` threads, or on the global pool (all
+/// cores) when `None`; results never depend on the choice.
+pub fn on_threads<T: Send>(threads: Option<usize>, f: impl FnOnce() -> T + Send) -> Result<T> {
     match threads {
-        None => Ok(run(scenarios, progress)),
+        None => Ok(f()),
         Some(n) => {
             let pool = rayon::ThreadPoolBuilder::new()
                 .num_threads(n)
@@ -267,7 +273,7 @@ pub fn run_with_threads(
                     option: "--threads".into(),
                     message: e.to_string(),
                 })?;
-            Ok(pool.install(|| run(scenarios, progress)))
+            Ok(pool.install(f))
         }
     }
 }

@@ -96,21 +96,9 @@ pub fn run_shard_on(
     threads: Option<usize>,
     progress: &(dyn Fn() + Sync),
 ) -> Result<Vec<Record>> {
-    match threads {
-        None => Ok(crate::experiment::run_shard(
-            scenarios, index, count, progress,
-        )),
-        Some(n) => {
-            let pool = rayon::ThreadPoolBuilder::new()
-                .num_threads(n)
-                .build()
-                .map_err(|e| Error::BadOption {
-                    option: "--threads".into(),
-                    message: e.to_string(),
-                })?;
-            Ok(pool.install(|| crate::experiment::run_shard(scenarios, index, count, progress)))
-        }
-    }
+    crate::experiment::on_threads(threads, || {
+        crate::experiment::run_shard(scenarios, index, count, progress)
+    })
 }
 
 /// Reads the shard in `dir`.
