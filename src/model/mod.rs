@@ -113,6 +113,8 @@ struct Agent {
     assigned: u64,
     /// How much later than the others this agent goes to lunch (staggering).
     lunch_offset: SimTime,
+    /// How much later than the others this agent takes its first short break.
+    break_offset: SimTime,
 }
 
 /// The agents of a line's free set, in increasing order.
@@ -245,6 +247,7 @@ impl<'s> SupportCenter<'s> {
             }
             let first = agents.len() as u32;
             let spread = line.breaks.as_ref().map_or(0.0, |b| b.lunch_spread);
+            let break_spread = line.breaks.as_ref().map_or(0.0, |b| b.spread);
             let push = |shift: u32, n: u32, agents: &mut Vec<Agent>| {
                 for i in 0..n {
                     let reserved = (agents.len() as u32 - first) < line.key_clients;
@@ -268,6 +271,7 @@ impl<'s> SupportCenter<'s> {
                         last_use: SimTime::ZERO,
                         assigned: 0,
                         lunch_offset: SimTime::from_secs_f64(spread * i as f64 / n as f64),
+                        break_offset: SimTime::from_secs_f64(break_spread * i as f64 / n as f64),
                     });
                 }
             };
@@ -1154,7 +1158,8 @@ impl<'s> SupportCenter<'s> {
             }
             let generation = self.agents[a as usize].duty_gen;
             if let Some(b) = &sc.lines[l].breaks {
-                self.schedule_short_break(a, s);
+                let offset = self.agents[a as usize].break_offset;
+                self.schedule_short_break(a, offset, s);
                 if let Some((after, _)) = b.lunch
                     && shift.is_some()
                 {
@@ -1239,7 +1244,7 @@ impl<'s> SupportCenter<'s> {
             if lunch {
                 self.with_agent(a, |ag| ag.break_pending = Some(true));
             } else {
-                self.schedule_short_break(a, s);
+                self.schedule_short_break(a, SimTime::ZERO, s);
             }
             return;
         }
@@ -1253,7 +1258,8 @@ impl<'s> SupportCenter<'s> {
         }
     }
 
-    fn schedule_short_break(&mut self, a: u32, s: &mut Scheduler<Event>) {
+    /// Schedules agent `a`'s next short break, `every` (plus `delay`) from now.
+    fn schedule_short_break(&mut self, a: u32, delay: SimTime, s: &mut Scheduler<Event>) {
         let ag = self.agents[a as usize];
         let sc = self.sc;
         let Some(b) = &sc.lines[ag.line as usize].breaks else {
@@ -1264,7 +1270,10 @@ impl<'s> SupportCenter<'s> {
         } else {
             b.every.0
         };
-        let due = s.now().saturating_add(SimTime::from_secs_f64(every));
+        let due = s
+            .now()
+            .saturating_add(SimTime::from_secs_f64(every))
+            .saturating_add(delay);
         if due < ag.shift_end && due < self.horizon {
             s.at(due, Event::BreakDue(a, ag.duty_gen, false));
         }
@@ -1303,7 +1312,7 @@ impl<'s> SupportCenter<'s> {
         let now = s.now();
         self.end_break_accounting(a, now);
         if !ag.break_is_lunch {
-            self.schedule_short_break(a, s);
+            self.schedule_short_break(a, SimTime::ZERO, s);
         }
         if self.agents[a as usize].break_pending == Some(true) {
             self.start_break(a, true, s);

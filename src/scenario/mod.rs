@@ -221,6 +221,10 @@ pub struct Breaks {
     /// Seconds over which the lunches of a shift's agents are staggered:
     /// agent i of n goes at `after + spread * i / n` (0: all at once).
     pub lunch_spread: f64,
+    /// Seconds over which the first short breaks of a shift's agents are
+    /// staggered: agent i of n takes it `spread * i / n` later than
+    /// `every` after the start (0: all at once, unless `every` is a range).
+    pub spread: f64,
 }
 
 /// An outside vendor line: no queue, a delay and a fee.

@@ -459,7 +459,8 @@ fn read_shift(ctx: &mut Ctx, s: &mut Obj, line_path: &str) -> Option<Shift> {
 }
 
 fn read_breaks(ctx: &mut Ctx, b: &Obj) -> Option<Breaks> {
-    ctx.check_keys(b, &["every", "length", "lunch"], &[]);
+    ctx.check_keys(b, &["every", "length", "lunch", "spread"], &[]);
+    let spread = ctx.optional(b, "spread", 0.0, Ctx::duration);
     let every = ctx.required(b, "every", |c, o, k| {
         let item = o.item(k)?;
         if let Some(a) = item.as_array() {
@@ -528,6 +529,7 @@ fn read_breaks(ctx: &mut Ctx, b: &Obj) -> Option<Breaks> {
         length: length?,
         lunch: lunch.map(|(a, x, _)| (a, x)),
         lunch_spread: lunch.map_or(0.0, |(_, _, s)| s),
+        spread: spread?,
     })
 }
 

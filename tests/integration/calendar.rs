@@ -1273,3 +1273,38 @@ fn staggered_lunches_spread_the_agents_at_lunch() {
         sum(&staggered)
     );
 }
+
+/// Short breaks every 60 minutes of work, 10 minutes long, for a quiet
+/// shift of 12 agents: without `spread` all 12 take each break at the same
+/// minute (4 of 12 on break over the half hour that holds it); with
+/// `spread = "60m"` agent i takes the first 5 min × i later, and the breaks
+/// stay apart (12 × 10 / 70 ≈ 1.7 on break at any time).
+#[test]
+fn staggered_short_breaks_spread_the_agents_on_break() {
+    let on_break = |spread: &str| -> Vec<f64> {
+        let text = lunch_toml("")
+            .replace("  every = \"10h\"\n", "  every = \"60m\"\n")
+            .replace(
+                "  lunch = { after = \"3h\", length = \"30m\" }\n",
+                &if spread.is_empty() {
+                    String::new()
+                } else {
+                    format!("  spread = \"{spread}\"\n")
+                },
+            );
+        assert!(
+            text.contains("every = \"60m\"") && !text.contains("lunch"),
+            "{text}"
+        );
+        let (res, _) = simulate(&load(&text));
+        res.intervals
+            .iter()
+            .map(|iv| iv.lines["L1"]["agents_on_break"])
+            .collect()
+    };
+    let together = on_break("");
+    let staggered = on_break("60m");
+    let max = |v: &[f64]| v.iter().cloned().fold(0.0, f64::max);
+    assert!(max(&together) > 3.5, "together: {}", max(&together));
+    assert!(max(&staggered) < 2.7, "staggered: {}", max(&staggered));
+}
