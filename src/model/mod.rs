@@ -181,11 +181,10 @@ struct LineState {
     on_duty: u32,
     on_break: u32,
     rostered: u32,
-    /// Agents that could take one unit of work now (see [`Agent::free`]):
-    /// when none, routing need not look at any agent.
-    free: u32,
-    /// The same agents as a bit set (bit i: agent `first_agent + i`), so
-    /// routing looks only at them, in agent order.
+    /// Agents that could take one unit of work now (see [`Agent::free`]),
+    /// as a bit set (bit i: agent `first_agent + i`), so routing looks only
+    /// at them, in agent order. Kept only where routing reads it: lines off
+    /// the fast path (the fast path has its idle list).
     free_bits: Vec<u64>,
     area: [f64; 6],
 }
@@ -298,7 +297,6 @@ impl<'s> SupportCenter<'s> {
                 on_duty: 0,
                 on_break: 0,
                 rostered: 0,
-                free: 0,
                 free_bits: vec![0; (agents.len() - first as usize).div_ceil(64)],
                 area: [0.0; 6],
             });
@@ -457,22 +455,20 @@ impl<'s> SupportCenter<'s> {
         FreeAgents::new(&self.lines[l].free_bits, self.lines[l].first_agent)
     }
 
-    /// Changes agent `a` with `f`, keeping its line's count of free agents.
+    /// Changes agent `a` with `f`, keeping its line's set of free agents.
     #[inline]
     fn with_agent(&mut self, a: u32, f: impl FnOnce(&mut Agent)) {
         let ag = &mut self.agents[a as usize];
+        let ls = &mut self.lines[ag.line as usize];
+        if ls.fast {
+            f(ag);
+            return;
+        }
         let was = ag.free();
         f(ag);
-        let now = ag.free();
-        if was != now {
-            let ls = &mut self.lines[ag.line as usize];
+        if was != ag.free() {
             let i = (a - ls.first_agent) as usize;
             ls.free_bits[i / 64] ^= 1 << (i % 64);
-            if now {
-                ls.free += 1;
-            } else {
-                ls.free -= 1;
-            }
         }
     }
 
@@ -535,7 +531,8 @@ impl<'s> SupportCenter<'s> {
     ) -> Option<u32> {
         let (first, end) = (self.lines[l].first_agent, self.lines[l].end_agent);
         let n = end - first;
-        if n == 0 || self.lines[l].free == 0 {
+        debug_assert!(!self.lines[l].fast, "fast lines route by their idle list");
+        if n == 0 || self.lines[l].free_bits.iter().all(|&w| w == 0) {
             debug_assert!((first..end).all(|a| !self.agents[a as usize].free()));
             return None;
         }
