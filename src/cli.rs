@@ -2,10 +2,11 @@
 
 use clap::{Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use sha2::{Digest, Sha256};
-use staffsim::report::{AgentsCsv, Csv, Exporter, IntervalsCsv, Json, Table, utc_now, write_dir};
+use staffsim::report::{
+    AgentsCsv, Csv, Exporter, IntervalsCsv, Json, Table, refuse_existing, utc_now, write_dir,
+};
 use staffsim::report::{HtmlReport, charts};
-use staffsim::scenario::{Scenario, WEEKDAYS, load_experiment};
+use staffsim::scenario::{Scenario, WEEKDAYS, load_experiment_with};
 use staffsim::{Error, experiment};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -205,33 +206,6 @@ pub fn main() -> i32 {
     }
 }
 
-/// Loads the base scenario, its variants and sweep points, with the
-/// command-line overrides applied to every one of them.
-fn load(
-    file: &Path,
-    replications: Option<u32>,
-    seed: Option<u64>,
-) -> staffsim::Result<Vec<Scenario>> {
-    if let Some(r) = replications
-        && (r == 0 || r > 100_000)
-    {
-        return Err(Error::BadOption {
-            option: "--replications".into(),
-            message: format!("must be from 1 to 100000, got {r}"),
-        });
-    }
-    let mut scenarios = load_experiment(file)?;
-    for sc in &mut scenarios {
-        if let Some(r) = replications {
-            sc.replications = r;
-        }
-        if let Some(s) = seed {
-            sc.seed = s;
-        }
-    }
-    Ok(scenarios)
-}
-
 /// A progress bar on standard error, hidden when that is not a terminal.
 fn progress_bar(total: u64, quiet: bool) -> ProgressBar {
     if quiet || !std::io::stderr().is_terminal() {
@@ -253,15 +227,12 @@ fn results_files(
     file: &Path,
     scenarios: &[Scenario],
     results: &experiment::Results,
-) -> staffsim::Result<Vec<(&'static str, Vec<u8>)>> {
+) -> staffsim::Result<Vec<(String, Vec<u8>)>> {
     let source = std::fs::read(file).map_err(|source| Error::Read {
         path: file.to_path_buf(),
         source,
     })?;
-    let hash: String = Sha256::digest(&source)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let hash = staffsim::shard::sha256_hex(&source);
     let manifest = serde_json::json!({
         "staffsim_version": env!("CARGO_PKG_VERSION"),
         "scenario_file": file.display().to_string(),
@@ -273,14 +244,16 @@ fn results_files(
     });
     let mut manifest = serde_json::to_vec_pretty(&manifest).unwrap_or_default();
     manifest.push(b'\n');
-    Ok(vec![
+    Ok([
         ("summary.json", Json.render(results)),
         ("kpis.csv", Csv.render(results)),
         ("agents.csv", AgentsCsv.render(results)),
         ("intervals.csv", IntervalsCsv.render(results)),
         ("scenario.toml", source),
         ("manifest.json", manifest),
-    ])
+    ]
+    .map(|(name, bytes)| (name.to_string(), bytes))
+    .to_vec())
 }
 
 /// The files charts/*.svg, charts/*.png and report.html of the results
@@ -289,7 +262,7 @@ fn report_files(
     file: &Path,
     scenarios: &[Scenario],
     results: &experiment::Results,
-    files: &[(&str, Vec<u8>)],
+    files: &[(String, Vec<u8>)],
     day: Option<&str>,
 ) -> staffsim::Result<Vec<(String, Vec<u8>)>> {
     let Some(base) = scenarios.first() else {
@@ -359,21 +332,10 @@ fn dispatch(cli: Cli) -> staffsim::Result<()> {
             if let (Some(shard), Some(dir)) = (&shard, &out) {
                 return shard_command(&file, shard, dir, replications, seed, threads, force, quiet);
             }
-            if threads == Some(0) {
-                return Err(Error::BadOption {
-                    option: "--threads".into(),
-                    message: "must be at least 1".into(),
-                });
-            }
-            let scenarios = load(&file, replications, seed)?;
-            if let Some(dir) = &out
-                && !force
-                && std::fs::read_dir(dir)
-                    .map(|mut d| d.next().is_some())
-                    .unwrap_or(false)
-            {
+            let scenarios = load_experiment_with(&file, replications, seed)?;
+            if let Some(dir) = &out {
                 // refuse before spending the time to simulate
-                return Err(Error::OutputExists { path: dir.clone() });
+                refuse_existing(dir, force)?;
             }
             for sc in &scenarios {
                 for o in staffsim::scenario::capacity::overloads(sc) {
@@ -386,15 +348,12 @@ fn dispatch(cli: Cli) -> staffsim::Result<()> {
             let results = experiment::run_with_threads(&scenarios, threads, &tick)?;
             bar.finish_and_clear();
             if let Some(dir) = &out {
-                let files = results_files(&file, &scenarios, &results)?;
-                let extra = if charts {
-                    report_files(&file, &scenarios, &results, &files, day.as_deref())?
-                } else {
-                    Vec::new()
-                };
-                let mut all: Vec<(&str, Vec<u8>)> = files;
-                all.extend(extra.iter().map(|(n, b)| (n.as_str(), b.clone())));
-                write_dir(dir, force, &all)?;
+                let mut files = results_files(&file, &scenarios, &results)?;
+                if charts {
+                    let report = report_files(&file, &scenarios, &results, &files, day.as_deref())?;
+                    files.extend(report);
+                }
+                write_dir(dir, force, &files)?;
                 if charts && !quiet {
                     eprintln!("report: {}", dir.join("report.html").display());
                 }
@@ -469,7 +428,7 @@ fn dispatch(cli: Cli) -> staffsim::Result<()> {
             format,
         ),
         Command::Validate { file } => {
-            let scenarios = load(&file, None, None)?;
+            let scenarios = load_experiment_with(&file, None, None)?;
             let sc = &scenarios[0];
             let agents: u32 = sc.lines.iter().map(|l| l.headcount()).sum();
             let secs = sc.horizon.as_secs_f64();
@@ -508,27 +467,16 @@ fn optimize_command(
     quiet: bool,
 ) -> staffsim::Result<()> {
     use staffsim::optimize::{Options, optimize, render_table};
-    if threads == Some(0) || max_agents == 0 {
+    if max_agents == 0 {
         return Err(Error::BadOption {
-            option: if threads == Some(0) {
-                "--threads"
-            } else {
-                "--max-agents"
-            }
-            .into(),
+            option: "--max-agents".into(),
             message: "must be at least 1".into(),
         });
     }
-    let sc = load(file, replications, seed)?.remove(0);
-    if let Some((dir, false)) = out
-        && std::fs::read_dir(dir)
-            .map(|mut d| d.next().is_some())
-            .unwrap_or(false)
-    {
+    let sc = load_experiment_with(file, replications, seed)?.remove(0);
+    if let Some((dir, force)) = out {
         // refuse before spending the time to search
-        return Err(Error::OutputExists {
-            path: dir.to_path_buf(),
-        });
+        refuse_existing(dir, force)?;
     }
     let bar = if quiet || !std::io::stderr().is_terminal() {
         ProgressBar::hidden()
@@ -679,40 +627,21 @@ fn shard_command(
     force: bool,
     quiet: bool,
 ) -> staffsim::Result<()> {
-    use staffsim::shard::{
-        SHARD_FILE, Shard, file_sha256, parse_shard, run_shard_on, scenarios_with,
-    };
+    use staffsim::shard::{SHARD_FILE, Shard, file_sha256, parse_shard};
     let (index, count) = parse_shard(shard)?;
-    if threads == Some(0) {
-        return Err(Error::BadOption {
-            option: "--threads".into(),
-            message: "must be at least 1".into(),
-        });
-    }
-    // validate the overrides the same way as a whole run
-    load(file, replications, seed)?;
+    let scenarios = load_experiment_with(file, replications, seed)?;
+    // merge reads the file again, from wherever it runs: by its full path
     let scenario_file = std::fs::canonicalize(file).map_err(|source| Error::Read {
         path: file.to_path_buf(),
         source,
     })?;
-    let scenarios = scenarios_with(&scenario_file, replications, seed)?;
-    if !force
-        && std::fs::read_dir(dir)
-            .map(|mut d| d.next().is_some())
-            .unwrap_or(false)
-    {
-        return Err(Error::OutputExists {
-            path: dir.to_path_buf(),
-        });
-    }
-    let total = staffsim::experiment::jobs(&scenarios)
-        .iter()
-        .enumerate()
-        .filter(|(j, _)| j % count == index - 1)
-        .count();
+    refuse_existing(dir, force)?;
+    let total = experiment::shard_jobs(&scenarios, index, count).len();
     let bar = progress_bar(total as u64, quiet);
     let tick = || bar.inc(1);
-    let records = run_shard_on(&scenarios, index, count, threads, &tick)?;
+    let records = experiment::on_threads(threads, || {
+        experiment::run_shard(&scenarios, index, count, &tick)
+    })?;
     bar.finish_and_clear();
     let shard = Shard {
         staffsim_version: env!("CARGO_PKG_VERSION").into(),

@@ -190,22 +190,28 @@ pub fn jobs(scenarios: &[Scenario]) -> Vec<(usize, u64)> {
         .collect()
 }
 
-/// Runs shard `index` (from 1) of `count`: the jobs whose position in
-/// [`jobs`] is `index - 1` modulo `count`. Merging the records of every
-/// shard with [`assemble`] gives exactly the unsharded results.
+/// The jobs of shard `index` (from 1) of `count`: those whose position in
+/// [`jobs`] is `index - 1` modulo `count`.
+pub fn shard_jobs(scenarios: &[Scenario], index: usize, count: usize) -> Vec<(usize, u64)> {
+    jobs(scenarios)
+        .into_iter()
+        .enumerate()
+        .filter(|(j, _)| j % count == index - 1)
+        .map(|(_, job)| job)
+        .collect()
+}
+
+/// Runs shard `index` (from 1) of `count` ([`shard_jobs`]). Merging the
+/// records of every shard with [`assemble`] gives exactly the unsharded
+/// results.
 pub fn run_shard(
     scenarios: &[Scenario],
     index: usize,
     count: usize,
     progress: &(dyn Fn() + Sync),
 ) -> Vec<Record> {
-    let mine: Vec<(usize, u64)> = jobs(scenarios)
-        .into_iter()
-        .enumerate()
-        .filter(|(j, _)| j % count == index - 1)
-        .map(|(_, job)| job)
-        .collect();
-    mine.par_iter()
+    shard_jobs(scenarios, index, count)
+        .par_iter()
         .map(|&(s, r)| {
             let t = run_replication(&scenarios[s], r);
             progress();
@@ -260,11 +266,15 @@ pub fn run_with_threads(
     on_threads(threads, || run(scenarios, progress))
 }
 
-/// Runs `f` on a pool of `threads` threads, or on the global pool (all
-/// cores) when `None`; results never depend on the choice.
+/// Runs `f` on a pool of `threads` threads (at least 1), or on the global
+/// pool (all cores) when `None`; results never depend on the choice.
 pub fn on_threads<T: Send>(threads: Option<usize>, f: impl FnOnce() -> T + Send) -> Result<T> {
     match threads {
         None => Ok(f()),
+        Some(0) => Err(Error::BadOption {
+            option: "--threads".into(),
+            message: "must be at least 1".into(),
+        }),
         Some(n) => {
             let pool = rayon::ThreadPoolBuilder::new()
                 .num_threads(n)

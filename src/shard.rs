@@ -4,7 +4,7 @@
 
 use crate::error::{Error, Result};
 use crate::experiment::{Record, Results, assemble, jobs};
-use crate::scenario::{Scenario, load_experiment};
+use crate::scenario::{Scenario, load_experiment_with};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
@@ -39,10 +39,15 @@ pub fn file_sha256(path: &Path) -> Result<String> {
         path: path.to_path_buf(),
         source,
     })?;
-    Ok(Sha256::digest(&bytes)
+    Ok(sha256_hex(&bytes))
+}
+
+/// The SHA-256 of `bytes` in lower-case hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
         .iter()
         .map(|b| format!("{b:02x}"))
-        .collect())
+        .collect()
 }
 
 /// Parses `i/n` (1 ≤ i ≤ n).
@@ -62,43 +67,11 @@ pub fn parse_shard(text: &str) -> Result<(usize, usize)> {
     Ok((i, n))
 }
 
-/// The scenarios of a run with the command-line overrides applied.
-pub fn scenarios_with(
-    file: &Path,
-    replications: Option<u32>,
-    seed: Option<u64>,
-) -> Result<Vec<Scenario>> {
-    let mut scenarios = load_experiment(file)?;
-    for sc in &mut scenarios {
-        if let Some(r) = replications {
-            sc.replications = r;
-        }
-        if let Some(s) = seed {
-            sc.seed = s;
-        }
-    }
-    Ok(scenarios)
-}
-
 fn merge_error(path: &Path, message: impl Into<String>) -> Error {
     Error::Merge {
         path: path.to_path_buf(),
         message: message.into(),
     }
-}
-
-/// Runs shard `index` of `count` on a pool of `threads` threads (all cores
-/// when `None`).
-pub fn run_shard_on(
-    scenarios: &[Scenario],
-    index: usize,
-    count: usize,
-    threads: Option<usize>,
-    progress: &(dyn Fn() + Sync),
-) -> Result<Vec<Record>> {
-    crate::experiment::on_threads(threads, || {
-        crate::experiment::run_shard(scenarios, index, count, progress)
-    })
 }
 
 /// Reads the shard in `dir`.
@@ -161,7 +134,7 @@ pub fn merge(dirs: &[PathBuf]) -> Result<(Vec<Scenario>, Results)> {
             "the scenario file changed since the shards ran",
         ));
     }
-    let scenarios = scenarios_with(&first.scenario_file, first.replications, first.seed)?;
+    let scenarios = load_experiment_with(&first.scenario_file, first.replications, first.seed)?;
     let records: Vec<Record> = shards.into_iter().flat_map(|s| s.records).collect();
     let mut expected = jobs(&scenarios);
     let mut got: Vec<(usize, u64)> = records

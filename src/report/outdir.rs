@@ -21,6 +21,18 @@ pub const OUTPUT_NAMES: [&str; 10] = [
     "optimize.json",
 ];
 
+/// Refuses `dir` when it exists and is not empty, unless `force`: the check
+/// [`write_dir`] makes, for a caller to make before doing the work.
+pub fn refuse_existing(dir: &Path, force: bool) -> Result<()> {
+    let not_empty = std::fs::read_dir(dir).is_ok_and(|mut d| d.next().is_some());
+    if not_empty && !force {
+        return Err(Error::OutputExists {
+            path: dir.to_path_buf(),
+        });
+    }
+    Ok(())
+}
+
 /// Writes `files` (relative name, bytes; a name may hold `/`, as in
 /// `charts/a.svg`) as the directory `dir`.
 ///
@@ -31,20 +43,13 @@ pub const OUTPUT_NAMES: [&str; 10] = [
 /// moment, sees the previous directory or the complete new one, never a
 /// mix. Entries of the previous directory that staffsim did not write are
 /// carried over; its own earlier outputs are not.
-pub fn write_dir(dir: &Path, force: bool, files: &[(&str, Vec<u8>)]) -> Result<()> {
+pub fn write_dir<N: AsRef<str>>(dir: &Path, force: bool, files: &[(N, Vec<u8>)]) -> Result<()> {
     let err = |path: &Path| {
         let path = path.to_path_buf();
         move |source| Error::Write { path, source }
     };
+    refuse_existing(dir, force)?;
     let exists = dir.is_dir();
-    if exists {
-        let mut entries = std::fs::read_dir(dir).map_err(err(dir))?;
-        if entries.next().is_some() && !force {
-            return Err(Error::OutputExists {
-                path: dir.to_path_buf(),
-            });
-        }
-    }
     let dir = if exists {
         std::fs::canonicalize(dir).map_err(err(dir))?
     } else {
@@ -66,6 +71,7 @@ pub fn write_dir(dir: &Path, force: bool, files: &[(&str, Vec<u8>)]) -> Result<(
         .tempdir_in(&parent)
         .map_err(err(&parent))?;
     for (file, bytes) in files {
+        let file = file.as_ref();
         let path = tmp.path().join(file);
         if let Some(p) = path.parent() {
             std::fs::create_dir_all(p).map_err(err(&dir.join(file)))?;
@@ -77,7 +83,7 @@ pub fn write_dir(dir: &Path, force: bool, files: &[(&str, Vec<u8>)]) -> Result<(
     if exists {
         let written: Vec<&str> = files
             .iter()
-            .map(|(f, _)| f.split('/').next().unwrap_or(f))
+            .map(|(f, _)| f.as_ref().split('/').next().unwrap_or(f.as_ref()))
             .collect();
         for entry in std::fs::read_dir(&dir).map_err(err(&dir))? {
             let entry = entry.map_err(err(&dir))?;

@@ -12,7 +12,7 @@ mod read;
 pub mod variants;
 
 pub use load::{load_file, load_str};
-pub use variants::{load_experiment, load_experiment_str};
+pub use variants::{load_experiment, load_experiment_str, load_experiment_with};
 
 use crate::engine::{Dist, PeriodicRate, SimTime};
 

@@ -26,6 +26,33 @@ pub fn load_experiment(path: &Path) -> Result<Vec<Scenario>> {
     load_experiment_str(&text, &path.display().to_string(), path.parent())
 }
 
+/// [`load_experiment`] with the command-line overrides of every scenario's
+/// replications (1 to 100,000) and seed.
+pub fn load_experiment_with(
+    path: &Path,
+    replications: Option<u32>,
+    seed: Option<u64>,
+) -> Result<Vec<Scenario>> {
+    if let Some(r) = replications
+        && (r == 0 || r > 100_000)
+    {
+        return Err(Error::BadOption {
+            option: "--replications".into(),
+            message: format!("must be from 1 to 100000, got {r}"),
+        });
+    }
+    let mut scenarios = load_experiment(path)?;
+    for sc in &mut scenarios {
+        if let Some(r) = replications {
+            sc.replications = r;
+        }
+        if let Some(s) = seed {
+            sc.seed = s;
+        }
+    }
+    Ok(scenarios)
+}
+
 /// Like [`load_experiment`], from the file's text.
 pub fn load_experiment_str(text: &str, file: &str, dir: Option<&Path>) -> Result<Vec<Scenario>> {
     let base = load_str(text, file, dir)?;
