@@ -300,19 +300,11 @@ pub fn erlang_requirements(sc: &Scenario) -> IndexMap<String, Option<u32>> {
         } else if line.shifts.is_empty() {
             1.0
         } else {
-            let staffed = (0..week)
-                .filter(|&m| {
-                    line.shifts.iter().any(|s| {
-                        (0..7).any(|d| {
-                            s.days[d] && {
-                                let start = d * 1440 + s.start as usize;
-                                let end = start + s.minutes() as usize;
-                                (start..end).contains(&m) || (start..end).contains(&(m + week))
-                            }
-                        })
-                    })
-                })
-                .count();
+            let mut covered = vec![false; week];
+            for m in line.shifts.iter().flat_map(|s| s.week_minutes()) {
+                covered[m] = true;
+            }
+            let staffed = covered.iter().filter(|&&c| c).count();
             if staffed > 0 {
                 week as f64 / staffed as f64
             } else {

@@ -92,7 +92,7 @@ pub(super) fn span(secs: f64) -> String {
 }
 
 /// `+2.0`, `−0.8` (a true minus sign, as in the other differences).
-fn signed(x: f64) -> String {
+pub(super) fn signed(x: f64) -> String {
     let s = format!("{x:+.1}");
     s.replacen('-', "−", 1)
 }

@@ -5,7 +5,7 @@
 //! more agent on each line or shift, and the `[[variant]]` block to paste.
 
 use super::charts::style::{duration, money, pct, pct_tick};
-use super::html::{esc, page, quote, section, span};
+use super::html::{esc, page, quote, section, signed, span};
 use crate::optimize::{LinePlan, OptimizeResult, SEARCH_REPLICATIONS, TargetCheck};
 use crate::scenario::{MINUTES_PER_DAY, Scenario, Shift};
 use std::fmt::Write;
@@ -27,15 +27,11 @@ pub struct OptimizeReport<'a> {
 /// The most agents of `shifts` (with the agents of `plan`) on duty at the
 /// same minute of the week.
 fn most_on_duty(shifts: &[Shift], agents: impl Fn(&Shift) -> u32) -> u32 {
-    let week = 7 * MINUTES_PER_DAY as usize;
-    let mut on = vec![0u32; week];
+    let mut on = vec![0u32; 7 * MINUTES_PER_DAY as usize];
     for s in shifts {
         let n = agents(s);
-        for d in (0..7).filter(|&d| s.days[d]) {
-            let start = d * MINUTES_PER_DAY as usize + s.start as usize;
-            for m in start..start + s.minutes() as usize {
-                on[m % week] += n;
-            }
+        for m in s.week_minutes() {
+            on[m] += n;
         }
     }
     on.into_iter().max().unwrap_or(0)
@@ -461,7 +457,7 @@ impl OptimizeReport<'_> {
 
 /// A change of a share in points: `+6.5`, `−0.8`.
 fn signed_points(x: f64) -> String {
-    format!("{:+.1}", x * 100.0).replacen('-', "−", 1)
+    signed(x * 100.0)
 }
 
 #[cfg(test)]

@@ -207,6 +207,16 @@ impl Shift {
             self.end + MINUTES_PER_DAY - self.start
         }
     }
+
+    /// The minutes of the week (0 = Monday 00:00) the shift covers, a shift
+    /// that crosses Sunday midnight wrapping round to Monday.
+    pub fn week_minutes(&self) -> impl Iterator<Item = usize> + '_ {
+        let week = 7 * MINUTES_PER_DAY as usize;
+        (0..7).filter(|&d| self.days[d]).flat_map(move |d| {
+            let start = d * MINUTES_PER_DAY as usize + self.start as usize;
+            (start..start + self.minutes() as usize).map(move |m| m % week)
+        })
+    }
 }
 
 /// Short breaks and lunch.
@@ -395,5 +405,30 @@ impl Scenario {
             }
         }
         rate
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_shift_across_sunday_midnight_wraps_to_monday() {
+        let mut days = [false; 7];
+        days[6] = true; // Sunday
+        let night = Shift {
+            name: "night".into(),
+            start: 22 * 60,
+            end: 6 * 60,
+            days,
+            agents: 1,
+        };
+        let minutes: Vec<usize> = night.week_minutes().collect();
+        assert_eq!(minutes.len(), 8 * 60);
+        let sunday_22 = 6 * MINUTES_PER_DAY as usize + 22 * 60;
+        assert_eq!(minutes[0], sunday_22);
+        assert_eq!(minutes[2 * 60 - 1], 7 * MINUTES_PER_DAY as usize - 1);
+        assert_eq!(minutes[2 * 60], 0, "Monday 00:00 follows");
+        assert_eq!(*minutes.last().unwrap(), 6 * 60 - 1);
     }
 }
