@@ -12,7 +12,7 @@ use super::charts::style::{duration, pct, pct_tick};
 use super::html::esc;
 use crate::calculator::{ChannelRequirement, scenario_requirements};
 use crate::experiment::{IntervalResult, ScenarioResult};
-use crate::scenario::{MINUTES_PER_DAY, Scenario, WEEKDAYS};
+use crate::scenario::{MINUTES_PER_DAY, Scenario, WEEKDAY_NAMES, WEEKDAYS};
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write;
 
@@ -23,16 +23,6 @@ const MAX_DAY_ROWS: usize = 48;
 /// Intervals whose agents on duty differ by less than this from the first
 /// of a row are shown in the same row.
 const SAME_ON_DUTY: f64 = 0.5;
-
-const DAY_NAMES: [&str; 7] = [
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
-];
 
 /// Agents per channel of a line: `None` with no arrivals in the interval,
 /// `Some(None)` when the target is out of the calculator's reach.
@@ -359,7 +349,7 @@ impl Part<'_> {
         } else {
             let when = format!(
                 "At the busiest time, {} {}",
-                DAY_NAMES[peak.day],
+                WEEKDAY_NAMES[peak.day],
                 peak_block.hours().replace('–', " to ")
             );
             h.push_str(&self.summary(&when, peak_block));
@@ -375,7 +365,7 @@ impl Part<'_> {
         let _ = writeln!(
             h,
             "<h3>{}{}</h3>",
-            DAY_NAMES[peak.day],
+            WEEKDAY_NAMES[peak.day],
             if flat {
                 ", like every day"
             } else {
@@ -400,7 +390,7 @@ impl Part<'_> {
             if peaks.len() > 1 {
                 h.push_str("<h3>The busiest time of each day</h3>\n");
                 h.push_str(&self.table("Day", &peaks, peak_block, |b| {
-                    format!("{} {}", DAY_NAMES[b.first().day], b.hours())
+                    format!("{} {}", WEEKDAY_NAMES[b.first().day], b.hours())
                 }));
             }
         }

@@ -24,6 +24,16 @@ pub const DEFAULT_MAX_IN_SYSTEM: u32 = 1_000_000;
 
 /// Weekday names, Monday first, as written in scenarios.
 pub const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+/// The weekdays' names for people, in the order of [`WEEKDAYS`].
+pub const WEEKDAY_NAMES: [&str; 7] = [
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+];
 
 /// Minutes in a day.
 pub const MINUTES_PER_DAY: u32 = 1440;

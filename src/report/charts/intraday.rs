@@ -4,6 +4,7 @@
 use super::style::{self, DrawResult, Key, Panel};
 use super::{Chart, Context};
 use crate::experiment::ScenarioResult;
+use crate::scenario::{WEEKDAY_NAMES, WEEKDAYS};
 use indexmap::IndexMap;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -27,15 +28,10 @@ pub struct DayProfile {
 
 /// `mon` -> `Monday`.
 fn day_name(d: &str) -> &'static str {
-    match d {
-        "mon" => "Monday",
-        "tue" => "Tuesday",
-        "wed" => "Wednesday",
-        "thu" => "Thursday",
-        "fri" => "Friday",
-        "sat" => "Saturday",
-        _ => "Sunday",
-    }
+    WEEKDAYS
+        .iter()
+        .position(|w| *w == d)
+        .map_or("", |i| WEEKDAY_NAMES[i])
 }
 
 fn minutes(hhmm: &str) -> f64 {
