@@ -1,6 +1,6 @@
 //! Command-line parsing (clap) and the glue from arguments to library calls.
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use staffsim::report::{
     AgentsCsv, Csv, Exporter, IntervalsCsv, Json, Table, refuse_existing, utc_now, write_dir,
@@ -29,15 +29,8 @@ enum Command {
         /// Output format on standard output.
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
-        /// Replications (overrides simulation.replications).
-        #[arg(long)]
-        replications: Option<u32>,
-        /// Seed (overrides simulation.seed).
-        #[arg(long)]
-        seed: Option<u64>,
-        /// Worker threads (default: all cores). Results do not depend on it.
-        #[arg(long)]
-        threads: Option<usize>,
+        #[command(flatten)]
+        run: RunOptions,
         /// Also write summary.json, kpis.csv, agents.csv, intervals.csv, the
         /// scenario and a manifest into this directory.
         #[arg(long)]
@@ -78,15 +71,8 @@ enum Command {
         /// The results directory: the files of `run --out`, charts/ and report.html.
         #[arg(long)]
         out: PathBuf,
-        /// Replications (overrides simulation.replications).
-        #[arg(long)]
-        replications: Option<u32>,
-        /// Seed (overrides simulation.seed).
-        #[arg(long)]
-        seed: Option<u64>,
-        /// Worker threads (default: all cores). Results do not depend on it.
-        #[arg(long)]
-        threads: Option<usize>,
+        #[command(flatten)]
+        run: RunOptions,
         /// Replace the results in a non-empty --out directory.
         #[arg(long)]
         force: bool,
@@ -144,15 +130,9 @@ enum Command {
         /// Output format on standard output.
         #[arg(long, value_enum, default_value_t = ErlangFormat::Table)]
         format: ErlangFormat,
-        /// Replications per plan (overrides simulation.replications).
-        #[arg(long)]
-        replications: Option<u32>,
-        /// Seed (overrides simulation.seed).
-        #[arg(long)]
-        seed: Option<u64>,
-        /// Worker threads (default: all cores). Results do not depend on it.
-        #[arg(long)]
-        threads: Option<usize>,
+        // --replications counts per plan simulated
+        #[command(flatten)]
+        run: RunOptions,
         /// Most agents on any one line or shift.
         #[arg(long, default_value_t = 500)]
         max_agents: u32,
@@ -167,6 +147,27 @@ enum Command {
         #[arg(long, short)]
         quiet: bool,
     },
+}
+
+/// The options every simulating command takes.
+#[derive(Debug, Clone, Copy, Args)]
+struct RunOptions {
+    /// Replications (overrides simulation.replications).
+    #[arg(long)]
+    replications: Option<u32>,
+    /// Seed (overrides simulation.seed).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long)]
+    threads: Option<usize>,
+}
+
+impl RunOptions {
+    /// The scenarios of `file` with these overrides.
+    fn load(&self, file: &Path) -> staffsim::Result<Vec<Scenario>> {
+        load_experiment_with(file, self.replications, self.seed)
+    }
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -319,9 +320,7 @@ fn dispatch(cli: Cli) -> staffsim::Result<()> {
         Command::Run {
             file,
             format,
-            replications,
-            seed,
-            threads,
+            run,
             out,
             force,
             charts,
@@ -330,9 +329,9 @@ fn dispatch(cli: Cli) -> staffsim::Result<()> {
             quiet,
         } => {
             if let (Some(shard), Some(dir)) = (&shard, &out) {
-                return shard_command(&file, shard, dir, replications, seed, threads, force, quiet);
+                return shard_command(&file, shard, dir, run, force, quiet);
             }
-            let scenarios = load_experiment_with(&file, replications, seed)?;
+            let scenarios = run.load(&file)?;
             if let Some(dir) = &out {
                 // refuse before spending the time to simulate
                 refuse_existing(dir, force)?;
@@ -345,7 +344,7 @@ fn dispatch(cli: Cli) -> staffsim::Result<()> {
             let total: u64 = scenarios.iter().map(|s| s.replications as u64).sum();
             let bar = progress_bar(total, quiet);
             let tick = || bar.inc(1);
-            let results = experiment::run_with_threads(&scenarios, threads, &tick)?;
+            let results = experiment::run_with_threads(&scenarios, run.threads, &tick)?;
             bar.finish_and_clear();
             if let Some(dir) = &out {
                 let mut files = results_files(&file, &scenarios, &results)?;
@@ -363,9 +362,7 @@ fn dispatch(cli: Cli) -> staffsim::Result<()> {
         Command::Report {
             file,
             out,
-            replications,
-            seed,
-            threads,
+            run,
             force,
             day,
             quiet,
@@ -373,9 +370,7 @@ fn dispatch(cli: Cli) -> staffsim::Result<()> {
             command: Command::Run {
                 file,
                 format: Format::Table,
-                replications,
-                seed,
-                threads,
+                run,
                 out: Some(out),
                 force,
                 charts: true,
@@ -391,9 +386,7 @@ fn dispatch(cli: Cli) -> staffsim::Result<()> {
         Command::Optimize {
             file,
             format,
-            replications,
-            seed,
-            threads,
+            run,
             max_agents,
             out,
             force,
@@ -401,9 +394,7 @@ fn dispatch(cli: Cli) -> staffsim::Result<()> {
         } => optimize_command(
             &file,
             format,
-            replications,
-            seed,
-            threads,
+            run,
             max_agents,
             out.as_deref().map(|dir| (dir, force)),
             quiet,
@@ -455,13 +446,10 @@ fn dispatch(cli: Cli) -> staffsim::Result<()> {
 /// `staffsim optimize`: the search on a pool of `threads`, a spinner on
 /// stderr; with `out` (the directory, `--force`), optimize.json and
 /// report.html written there.
-#[allow(clippy::too_many_arguments)]
 fn optimize_command(
     file: &Path,
     format: ErlangFormat,
-    replications: Option<u32>,
-    seed: Option<u64>,
-    threads: Option<usize>,
+    run: RunOptions,
     max_agents: u32,
     out: Option<(&Path, bool)>,
     quiet: bool,
@@ -473,7 +461,7 @@ fn optimize_command(
             message: "must be at least 1".into(),
         });
     }
-    let sc = load_experiment_with(file, replications, seed)?.remove(0);
+    let sc = run.load(file)?.remove(0);
     if let Some((dir, force)) = out {
         // refuse before spending the time to search
         refuse_existing(dir, force)?;
@@ -494,7 +482,7 @@ fn optimize_command(
         max_agents,
         ..Options::default()
     };
-    let result = experiment::on_threads(threads, || optimize(&sc, &options, &tick))??;
+    let result = experiment::on_threads(run.threads, || optimize(&sc, &options, &tick))??;
     bar.finish_and_clear();
     let mut json = serde_json::to_string_pretty(&result).unwrap_or_default();
     json.push('\n');
@@ -616,20 +604,17 @@ fn erlang_command(
 
 /// `staffsim run --shard i/n --out DIR`: one share of the jobs, written as
 /// `shard.json` for `staffsim merge`.
-#[allow(clippy::too_many_arguments)]
 fn shard_command(
     file: &Path,
     shard: &str,
     dir: &Path,
-    replications: Option<u32>,
-    seed: Option<u64>,
-    threads: Option<usize>,
+    run: RunOptions,
     force: bool,
     quiet: bool,
 ) -> staffsim::Result<()> {
     use staffsim::shard::{SHARD_FILE, Shard, file_sha256, parse_shard};
     let (index, count) = parse_shard(shard)?;
-    let scenarios = load_experiment_with(file, replications, seed)?;
+    let scenarios = run.load(file)?;
     // merge reads the file again, from wherever it runs: by its full path
     let scenario_file = std::fs::canonicalize(file).map_err(|source| Error::Read {
         path: file.to_path_buf(),
@@ -639,7 +624,7 @@ fn shard_command(
     let total = experiment::shard_jobs(&scenarios, index, count).len();
     let bar = progress_bar(total as u64, quiet);
     let tick = || bar.inc(1);
-    let records = experiment::on_threads(threads, || {
+    let records = experiment::on_threads(run.threads, || {
         experiment::run_shard(&scenarios, index, count, &tick)
     })?;
     bar.finish_and_clear();
@@ -647,8 +632,8 @@ fn shard_command(
         staffsim_version: env!("CARGO_PKG_VERSION").into(),
         scenario_sha256: file_sha256(&scenario_file)?,
         scenario_file,
-        replications,
-        seed,
+        replications: run.replications,
+        seed: run.seed,
         shard: index,
         of: count,
         records,
