@@ -230,6 +230,17 @@ fn json_has_the_contract_keys() {
     assert!(v["erlang"]["L1"].is_u64());
 }
 
+/// The one-line scenario over 6 days, written into `dir`.
+fn short_one_line(dir: &std::path::Path) -> std::path::PathBuf {
+    let path = dir.join("s.toml");
+    std::fs::write(
+        &path,
+        ONE_LINE.replace("horizon = \"21d\"", "horizon = \"6d\""),
+    )
+    .unwrap();
+    path
+}
+
 /// `optimize --out DIR`: optimize.json is exactly the `--format json`
 /// document, report.html shows the recommended agents beside Erlang's, the
 /// targets and the `[[variant]]` block; a non-empty directory is refused
@@ -237,12 +248,7 @@ fn json_has_the_contract_keys() {
 #[test]
 fn out_writes_the_json_and_the_report() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("s.toml");
-    std::fs::write(
-        &path,
-        ONE_LINE.replace("horizon = \"21d\"", "horizon = \"6d\""),
-    )
-    .unwrap();
+    let path = short_one_line(dir.path());
     let out = dir.path().join("out");
     let optimize = |extra: &[&str]| {
         let mut cmd = crate::util::staffsim();
@@ -317,12 +323,7 @@ fn out_writes_the_json_and_the_report() {
 #[test]
 fn out_report_names_a_missed_target() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("s.toml");
-    std::fs::write(
-        &path,
-        ONE_LINE.replace("horizon = \"21d\"", "horizon = \"6d\""),
-    )
-    .unwrap();
+    let path = short_one_line(dir.path());
     let out = dir.path().join("out");
     crate::util::stdout_of(
         crate::util::staffsim()

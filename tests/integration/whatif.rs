@@ -58,6 +58,21 @@ fn line_kpi(r: &RunKpis, line: &str, kpi: &str) -> f64 {
 }
 
 /// Asserts `got` equals `want` to 1e-9 relative.
+/// Cost per incident and per contact of one run, from its hand-computed
+/// `total` and its `resolved` tickets.
+fn assert_unit_costs(r: &RunKpis, at: &dyn Fn(&str) -> String, total: f64, resolved: f64) {
+    assert_close(
+        &at("cost_per_incident"),
+        overall(r, "cost_per_incident"),
+        total / resolved,
+    );
+    assert_close(
+        &at("cost_per_contact"),
+        overall(r, "cost_per_contact"),
+        total / overall(r, "offered"),
+    );
+}
+
 fn assert_close(what: &str, got: f64, want: f64) {
     let tol = 1e-9 * want.abs().max(1e-300);
     assert!(
@@ -214,22 +229,12 @@ abandon_cost = 8.0
         assert_close(&at("cost_total"), overall(r, "cost_total"), total);
         // L1 resolves what it handles: resolved = handled at L1
         let resolved = line_kpi(r, "L1", "handled");
-        let offered = overall(r, "offered");
         assert!(
             resolved > 2000.0,
             "{}",
             at("too few tickets to mean anything")
         );
-        assert_close(
-            &at("cost_per_incident"),
-            overall(r, "cost_per_incident"),
-            total / resolved,
-        );
-        assert_close(
-            &at("cost_per_contact"),
-            overall(r, "cost_per_contact"),
-            total / offered,
-        );
+        assert_unit_costs(r, &at, total, resolved);
     }
     let e = s.kpis["cost_total"];
     assert_close("mean cost_total", e.mean, total);
@@ -359,16 +364,7 @@ abandon_cost = 7.25
         // tickets are resolved when the vendor returns them
         let resolved = line_kpi(r, "V", "handled");
         assert!(resolved > 0.0 && resolved <= vendor, "{}", at("resolved"));
-        assert_close(
-            &at("cost_per_incident"),
-            overall(r, "cost_per_incident"),
-            total / resolved,
-        );
-        assert_close(
-            &at("cost_per_contact"),
-            overall(r, "cost_per_contact"),
-            total / overall(r, "offered"),
-        );
+        assert_unit_costs(r, &at, total, resolved);
     }
     let mean: f64 =
         s.runs.iter().map(|r| overall(r, "cost_total")).sum::<f64>() / s.runs.len() as f64;
