@@ -1204,14 +1204,10 @@ fn volume_cv_inflates_the_variance_of_daily_counts() {
     }
 }
 
-/// A quiet day shift of 12 agents whose only break is a 30-minute lunch 3 h
-/// after the start, staggered over `spread` (none when empty).
-fn lunch_toml(spread: &str) -> String {
-    let spread = if spread.is_empty() {
-        String::new()
-    } else {
-        format!(", spread = \"{spread}\"")
-    };
+/// A quiet day shift of 12 agents (an email now and then, a minute each,
+/// so agents are free when a break falls due) with the `[line.breaks]`
+/// lines `breaks`.
+fn quiet_shift_toml(breaks: &str) -> String {
     format!(
         r#"
 [simulation]
@@ -1239,33 +1235,42 @@ handle = "1m"
   days = ["mon", "tue", "wed", "thu", "fri"]
   agents = 12
   [line.breaks]
-  every = "10h"
-  length = "10m"
-  lunch = {{ after = "3h", length = "30m"{spread} }}
+{breaks}
 "#
     )
 }
 
-/// Lunch with `spread = "2h"`: agent i of 12 goes at 12:00 + 10 min × i,
-/// so at most 3 agents (30 of every 120 minutes, times 12) are at lunch in
-/// any half hour, instead of all 12 at 12:00; the lunch time in all is the
-/// same (12 × 30 min a day, less the rare lunch delayed by a 1-minute
-/// ticket).
+/// Agents of L1 on break, interval by interval of the average week.
+fn agents_on_break(text: &str) -> Vec<f64> {
+    let (res, _) = simulate(&load(text));
+    res.intervals
+        .iter()
+        .map(|iv| iv.lines["L1"]["agents_on_break"])
+        .collect()
+}
+
+fn most(v: &[f64]) -> f64 {
+    v.iter().cloned().fold(0.0, f64::max)
+}
+
+/// The only break a 30-minute lunch 3 h after the start (short breaks
+/// every 10 h never fall due), staggered over `spread`: agent i of 12 goes
+/// at 12:00 + 10 min × i, so at most 3 agents (30 of every 120 minutes,
+/// times 12) are at lunch in any half hour, instead of all 12 at 12:00; the
+/// lunch time in all is the same (12 × 30 min a day, less the rare lunch
+/// delayed by a 1-minute ticket).
 #[test]
 fn staggered_lunches_spread_the_agents_at_lunch() {
-    let on_break = |spread: &str| -> Vec<f64> {
-        let (res, _) = simulate(&load(&lunch_toml(spread)));
-        res.intervals
-            .iter()
-            .map(|iv| iv.lines["L1"]["agents_on_break"])
-            .collect()
+    let lunch = |spread: &str| {
+        agents_on_break(&quiet_shift_toml(&format!(
+            "  every = \"10h\"\n  length = \"10m\"\n  lunch = {{ after = \"3h\", length = \"30m\"{spread} }}"
+        )))
     };
-    let together = on_break("");
-    let staggered = on_break("2h");
-    let max = |v: &[f64]| v.iter().cloned().fold(0.0, f64::max);
+    let together = lunch("");
+    let staggered = lunch(", spread = \"2h\"");
     let sum = |v: &[f64]| v.iter().sum::<f64>();
-    assert!(max(&together) > 11.0, "together: {}", max(&together));
-    assert!(max(&staggered) <= 3.2, "staggered: {}", max(&staggered));
+    assert!(most(&together) > 11.0, "together: {}", most(&together));
+    assert!(most(&staggered) <= 3.2, "staggered: {}", most(&staggered));
     assert!(
         (sum(&together) - sum(&staggered)).abs() < 0.01 * sum(&together),
         "lunch time differs: {} vs {}",
@@ -1274,37 +1279,20 @@ fn staggered_lunches_spread_the_agents_at_lunch() {
     );
 }
 
-/// Short breaks every 60 minutes of work, 10 minutes long, for a quiet
-/// shift of 12 agents: without `spread` all 12 take each break at the same
-/// minute (4 of 12 on break over the half hour that holds it); with
-/// `spread = "60m"` agent i takes the first 5 min × i later, and the breaks
-/// stay apart (12 × 10 / 70 ≈ 1.7 on break at any time).
+/// Short breaks every 60 minutes of work, 10 minutes long, no lunch:
+/// without `spread` all 12 take each break at the same minute (4 of 12 on
+/// break over the half hour that holds it); with `spread = "60m"` agent i
+/// takes the first 5 min × i later, and the breaks stay apart (12 × 10 / 70
+/// ≈ 1.7 on break at any time).
 #[test]
 fn staggered_short_breaks_spread_the_agents_on_break() {
-    let on_break = |spread: &str| -> Vec<f64> {
-        let text = lunch_toml("")
-            .replace("  every = \"10h\"\n", "  every = \"60m\"\n")
-            .replace(
-                "  lunch = { after = \"3h\", length = \"30m\" }\n",
-                &if spread.is_empty() {
-                    String::new()
-                } else {
-                    format!("  spread = \"{spread}\"\n")
-                },
-            );
-        assert!(
-            text.contains("every = \"60m\"") && !text.contains("lunch"),
-            "{text}"
-        );
-        let (res, _) = simulate(&load(&text));
-        res.intervals
-            .iter()
-            .map(|iv| iv.lines["L1"]["agents_on_break"])
-            .collect()
+    let breaks = |extra: &str| {
+        agents_on_break(&quiet_shift_toml(&format!(
+            "  every = \"60m\"\n  length = \"10m\"\n{extra}"
+        )))
     };
-    let together = on_break("");
-    let staggered = on_break("60m");
-    let max = |v: &[f64]| v.iter().cloned().fold(0.0, f64::max);
-    assert!(max(&together) > 3.5, "together: {}", max(&together));
-    assert!(max(&staggered) < 2.7, "staggered: {}", max(&staggered));
+    let together = breaks("");
+    let staggered = breaks("  spread = \"60m\"");
+    assert!(most(&together) > 3.5, "together: {}", most(&together));
+    assert!(most(&staggered) < 2.7, "staggered: {}", most(&staggered));
 }
