@@ -3,7 +3,7 @@
 
 mod tdist;
 
-pub use tdist::t_quantile_975;
+pub use tdist::{normal_quantile, t_quantile, t_quantile_975, t_two_sided_tail};
 
 use hdrhistogram::Histogram;
 use indexmap::IndexMap;

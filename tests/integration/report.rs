@@ -582,27 +582,39 @@ fn headless(bin: &Path, profile: &Path, args: &[String], url: &str) -> String {
             assert!(status.success(), "chromium {args:?} failed: {status}");
             break;
         }
+        // a watchdog against a hung browser (a load takes a few seconds),
+        // not a speed limit
         if start.elapsed() > Duration::from_secs(180) {
             let _ = child.kill();
-            panic!("chromium {args:?} took over 180 s");
+            panic!("chromium {args:?} hangs: still running after 180 s");
         }
         std::thread::sleep(Duration::from_millis(100));
     }
     reader.join().unwrap()
 }
 
+/// Set (to anything but `0`) by `.ci/run`: a missing Chromium then fails
+/// the browser check instead of skipping it.
+const REQUIRE_CHROMIUM: &str = "STAFFSIM_REQUIRE_CHROMIUM";
+
 #[test]
 fn the_report_loads_in_a_browser_with_every_chart() {
     let Some(bin) = chromium() else {
-        if std::env::var_os("CI").is_some() {
-            panic!(
-                "chromium is not installed: CI must install it (.ci/run does: \
-                 apt-get install -y chromium) to check report.html in a browser"
-            );
-        }
-        eprintln!(
-            "NOTICE: skipping the browser check of report.html: chromium is not installed \
-             (apt-get install -y chromium)"
+        let required = std::env::var_os(REQUIRE_CHROMIUM).is_some_and(|v| v != "0");
+        assert!(
+            !required,
+            "chromium is not installed, and {REQUIRE_CHROMIUM} asks for the browser check \
+             of report.html (.ci/run installs it: apt-get install -y chromium)"
+        );
+        // written past the test harness's capture, so that a passing run
+        // still shows that this check did not happen, and why
+        use std::io::Write as _;
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED report::the_report_loads_in_a_browser_with_every_chart: chromium \
+             (or chromium-browser, google-chrome) is not on PATH, so report.html was not \
+             checked in a browser. Install it (apt-get install -y chromium) to run the \
+             check; .ci/run installs it and sets {REQUIRE_CHROMIUM}=1 so it cannot be skipped."
         );
         return;
     };
