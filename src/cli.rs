@@ -6,7 +6,7 @@ use staffsim::report::{
     AgentsCsv, Csv, Exporter, IntervalsCsv, Json, Table, refuse_existing, utc_now, write_dir,
 };
 use staffsim::report::{HtmlReport, charts};
-use staffsim::scenario::{Scenario, WEEKDAYS, load_experiment_with};
+use staffsim::scenario::{Scenario, WEEKDAYS, load_experiment_text_with, read_source};
 use staffsim::{Error, experiment};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -46,8 +46,14 @@ enum Command {
         #[arg(long, requires = "charts", value_parser = WEEKDAYS)]
         day: Option<String>,
         /// Run only shard i of n of the (scenario, replication) jobs and
-        /// write it to --out; `staffsim merge` joins the shards.
-        #[arg(long, requires = "out", value_name = "i/n")]
+        /// write it to --out; `staffsim merge` joins the shards (and
+        /// prints, in any --format, with or without charts).
+        #[arg(
+            long,
+            requires = "out",
+            value_name = "i/n",
+            conflicts_with_all = ["charts", "format"]
+        )]
         shard: Option<String>,
         /// No progress bar.
         #[arg(long, short)]
@@ -164,9 +170,12 @@ struct RunOptions {
 }
 
 impl RunOptions {
-    /// The scenarios of `file` with these overrides.
-    fn load(&self, file: &Path) -> staffsim::Result<Vec<Scenario>> {
-        load_experiment_with(file, self.replications, self.seed)
+    /// The text of `file`, read once, and its scenarios with these
+    /// overrides: the text is what the results record.
+    fn load(&self, file: &Path) -> staffsim::Result<(String, Vec<Scenario>)> {
+        let text = read_source(file)?;
+        let scenarios = load_experiment_text_with(&text, file, self.replications, self.seed)?;
+        Ok((text, scenarios))
     }
 }
 
@@ -200,11 +209,44 @@ pub fn main() -> i32 {
     };
     match dispatch(cli) {
         Ok(()) => 0,
+        // the reader went away (`| head`): stop quietly, as Unix tools do
+        Err(Error::Write { path, source })
+            if path == Path::new(STDOUT) && source.kind() == std::io::ErrorKind::BrokenPipe =>
+        {
+            BROKEN_PIPE
+        }
         Err(e) => {
-            eprintln!("error: {e}");
+            warn(format_args!("error: {e}"));
             if e.is_bad_input() { 2 } else { 1 }
         }
     }
+}
+
+/// How standard output is named in errors.
+const STDOUT: &str = "<stdout>";
+
+/// The exit code when standard output's reader has gone (128 + SIGPIPE,
+/// what a shell shows for a Unix tool stopped by a closed pipe).
+const BROKEN_PIPE: i32 = 141;
+
+/// Writes `bytes` to standard output; a failure (a full disk, a closed
+/// pipe) is an error, never a panic.
+fn write_stdout(bytes: &[u8]) -> staffsim::Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    stdout
+        .write_all(bytes)
+        .and_then(|_| stdout.flush())
+        .map_err(|source| Error::Write {
+            path: STDOUT.into(),
+            source,
+        })
+}
+
+/// Writes a line to standard error. If even that fails (a full or closed
+/// stderr) there is nowhere left to say so: the line is dropped, the exit
+/// code still tells.
+fn warn(line: std::fmt::Arguments) {
+    let _ = writeln!(std::io::stderr().lock(), "{line}");
 }
 
 /// A progress bar on standard error, hidden when that is not a terminal.
@@ -223,16 +265,15 @@ fn progress_bar(total: u64, quiet: bool) -> ProgressBar {
     bar
 }
 
-/// The files of a results directory.
+/// The files of a results directory; `source` is the scenario text
+/// simulated (read once, before the run).
 fn results_files(
     file: &Path,
+    source: &str,
     scenarios: &[Scenario],
     results: &experiment::Results,
-) -> staffsim::Result<Vec<(String, Vec<u8>)>> {
-    let source = std::fs::read(file).map_err(|source| Error::Read {
-        path: file.to_path_buf(),
-        source,
-    })?;
+) -> Vec<(String, Vec<u8>)> {
+    let source = source.as_bytes().to_vec();
     let hash = staffsim::shard::sha256_hex(&source);
     let manifest = serde_json::json!({
         "staffsim_version": env!("CARGO_PKG_VERSION"),
@@ -245,7 +286,7 @@ fn results_files(
     });
     let mut manifest = serde_json::to_vec_pretty(&manifest).unwrap_or_default();
     manifest.push(b'\n');
-    Ok([
+    [
         ("summary.json", Json.render(results)),
         ("kpis.csv", Csv.render(results)),
         ("agents.csv", AgentsCsv.render(results)),
@@ -254,7 +295,7 @@ fn results_files(
         ("manifest.json", manifest),
     ]
     .map(|(name, bytes)| (name.to_string(), bytes))
-    .to_vec())
+    .to_vec()
 }
 
 /// The files charts/*.svg, charts/*.png and report.html of the results
@@ -305,14 +346,7 @@ fn print_results(format: Format, results: &experiment::Results) -> staffsim::Res
         Format::Json => Json.render(results),
         Format::Csv => Csv.render(results),
     };
-    let mut stdout = std::io::stdout().lock();
-    stdout
-        .write_all(&bytes)
-        .and_then(|_| stdout.flush())
-        .map_err(|source| Error::Write {
-            path: "<stdout>".into(),
-            source,
-        })
+    write_stdout(&bytes)
 }
 
 fn dispatch(cli: Cli) -> staffsim::Result<()> {
@@ -331,14 +365,14 @@ fn dispatch(cli: Cli) -> staffsim::Result<()> {
             if let (Some(shard), Some(dir)) = (&shard, &out) {
                 return shard_command(&file, shard, dir, run, force, quiet);
             }
-            let scenarios = run.load(&file)?;
+            let (source, scenarios) = run.load(&file)?;
             if let Some(dir) = &out {
                 // refuse before spending the time to simulate
                 refuse_existing(dir, force)?;
             }
             for sc in &scenarios {
                 for o in staffsim::scenario::capacity::overloads(sc) {
-                    eprintln!("warning: scenario \"{}\": {o}", sc.name);
+                    warn(format_args!("warning: scenario \"{}\": {o}", sc.name));
                 }
             }
             let total: u64 = scenarios.iter().map(|s| s.replications as u64).sum();
@@ -347,14 +381,17 @@ fn dispatch(cli: Cli) -> staffsim::Result<()> {
             let results = experiment::run_with_threads(&scenarios, run.threads, &tick)?;
             bar.finish_and_clear();
             if let Some(dir) = &out {
-                let mut files = results_files(&file, &scenarios, &results)?;
+                let mut files = results_files(&file, &source, &scenarios, &results);
                 if charts {
                     let report = report_files(&file, &scenarios, &results, &files, day.as_deref())?;
                     files.extend(report);
                 }
                 write_dir(dir, force, &files)?;
                 if charts && !quiet {
-                    eprintln!("report: {}", dir.join("report.html").display());
+                    warn(format_args!(
+                        "report: {}",
+                        dir.join("report.html").display()
+                    ));
                 }
             }
             print_results(format, &results)
@@ -419,7 +456,8 @@ fn dispatch(cli: Cli) -> staffsim::Result<()> {
             format,
         ),
         Command::Validate { file } => {
-            let scenarios = load_experiment_with(&file, None, None)?;
+            let text = read_source(&file)?;
+            let scenarios = load_experiment_text_with(&text, &file, None, None)?;
             let sc = &scenarios[0];
             let agents: u32 = sc.lines.iter().map(|l| l.headcount()).sum();
             let secs = sc.horizon.as_secs_f64();
@@ -428,8 +466,8 @@ fn dispatch(cli: Cli) -> staffsim::Result<()> {
             } else {
                 format!("{:.1} hours", secs / 3600.0)
             };
-            println!(
-                "{}: ok — {} channel(s), {} line(s), {} agent(s), horizon {}, {} replication(s); {} scenario(s) in all",
+            write_stdout(format!(
+                "{}: ok — {} channel(s), {} line(s), {} agent(s), horizon {}, {} replication(s); {} scenario(s) in all\n",
                 file.display(),
                 sc.channels.len(),
                 sc.lines.len(),
@@ -437,8 +475,7 @@ fn dispatch(cli: Cli) -> staffsim::Result<()> {
                 horizon,
                 sc.replications,
                 scenarios.len()
-            );
-            Ok(())
+            ).as_bytes())
         }
     }
 }
@@ -461,7 +498,8 @@ fn optimize_command(
             message: "must be at least 1".into(),
         });
     }
-    let sc = run.load(file)?.remove(0);
+    let (source, mut scenarios) = run.load(file)?;
+    let sc = scenarios.remove(0);
     if let Some((dir, force)) = out {
         // refuse before spending the time to search
         refuse_existing(dir, force)?;
@@ -487,14 +525,10 @@ fn optimize_command(
     let mut json = serde_json::to_string_pretty(&result).unwrap_or_default();
     json.push('\n');
     if let Some((dir, force)) = out {
-        let source = std::fs::read(file).map_err(|source| Error::Read {
-            path: file.to_path_buf(),
-            source,
-        })?;
         let html = staffsim::report::OptimizeReport {
             base: &sc,
             file: &file.display().to_string(),
-            source: &String::from_utf8_lossy(&source),
+            source: &source,
             date: &utc_now(),
         }
         .render(&result);
@@ -507,21 +541,17 @@ fn optimize_command(
             ],
         )?;
         if !quiet {
-            eprintln!("report: {}", dir.join("report.html").display());
+            warn(format_args!(
+                "report: {}",
+                dir.join("report.html").display()
+            ));
         }
     }
     let text = match format {
         ErlangFormat::Json => json,
         ErlangFormat::Table => render_table(&sc, &result),
     };
-    let mut stdout = std::io::stdout().lock();
-    stdout
-        .write_all(text.as_bytes())
-        .and_then(|_| stdout.flush())
-        .map_err(|source| Error::Write {
-            path: "<stdout>".into(),
-            source,
-        })
+    write_stdout(text.as_bytes())
 }
 
 /// `staffsim erlang`: parses the options, calls the calculator, prints its table or JSON.
@@ -592,14 +622,7 @@ fn erlang_command(
             ErlangFormat::Json => calc.json(),
         }
     };
-    let mut stdout = std::io::stdout().lock();
-    stdout
-        .write_all(text.as_bytes())
-        .and_then(|_| stdout.flush())
-        .map_err(|source| Error::Write {
-            path: "<stdout>".into(),
-            source,
-        })
+    write_stdout(text.as_bytes())
 }
 
 /// `staffsim run --shard i/n --out DIR`: one share of the jobs, written as
@@ -612,9 +635,9 @@ fn shard_command(
     force: bool,
     quiet: bool,
 ) -> staffsim::Result<()> {
-    use staffsim::shard::{SHARD_FILE, Shard, file_sha256, parse_shard};
+    use staffsim::shard::{SHARD_FILE, Shard, parse_shard, sha256_hex};
     let (index, count) = parse_shard(shard)?;
-    let scenarios = run.load(file)?;
+    let (source, scenarios) = run.load(file)?;
     // merge reads the file again, from wherever it runs: by its full path
     let scenario_file = std::fs::canonicalize(file).map_err(|source| Error::Read {
         path: file.to_path_buf(),
@@ -630,7 +653,8 @@ fn shard_command(
     bar.finish_and_clear();
     let shard = Shard {
         staffsim_version: env!("CARGO_PKG_VERSION").into(),
-        scenario_sha256: file_sha256(&scenario_file)?,
+        // the bytes simulated, not the file as it is now
+        scenario_sha256: sha256_hex(source.as_bytes()),
         scenario_file,
         replications: run.replications,
         seed: run.seed,

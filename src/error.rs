@@ -82,6 +82,16 @@ pub enum Error {
         /// The directory.
         path: PathBuf,
     },
+    /// A results directory cannot be written as asked without harming files
+    /// staffsim did not write (a mount point inside it, a file of the user's
+    /// where a result would go).
+    #[error("{}: {message}", path.display())]
+    OutputRefused {
+        /// The directory or the entry at fault.
+        path: PathBuf,
+        /// What is wrong and what to do.
+        message: String,
+    },
     /// Shards cannot be merged.
     #[error("{}: cannot merge: {message}", path.display())]
     Merge {
@@ -112,6 +122,7 @@ impl Error {
             Error::Read { .. }
                 | Error::Scenario(_)
                 | Error::OutputExists { .. }
+                | Error::OutputRefused { .. }
                 | Error::BadOption { .. }
                 | Error::Optimize(_)
                 | Error::Merge { .. }

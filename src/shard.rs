@@ -4,7 +4,7 @@
 
 use crate::error::{Error, Result};
 use crate::experiment::{Record, Results, assemble, jobs};
-use crate::scenario::{Scenario, load_experiment_with};
+use crate::scenario::{Scenario, load_experiment_text_with, read_source};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
@@ -31,15 +31,6 @@ pub struct Shard {
     pub of: usize,
     /// One record per job of this shard.
     pub records: Vec<Record>,
-}
-
-/// SHA-256 of a file's bytes, in hex.
-pub fn file_sha256(path: &Path) -> Result<String> {
-    let bytes = std::fs::read(path).map_err(|source| Error::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    Ok(sha256_hex(&bytes))
 }
 
 /// The SHA-256 of `bytes` in lower-case hex.
@@ -127,14 +118,16 @@ pub fn merge(dirs: &[PathBuf]) -> Result<(Vec<Scenario>, Results)> {
             format!("shard {}/{} is missing", missing + 1, first.of),
         ));
     }
-    let now = file_sha256(&first.scenario_file)?;
-    if now != first.scenario_sha256 {
+    // read once: the bytes checked are the bytes loaded
+    let text = read_source(&first.scenario_file)?;
+    if sha256_hex(text.as_bytes()) != first.scenario_sha256 {
         return Err(merge_error(
             &first.scenario_file,
             "the scenario file changed since the shards ran",
         ));
     }
-    let scenarios = load_experiment_with(&first.scenario_file, first.replications, first.seed)?;
+    let scenarios =
+        load_experiment_text_with(&text, &first.scenario_file, first.replications, first.seed)?;
     let records: Vec<Record> = shards.into_iter().flat_map(|s| s.records).collect();
     let mut expected = jobs(&scenarios);
     let mut got: Vec<(usize, u64)> = records

@@ -21,12 +21,19 @@ pub(super) const MAX_REPLICATIONS: u64 = 100_000;
 /// Highest arrival rate accepted, per hour.
 pub(super) const MAX_PER_HOUR: f64 = 10_000_000.0;
 
-/// Loads and validates the scenario in `path`.
-pub fn load_file(path: &Path) -> Result<Scenario> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+/// Reads the scenario file at `path`, once: a caller that keeps the text
+/// records exactly what it simulated, whatever happens to the file after
+/// (or when it is a pipe, such as `/dev/stdin`).
+pub fn read_source(path: &Path) -> Result<String> {
+    std::fs::read_to_string(path).map_err(|source| Error::Read {
         path: path.to_path_buf(),
         source,
-    })?;
+    })
+}
+
+/// Loads and validates the scenario in `path`.
+pub fn load_file(path: &Path) -> Result<Scenario> {
+    let text = read_source(path)?;
     load_str(&text, &path.display().to_string(), path.parent())
 }
 

@@ -11,8 +11,10 @@ pub mod profiles;
 mod read;
 pub mod variants;
 
-pub use load::{load_file, load_str};
-pub use variants::{load_experiment, load_experiment_str, load_experiment_with};
+pub use load::{load_file, load_str, read_source};
+pub use variants::{
+    load_experiment, load_experiment_str, load_experiment_text_with, load_experiment_with,
+};
 
 use crate::engine::{Dist, PeriodicRate, SimTime};
 

@@ -7,7 +7,7 @@
 //! written in, validated as a whole; a problem a variant causes is reported
 //! at the variant's `set` entry.
 
-use super::{Scenario, load_str};
+use super::{Scenario, load_str, read_source};
 use crate::error::{Error, Problem, Problems, Result};
 use std::ops::Range;
 use std::path::Path;
@@ -19,16 +19,27 @@ pub const MAX_SCENARIOS: usize = 10_000;
 /// Loads the file at `path` and expands it: the base scenario first, then
 /// each `[[variant]]` in file order, then every point of `[sweep]`.
 pub fn load_experiment(path: &Path) -> Result<Vec<Scenario>> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let text = read_source(path)?;
     load_experiment_str(&text, &path.display().to_string(), path.parent())
 }
 
 /// [`load_experiment`] with the command-line overrides of every scenario's
 /// replications (1 to 100,000) and seed.
 pub fn load_experiment_with(
+    path: &Path,
+    replications: Option<u32>,
+    seed: Option<u64>,
+) -> Result<Vec<Scenario>> {
+    let text = read_source(path)?;
+    load_experiment_text_with(&text, path, replications, seed)
+}
+
+/// [`load_experiment_with`] from the text of the file at `path` (read
+/// once by [`read_source`] and kept by the caller, so
+/// the results can record the very bytes simulated); `path` names the
+/// file in messages and is where relative paths are resolved.
+pub fn load_experiment_text_with(
+    text: &str,
     path: &Path,
     replications: Option<u32>,
     seed: Option<u64>,
@@ -41,7 +52,7 @@ pub fn load_experiment_with(
             message: format!("must be from 1 to 100000, got {r}"),
         });
     }
-    let mut scenarios = load_experiment(path)?;
+    let mut scenarios = load_experiment_str(text, &path.display().to_string(), path.parent())?;
     for sc in &mut scenarios {
         if let Some(r) = replications {
             sc.replications = r;

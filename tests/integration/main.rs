@@ -8,6 +8,7 @@ mod erlang;
 mod golden;
 mod helpdesk;
 mod optimize;
+mod outdir;
 mod properties;
 mod report;
 mod robustness;
