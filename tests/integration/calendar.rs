@@ -6,27 +6,22 @@
 //! overtime, exact break hours, nobody on duty or answering outside a shift)
 //! hold exactly in every replication and are asserted exactly (up to float
 //! rounding). Statistical claims follow `statistical.rs`: the exact value
-//! must lie within the simulated 99.9% interval (1.7 times the 95%
-//! half-width over replications), and that interval must be tight enough
-//! that a wrong model would fail. Counts that are Poisson by construction
+//! must lie within the simulated interval at the level of one comparison of
+//! the suite's error budget (`util::check`), and the 95% interval must be
+//! tight enough that a wrong model would fail. Counts that are Poisson by construction
 //! are also checked slot by slot against their exact Poisson spread.
 //! Seeds are fixed and distinct, so every run is reproducible.
 
+use crate::util::{Budget, alpha_each, check, clearly_positive, compared, half_width, z_crit};
 use rayon::prelude::*;
 use staffsim::analytic::ErlangA;
 use staffsim::experiment::{IntervalResult, ScenarioResult, paired_differences, summarize};
 use staffsim::model::{RunTally, run_replication};
 use staffsim::scenario::{Scenario, WEEKDAYS, load_str};
-use staffsim::stats::Estimate;
+use staffsim::stats::{Estimate, normal_quantile};
 
-/// 99.9% two-sided normal quantile over the 95% one.
-const WIDEN: f64 = 3.2905 / 1.96;
 /// Seconds per hour.
 const HOUR: f64 = 3600.0;
-/// A bound on a standard normal that ~170 slot checks all pass by chance
-/// with probability 0.999 (Bonferroni).
-const Z_SLOT: f64 = 4.5;
-
 fn load(text: &str) -> Scenario {
     match load_str(text, "test.toml", None) {
         Ok(s) => s,
@@ -40,26 +35,6 @@ fn simulate(sc: &Scenario) -> (ScenarioResult, Vec<RunTally>) {
         .map(|r| run_replication(sc, r))
         .collect();
     (summarize(sc, &tallies), tallies)
-}
-
-/// Asserts `exact` lies in the simulated 99.9% interval and that the 95%
-/// half-width is at most `max_ci` (so the check can fail).
-fn check(case: &str, what: &str, est: Estimate, exact: f64, max_ci: f64) {
-    eprintln!(
-        "{case:<30} {what:<28} sim {:>12.4} ± {:>9.4}   exact {:>12.4}",
-        est.mean, est.ci95, exact
-    );
-    assert!(
-        (est.mean - exact).abs() <= est.ci95 * WIDEN,
-        "{case}: {what}: simulated {} ± {} (95%), exact {exact}: outside the 99.9% interval",
-        est.mean,
-        est.ci95
-    );
-    assert!(
-        est.ci95 <= max_ci,
-        "{case}: {what}: the interval ±{} is too wide (> {max_ci}) to prove anything",
-        est.ci95
-    );
 }
 
 /// Equal up to float rounding of sums of many terms.
@@ -114,10 +89,16 @@ fn daily_offered(t: &RunTally, channel: usize, day: usize) -> f64 {
 }
 
 /// Checks every slot of the week against its exact expected count per
-/// occurrence: zero where the rate is zero, otherwise within `Z_SLOT`
+/// occurrence: zero where the rate is zero, otherwise within `z_slot`
 /// Poisson standard errors; plus a chi-square over all positive slots (a
 /// Poisson count has variance = mean; too much or too little spread fails).
+/// Two comparisons of the suite's budget: the slots share one comparison's
+/// error (Bonferroni over the positive slots), the chi-square has the other.
 fn check_slots(case: &str, tallies: &[RunTally], channel: usize, exact: &[f64]) {
+    let positive = exact.iter().filter(|&&mu| mu > 0.0).count();
+    let z_slot = normal_quantile(1.0 - alpha_each() / (2.0 * positive as f64));
+    compared();
+    compared();
     let mut chi2 = 0.0;
     let mut k = 0usize;
     let mut worst = (0.0f64, 0usize);
@@ -133,16 +114,17 @@ fn check_slots(case: &str, tallies: &[RunTally], channel: usize, exact: &[f64]) 
             worst = (z, slot);
         }
         assert!(
-            z.abs() <= Z_SLOT,
+            z.abs() <= z_slot,
             "{case}: slot {slot}: {} per occurrence, exact {mu} (z = {z:.2})",
             n / occ
         );
         chi2 += z * z;
         k += 1;
     }
-    let bound = Z_SLOT * (2.0 * k as f64).sqrt();
+    // chi-square with k degrees of freedom, normal approximation
+    let bound = z_crit() * (2.0 * k as f64).sqrt();
     eprintln!(
-        "{case:<30} per-slot counts: {k} positive slots, chi2 {chi2:.1} (df {k}, allowed ±{bound:.1}), worst z {:.2} at slot {}",
+        "{case:<30} per-slot counts: {k} positive slots, chi2 {chi2:.1} (df {k}, allowed ±{bound:.1}), worst z {:.2} at slot {} (allowed ±{z_slot:.2})",
         worst.0, worst.1
     );
     assert!(
@@ -218,6 +200,7 @@ fn check_backlog_profile(case: &str, start: &str, seed: u64) {
                 case,
                 &format!("offered per {}", WEEKDAYS[d]),
                 est,
+                sc.replications,
                 exact,
                 0.03 * exact,
             );
@@ -242,6 +225,8 @@ fn check_backlog_profile(case: &str, start: &str, seed: u64) {
 /// per_day × weekday × weight / Σ weights on average.
 #[test]
 fn hourly_weights_and_weekday_multipliers_shape_a_backlog_channel() {
+    let _budget =
+        Budget::new("calendar::hourly_weights_and_weekday_multipliers_shape_a_backlog_channel");
     check_backlog_profile("weights × weekday (mon)", "mon", 7101);
 }
 
@@ -249,6 +234,9 @@ fn hourly_weights_and_weekday_multipliers_shape_a_backlog_channel() {
 /// gets the Wednesday volume and a Monday the Monday volume.
 #[test]
 fn weekday_multipliers_follow_the_calendar_when_the_run_starts_midweek() {
+    let _budget = Budget::new(
+        "calendar::weekday_multipliers_follow_the_calendar_when_the_run_starts_midweek",
+    );
     check_backlog_profile("weights × weekday (wed)", "wed", 7102);
 }
 
@@ -258,11 +246,12 @@ fn weekday_multipliers_follow_the_calendar_when_the_run_starts_midweek() {
 /// per_day × weekday, the profile being renormalized over the open hours.
 #[test]
 fn office_profile_is_renormalized_over_the_opening_hours() {
+    let _budget = Budget::new("calendar::office_profile_is_renormalized_over_the_opening_hours");
     let text = r#"
 [simulation]
 horizon = "14d"
 warmup = "0s"
-replications = 12
+replications = 20
 seed = 7103
 interval = "30m"
 
@@ -316,10 +305,17 @@ handle = { dist = "exponential", mean = "2m" }
             "office 08-20 Mon-Fri",
             &format!("offered per {}", WEEKDAYS[d]),
             est,
+            sc.replications,
             1200.0 * m,
             0.02 * 1200.0 * m,
         );
-        assert!(1200.0 * m * (1.0 - open_total / all_total) > 3.0 * est.ci95);
+        // and a model without it (its mean that far off) would fail this
+        // check with probability above 99%
+        let se = est.ci95 / staffsim::stats::t_quantile_975(sc.replications as usize - 1);
+        assert!(
+            1200.0 * m * (1.0 - open_total / all_total)
+                > half_width(est, sc.replications) + normal_quantile(0.99) * se
+        );
     }
     for iv in &r.intervals {
         let (d, m) = clock(iv);
@@ -594,10 +590,11 @@ handle = { dist = "exponential", mean = "12m" }
 /// Breaks take 1 h of every 8 h shift (12.5% of the capacity), so with them
 /// the service level is lower. The same seed gives both runs the same
 /// arrivals (common random numbers: identical offered counts), so the
-/// paired per-replication difference must be negative with a 95% interval
-/// that excludes zero.
+/// paired per-replication difference must be negative with an interval (at
+/// the level of one comparison of the suite's budget) that excludes zero.
 #[test]
 fn breaks_lower_the_service_level_on_common_random_numbers() {
+    let _budget = Budget::new("calendar::breaks_lower_the_service_level_on_common_random_numbers");
     let without = load(&day_shift_toml(7301, 16, false));
     let with = load(&day_shift_toml(7301, 16, true));
     let (base, base_t) = simulate(&without);
@@ -625,14 +622,17 @@ fn breaks_lower_the_service_level_on_common_random_numbers() {
         "abandon rate: paired difference {:+.4} ± {:.4}",
         ab.mean, ab.ci95
     );
-    assert!(
-        sl.mean + sl.ci95 < 0.0,
-        "breaks must lower the service level"
+    // breaks must lower the service level and raise the abandon rate
+    clearly_positive(
+        "breaks",
+        "service level lost",
+        Estimate {
+            mean: -sl.mean,
+            ci95: sl.ci95,
+        },
+        with.replications,
     );
-    assert!(
-        ab.mean - ab.ci95 > 0.0,
-        "breaks must raise the abandon rate"
-    );
+    clearly_positive("breaks", "abandon rate gained", ab, with.replications);
 }
 
 // ---------------------------------------------------------------------------
@@ -651,6 +651,7 @@ fn breaks_lower_the_service_level_on_common_random_numbers() {
 /// and its interval counts would not show the rush.
 #[test]
 fn backlog_arriving_after_hours_is_answered_after_opening() {
+    let _budget = Budget::new("calendar::backlog_arriving_after_hours_is_answered_after_opening");
     let text = r#"
 [simulation]
 horizon = "14d"
@@ -709,7 +710,8 @@ handle = { dist = "exponential", mean = "10m" }
         2.0 / 24.0
     );
     // the histogram's 1% buckets blur 12 h by ±7 min, i.e. ~0.5% of arrivals
-    assert!(over_12h.mean + WIDEN * over_12h.ci95 >= 2.0 / 24.0 - 0.005);
+    compared();
+    assert!(over_12h.mean + half_width(over_12h, sc.replications) >= 2.0 / 24.0 - 0.005);
     assert!(
         within_16h.mean >= 0.99,
         "the morning clears the night's backlog"
@@ -853,6 +855,7 @@ handle = {{ dist = "exponential", mean = "4m" }}
 /// is compared loosely.
 #[test]
 fn two_12_hour_shifts_match_constant_staffing() {
+    let _budget = Budget::new("calendar::two_12_hour_shifts_match_constant_staffing");
     let constant = load(&erlang_a_line_toml("agents = 9\n"));
     let shifts = load(&erlang_a_line_toml(
         r#"  [[line.shift]]
@@ -895,7 +898,13 @@ fn two_12_hour_shifts_match_constant_staffing() {
     ];
     for (k, exact, max_rel) in pairs {
         let (a, b) = (rc.kpis[k], rs.kpis[k]);
-        let half = WIDEN * (a.ci95 * a.ci95 + b.ci95 * b.ci95).sqrt();
+        // the two means are equal: one comparison of their difference
+        compared();
+        let both = Estimate {
+            mean: a.mean - b.mean,
+            ci95: (a.ci95 * a.ci95 + b.ci95 * b.ci95).sqrt(),
+        };
+        let half = half_width(both, constant.replications);
         eprintln!(
             "24x7 {k:<16} agents=9 {:>10.4} ± {:.4}   two shifts {:>10.4} ± {:.4}   exact {}",
             a.mean,
@@ -906,14 +915,28 @@ fn two_12_hour_shifts_match_constant_staffing() {
         );
         assert!(
             (a.mean - b.mean).abs() <= half,
-            "{k}: constant {} vs shifts {}: differ by more than the combined 99.9% interval ±{half}",
+            "{k}: constant {} vs shifts {}: differ by more than the combined interval ±{half}",
             a.mean,
             b.mean
         );
         assert!(a.ci95 <= max_rel * a.mean && b.ci95 <= max_rel * b.mean);
         if let Some(x) = exact {
-            check("24x7 agents = 9", k, a, x, max_rel * x);
-            check("24x7 two 12 h shifts", k, b, x, max_rel * x);
+            check(
+                "24x7 agents = 9",
+                k,
+                a,
+                constant.replications,
+                x,
+                max_rel * x,
+            );
+            check(
+                "24x7 two 12 h shifts",
+                k,
+                b,
+                shifts.replications,
+                x,
+                max_rel * x,
+            );
         }
     }
     let d = paired_differences(&rc, &rs);
@@ -1072,6 +1095,7 @@ absent_paid = {absent_paid}
 /// present ones.
 #[test]
 fn absenteeism_removes_a_share_of_agent_days() {
+    let _budget = Budget::new("calendar::absenteeism_removes_a_share_of_agent_days");
     let paid = load(&absence_toml(true));
     let unpaid = load(&absence_toml(false));
     let (rp, tp) = simulate(&paid);
@@ -1080,7 +1104,14 @@ fn absenteeism_removes_a_share_of_agent_days() {
         tp.iter()
             .map(|t| t.lines[0].absent_days / t.lines[0].agent_days),
     );
-    check("absenteeism 0.2", "absent / agent-days", share, 0.2, 0.015);
+    check(
+        "absenteeism 0.2",
+        "absent / agent-days",
+        share,
+        paid.replications,
+        0.2,
+        0.015,
+    );
     let shift = 8.0 * HOUR;
     for (rep, (a, b)) in tp.iter().zip(&tu).enumerate() {
         let (a, b) = (&a.lines[0], &b.lines[0]);
@@ -1184,6 +1215,7 @@ handle = "1s"
 /// interval. The same with volume_cv = 0 must give the Poisson λ.
 #[test]
 fn volume_cv_inflates_the_variance_of_daily_counts() {
+    let _budget = Budget::new("calendar::volume_cv_inflates_the_variance_of_daily_counts");
     let lambda = 500.0;
     for (cv, seed) in [(0.3, 7701), (0.0, 7702)] {
         let sc = load(&volume_toml(cv, seed));
@@ -1199,8 +1231,22 @@ fn volume_cv_inflates_the_variance_of_daily_counts() {
         );
         let exact = lambda + (cv * lambda).powi(2);
         let case = format!("volume_cv {cv}");
-        check(&case, "daily count: mean", mean, lambda, 0.03 * lambda);
-        check(&case, "daily count: variance", var, exact, 0.25 * exact);
+        check(
+            &case,
+            "daily count: mean",
+            mean,
+            sc.replications,
+            lambda,
+            0.03 * lambda,
+        );
+        check(
+            &case,
+            "daily count: variance",
+            var,
+            sc.replications,
+            exact,
+            0.25 * exact,
+        );
     }
 }
 

@@ -5,22 +5,20 @@
 //! `scenarios/helpdesk.toml` through the real binary.
 //!
 //! Statistical checks follow `statistical.rs`: the exact value must lie in
-//! the simulated 99.9% confidence interval (1.7 times the reported 95%
-//! half-width) and that interval must be tight, so a check can fail. Where
+//! the simulated confidence interval at the level of one comparison of the
+//! suite's error budget (`util::check`), and the 95% interval must be
+//! tight, so a check can fail. Where
 //! a property holds exactly (conservation, bounds, identities between two
 //! runs on the same random streams), it is asserted in every replication.
 //! Seeds are fixed and distinct per case.
 
-use crate::util::run_json;
+use crate::util::{Budget, check_rel, clearly_below, clearly_positive, half_width, run_json};
 use rayon::prelude::*;
 use staffsim::analytic::{ErlangC, priority_mmc_waits};
 use staffsim::experiment::{ScenarioResult, summarize};
 use staffsim::model::{RunTally, run_replication};
 use staffsim::scenario::{Scenario, load_str};
 use staffsim::stats::{Estimate, KpiValues};
-
-/// 99.9% two-sided normal quantile over the 95% one.
-const WIDEN: f64 = 3.2905 / 1.96;
 
 fn load(text: &str) -> Scenario {
     match load_str(text, "test.toml", None) {
@@ -41,43 +39,6 @@ fn simulate(sc: &Scenario) -> (ScenarioResult, Vec<RunTally>) {
 fn per_rep(tallies: &[RunTally], f: impl Fn(&RunTally) -> f64) -> Estimate {
     let xs: Vec<f64> = tallies.iter().map(f).collect();
     Estimate::from_samples(&xs)
-}
-
-/// Asserts the exact value lies in the widened interval, and that the
-/// interval is no wider than `max_rel` of the exact value (or `max_abs`).
-fn check(case: &str, what: &str, est: Estimate, exact: f64, max_rel: f64, max_abs: f64) {
-    let half = est.ci95 * WIDEN;
-    eprintln!(
-        "{case:<30} {what:<30} sim {:>12.6} ± {:>10.6}   exact {:>12.6}",
-        est.mean, est.ci95, exact
-    );
-    assert!(
-        (est.mean - exact).abs() <= half,
-        "{case}: {what}: simulated {} ± {} (95%), exact {exact}: outside the 99.9% interval",
-        est.mean,
-        est.ci95
-    );
-    assert!(
-        est.ci95 <= (max_rel * exact.abs()).max(max_abs),
-        "{case}: {what}: the interval ±{} is too wide to prove anything; run longer",
-        est.ci95
-    );
-}
-
-/// Asserts `low` is below `high` with their widened intervals apart.
-fn clearly_below(case: &str, what: &str, low: Estimate, high: Estimate) {
-    eprintln!(
-        "{case:<30} {what:<30} {:>12.6} ± {:>10.6}  <  {:>12.6} ± {:>10.6}",
-        low.mean, low.ci95, high.mean, high.ci95
-    );
-    assert!(
-        low.mean + WIDEN * low.ci95 < high.mean - WIDEN * high.ci95,
-        "{case}: {what}: {} ± {} is not clearly below {} ± {}",
-        low.mean,
-        low.ci95,
-        high.mean,
-        high.ci95
-    );
 }
 
 /// One KPI of one group (a line, channel or ticket type) of one replication.
@@ -157,6 +118,7 @@ const WEEKDAYS_MON_FRI: &str = r#"["mon", "tue", "wed", "thu", "fri"]"#;
 /// conserved in every replication.
 #[test]
 fn priorities_match_cobham_per_class() {
+    let _budget = Budget::new("helpdesk::priorities_match_cobham_per_class");
     struct Case {
         name: &'static str,
         agents: u32,
@@ -236,10 +198,11 @@ handle = {{ dist = "exponential", mean = "4m" }}
         let lambdas: Vec<f64> = c.classes.iter().map(|x| lambda * x.2).collect();
         let exact = priority_mmc_waits(&lambdas, 240.0, c.agents).expect("stable");
         for ((name, _, _), w) in c.classes.iter().zip(&exact) {
-            check(
+            check_rel(
                 c.name,
                 &format!("{name} asa_seconds"),
                 r.ticket_types[*name]["asa_seconds"],
+                sc.replications,
                 *w,
                 0.08,
                 0.5,
@@ -252,13 +215,15 @@ handle = {{ dist = "exponential", mean = "4m" }}
                 &format!("{} before {}", pair[0].0, pair[1].0),
                 r.ticket_types[pair[0].0]["asa_seconds"],
                 r.ticket_types[pair[1].0]["asa_seconds"],
+                sc.replications,
             );
         }
         let fifo = ErlangC::new(lambda, 240.0, c.agents).expect("stable");
-        check(
+        check_rel(
             c.name,
             "overall asa = Erlang C",
             r.kpis["asa_seconds"],
+            sc.replications,
             fifo.asa,
             0.08,
             0.5,
@@ -309,6 +274,7 @@ handle = {handle}
 /// (12 servers) all but removes the wait.
 #[test]
 fn chat_concurrency_is_k_times_the_agents() {
+    let _budget = Budget::new("helpdesk::chat_concurrency_is_k_times_the_agents");
     let expo = "{ dist = \"exponential\", mean = \"6m\" }";
     // (a) 10.2 Erlangs on 4 agents × 3 chats
     let sc = load(&chat_toml(102.0, 4, 3, expo, 20));
@@ -316,27 +282,38 @@ fn chat_concurrency_is_k_times_the_agents() {
     let exact = ErlangC::new(102.0 / 3600.0, 360.0, 12).expect("stable");
     let case = "k=3 n=4 vs Erlang C c=12";
     assert_conserved(case, &sc, &tallies);
-    check(
+    check_rel(
         case,
         "asa_seconds",
         r.kpis["asa_seconds"],
+        sc.replications,
         exact.asa,
         0.08,
         0.5,
     );
-    check(case, "P(wait)", p_wait(&tallies), exact.p_wait, 0.05, 0.005);
-    check(
+    check_rel(
+        case,
+        "P(wait)",
+        p_wait(&tallies),
+        sc.replications,
+        exact.p_wait,
+        0.05,
+        0.005,
+    );
+    check_rel(
         case,
         "service_level",
         r.kpis["service_level"],
+        sc.replications,
         exact.service_level(30.0),
         0.02,
         0.01,
     );
-    check(
+    check_rel(
         case,
         "occupancy",
         r.lines["L1"]["occupancy"],
+        sc.replications,
         exact.occupancy,
         0.01,
         0.005,
@@ -374,34 +351,38 @@ fn chat_concurrency_is_k_times_the_agents() {
     let (r3, _) = simulate(&k3);
     let e4 = ErlangC::new(34.0 / 3600.0, 360.0, 4).expect("stable");
     let e12 = ErlangC::new(34.0 / 3600.0, 360.0, 12).expect("stable");
-    check(
+    check_rel(
         "k=1 n=4 vs Erlang C c=4",
         "asa_seconds",
         r1.kpis["asa_seconds"],
+        k1.replications,
         e4.asa,
         0.08,
         0.5,
     );
-    check(
+    check_rel(
         "k=3 n=4 vs Erlang C c=12",
         "asa_seconds",
         r3.kpis["asa_seconds"],
+        k3.replications,
         e12.asa,
         0.08,
         0.05,
     );
-    check(
+    check_rel(
         "k=1 n=4 vs Erlang C c=4",
         "service_level",
         r1.kpis["service_level"],
+        k1.replications,
         e4.service_level(30.0),
         0.02,
         0.01,
     );
-    check(
+    check_rel(
         "k=3 n=4 vs Erlang C c=12",
         "service_level",
         r3.kpis["service_level"],
+        k3.replications,
         e12.service_level(30.0),
         0.02,
         0.01,
@@ -411,6 +392,7 @@ fn chat_concurrency_is_k_times_the_agents() {
         "asa_seconds",
         r3.kpis["asa_seconds"],
         r1.kpis["asa_seconds"],
+        k1.replications,
     );
 }
 
@@ -430,6 +412,7 @@ fn chat_concurrency_is_k_times_the_agents() {
 /// the untruncated 1/(1 − m); case (b) truncates hard (B = 1).
 #[test]
 fn misrouting_is_a_truncated_geometric_number_of_l1_passes() {
+    let _budget = Budget::new("helpdesk::misrouting_is_a_truncated_geometric_number_of_l1_passes");
     struct Case {
         name: &'static str,
         m: f64,
@@ -501,30 +484,53 @@ handle = {{ dist = "exponential", mean = "4m" }}
         }
         let passes = per_rep(&tallies, |t| t.first_line_passes as f64 / t.resolved as f64);
         let exact = (1.0 - c.m.powi(b as i32 + 1)) / (1.0 - c.m);
-        check(c.name, "L1 passes per resolved", passes, exact, 0.005, 0.0);
-        let untruncated = 1.0 / (1.0 - c.m);
-        assert!(
-            (passes.mean - untruncated).abs() > WIDEN * passes.ci95,
-            "{}: the interval does not tell the bound {exact} from 1/(1-m) = {untruncated}",
-            c.name
+        check_rel(
+            c.name,
+            "L1 passes per resolved",
+            passes,
+            sc.replications,
+            exact,
+            0.005,
+            0.0,
         );
-        check(
+        // the interval tells the bound from the untruncated 1/(1 - m)
+        let untruncated = 1.0 / (1.0 - c.m);
+        clearly_positive(
+            c.name,
+            "passes apart from 1/(1-m)",
+            Estimate {
+                mean: (passes.mean - untruncated).abs(),
+                ci95: passes.ci95,
+            },
+            sc.replications,
+        );
+        check_rel(
             c.name,
             "misroute_rate",
             r.kpis["misroute_rate"],
+            sc.replications,
             c.m,
             0.02,
             0.0,
         );
-        check(
+        check_rel(
             c.name,
             "request misroute_rate",
             r.ticket_types["request"]["misroute_rate"],
+            sc.replications,
             c.m,
             0.02,
             0.0,
         );
-        check(c.name, "fcr", r.kpis["fcr"], 1.0 - c.m, 0.02, 0.0);
+        check_rel(
+            c.name,
+            "fcr",
+            r.kpis["fcr"],
+            sc.replications,
+            1.0 - c.m,
+            0.02,
+            0.0,
+        );
     }
 }
 
@@ -576,8 +582,9 @@ const POLICIES: [&str; 4] = ["longest_idle", "round_robin", "least_loaded", "ran
 /// as they do for random; only `least_loaded` evens them out.)
 #[test]
 fn routing_policies_spread_work_but_do_not_change_waits() {
+    let _budget = Budget::new("helpdesk::routing_policies_spread_work_but_do_not_change_waits");
     for (case, per_hour, agents, reps, seed) in [
-        ("7E on 10", 84.0, 10, 10, 7401),
+        ("7E on 10", 84.0, 10, 20, 7401),
         ("3E on 10", 36.0, 10, 20, 7402),
         ("light 1E on 20", 12.0, 20, 10, 7403),
     ] {
@@ -624,12 +631,12 @@ fn routing_policies_spread_work_but_do_not_change_waits() {
                 }
             }
             "3E on 10" => {
-                clearly_below(case, "round_robin cv < random", cv(1), cv(3));
-                clearly_below(case, "least_loaded cv < random", cv(2), cv(3));
+                clearly_below(case, "round_robin cv < random", cv(1), cv(3), reps);
+                clearly_below(case, "least_loaded cv < random", cv(2), cv(3), reps);
             }
             _ => {
                 assert!(base.iter().all(|t| t.channels[0].wait_sum > 0.0));
-                clearly_below(case, "least_loaded cv < random", cv(2), cv(3));
+                clearly_below(case, "least_loaded cv < random", cv(2), cv(3), reps);
             }
         }
     }
@@ -723,6 +730,7 @@ fn arrivals_in(t: &RunTally, channel: usize, slots: std::ops::Range<usize>) -> u
 /// Erlang C — small next to the volume.
 #[test]
 fn email_backlog_is_never_abandoned_and_ends_as_predicted() {
+    let _budget = Budget::new("helpdesk::email_backlog_is_never_abandoned_and_ends_as_predicted");
     // (a) backlog email over the last weekend
     let case = "(a) backlog over the weekend";
     let sc = load(&email_week(false, 5.0, "20:00", "sat", 9, 2, 7501));
@@ -751,10 +759,11 @@ fn email_backlog_is_never_abandoned_and_ends_as_predicted() {
         "{case}: {excess_max} left over from Friday"
     );
     assert_eq!(r.kpis["abandoned"].mean, 0.0);
-    check(
+    check_rel(
         case,
         "backlog_end",
         r.kpis["backlog_end"],
+        sc.replications,
         5.0 * 52.0,
         0.05,
         0.0,
@@ -780,7 +789,15 @@ fn email_backlog_is_never_abandoned_and_ends_as_predicted() {
             "{case}: replication {rep}: arrivals outside the hours"
         );
     }
-    check(case, "offered", r.kpis["offered"], 20.0 * 60.0, 0.02, 0.0);
+    check_rel(
+        case,
+        "offered",
+        r.kpis["offered"],
+        sc.replications,
+        20.0 * 60.0,
+        0.02,
+        0.0,
+    );
 
     // (c) round the clock, ample capacity
     let case = "(c) 24x7 email, 3.3E on 8";
@@ -813,10 +830,11 @@ handle = { dist = "exponential", mean = "10m" }
         assert_eq!(t.channels[0].abandoned, 0);
         assert!((t.backlog_end as f64) < 0.02 * t.channels[0].offered as f64);
     }
-    check(
+    check_rel(
         case,
         "backlog_end",
         r.kpis["backlog_end"],
+        sc.replications,
         in_system,
         0.15,
         0.0,
@@ -830,6 +848,8 @@ handle = { dist = "exponential", mean = "10m" }
 /// shift to 21:00 nothing is open at the end.
 #[test]
 fn live_arrivals_follow_the_calendar_when_the_run_starts_on_saturday() {
+    let _budget =
+        Budget::new("helpdesk::live_arrivals_follow_the_calendar_when_the_run_starts_on_saturday");
     let case = "live email from a Saturday";
     let sc = load(&email_week(true, 20.0, "21:00", "sat", 9, 2, 7504));
     let (r, tallies) = simulate(&sc);
@@ -846,7 +866,15 @@ fn live_arrivals_follow_the_calendar_when_the_run_starts_on_saturday() {
         assert_eq!(t.backlog_end, 0, "{case}: replication {rep}");
         assert_eq!(t.channels[0].answered, t.channels[0].offered);
     }
-    check(case, "offered", r.kpis["offered"], 20.0 * 60.0, 0.02, 0.0);
+    check_rel(
+        case,
+        "offered",
+        r.kpis["offered"],
+        sc.replications,
+        20.0 * 60.0,
+        0.02,
+        0.0,
+    );
 }
 
 // ---------------------------------------------------------------------------
@@ -902,6 +930,8 @@ handle = {{ dist = "exponential", mean = "4m" }}
 /// differences of `ticket_types.other.asa_seconds`).
 #[test]
 fn key_clients_wait_less_and_reserved_agents_help_when_allowed() {
+    let _budget =
+        Budget::new("helpdesk::key_clients_wait_less_and_reserved_agents_help_when_allowed");
     let sc_strict = load(&key_toml(false));
     let sc_shared = load(&key_toml(true));
     let (strict, ts) = simulate(&sc_strict);
@@ -913,6 +943,7 @@ fn key_clients_wait_less_and_reserved_agents_help_when_allowed() {
         "key asa < other asa",
         strict.ticket_types["key"]["asa_seconds"],
         strict.ticket_types["other"]["asa_seconds"],
+        sc_strict.replications,
     );
     for (rep, (a, b)) in ts.iter().zip(&tt).enumerate() {
         let reserved_strict: u64 = a.agent_handled[..2].iter().sum();
@@ -951,11 +982,11 @@ fn key_clients_wait_less_and_reserved_agents_help_when_allowed() {
         diff.mean,
         diff.ci95
     );
-    assert!(
-        diff.mean - WIDEN * diff.ci95 > 0.0,
-        "other tickets do not wait clearly less when reserved agents help: {} ± {}",
-        diff.mean,
-        diff.ci95
+    clearly_positive(
+        "key clients",
+        "strict - shared other asa",
+        diff,
+        sc_strict.replications,
     );
 }
 
@@ -964,12 +995,16 @@ fn key_clients_wait_less_and_reserved_agents_help_when_allowed() {
 /// clients must still wait less than everyone else on the line.
 #[test]
 fn key_clients_still_wait_less_when_reserved_agents_take_other_work() {
-    let (shared, _) = simulate(&load(&key_toml(true)));
+    let _budget =
+        Budget::new("helpdesk::key_clients_still_wait_less_when_reserved_agents_take_other_work");
+    let sc = load(&key_toml(true));
+    let (shared, _) = simulate(&sc);
     clearly_below(
         "key clients shared",
         "key asa < other asa",
         shared.ticket_types["key"]["asa_seconds"],
         shared.ticket_types["other"]["asa_seconds"],
+        sc.replications,
     );
 }
 
@@ -992,6 +1027,7 @@ fn key_clients_still_wait_less_when_reserved_agents_take_other_work() {
 /// min)² and T = 480 h); the exact values below include that correction.
 #[test]
 fn external_line_resolves_after_its_delay_at_its_fee() {
+    let _budget = Budget::new("helpdesk::external_line_resolves_after_its_delay_at_its_fee");
     let text = r#"
 [simulation]
 horizon = "21d"
@@ -1062,12 +1098,13 @@ cost_per_ticket = 150.0
     }
     let q = ErlangC::new(90.0 / 3600.0, 240.0, 8).expect("stable");
     let case = "external L4 after M/M/8";
-    check(
+    check_rel(
         case,
         "share sent to the vendor",
         per_rep(&tallies, |t| {
             t.lines[1].vendor_tickets as f64 / t.channels[0].offered as f64
         }),
+        sc.replications,
         0.4,
         0.01,
         0.0,
@@ -1075,26 +1112,29 @@ cost_per_ticket = 150.0
     // first-order censoring at the horizon: − Var(R) / T
     let window_h = sc.window().as_secs_f64() / 3600.0;
     let (var_d, var_s) = (0.5_f64.powi(2), (240.0_f64 / 3600.0).powi(2));
-    check(
+    check_rel(
         case,
         "vendor resolution_hours",
         r.ticket_types["vendor"]["resolution_hours"],
+        sc.replications,
         (q.asa + 240.0 + 3600.0) / 3600.0 - (var_d + var_s) / window_h,
         0.01,
         0.0,
     );
-    check(
+    check_rel(
         case,
         "local resolution_hours",
         r.ticket_types["local"]["resolution_hours"],
+        sc.replications,
         (q.asa + 240.0) / 3600.0 - var_s / window_h,
         0.02,
         0.0,
     );
-    check(
+    check_rel(
         case,
         "L4 cost_total",
         r.lines["L4"]["cost_total"],
+        sc.replications,
         150.0 * r.lines["L4"]["vendor_tickets"].mean,
         0.02,
         0.0,
@@ -1115,6 +1155,7 @@ cost_per_ticket = 150.0
 /// abandoned = p.
 #[test]
 fn retries_are_new_attempts_of_the_same_contact() {
+    let _budget = Budget::new("helpdesk::retries_are_new_attempts_of_the_same_contact");
     let text = r#"
 [simulation]
 horizon = "11d"
@@ -1163,12 +1204,13 @@ handle = { dist = "exponential", mean = "4m" }
         "{:<30} pending retries at the horizon: at most {pending_max}",
         "retries"
     );
-    check(
+    check_rel(
         "retries p=0.4",
         "retried / abandoned",
         per_rep(&tallies, |t| {
             t.channels[0].retried as f64 / t.channels[0].abandoned as f64
         }),
+        sc.replications,
         0.4,
         0.02,
         0.0,

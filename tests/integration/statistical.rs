@@ -2,20 +2,19 @@
 //! Pollaczek–Khinchine, a Jackson tandem network, and conservation.
 //!
 //! Each check asks that the exact value lie within the simulated mean's
-//! 99.9% confidence interval (1.7 times the reported 95% half-width), plus a
-//! small allowance for the 1%-wide histogram buckets where quantiles are
-//! involved; it also asks that interval to be tight, so a check cannot pass
-//! just by being vague. Seeds are fixed, so a run is reproducible.
+//! confidence interval at the level of one comparison of the suite's error
+//! budget (`util::check`: Student t for the replications, Bonferroni over
+//! the whole suite); it also asks the 95% interval to be tight, so a check
+//! cannot pass just by being vague. Seeds are fixed, so a run is
+//! reproducible.
 
+use crate::util::{Budget, check_rel};
 use rayon::prelude::*;
 use staffsim::analytic::{ErlangA, ErlangC, pollaczek_khinchine_wq};
 use staffsim::experiment::{ScenarioResult, summarize};
 use staffsim::model::{RunTally, run_replication};
 use staffsim::scenario::{Scenario, load_str};
 use staffsim::stats::Estimate;
-
-/// 99.9% two-sided normal quantile over the 95% one.
-const WIDEN: f64 = 3.2905 / 1.96;
 
 struct OneLine<'a> {
     per_hour: f64,
@@ -98,27 +97,6 @@ fn p_wait(tallies: &[RunTally]) -> Estimate {
     Estimate::from_samples(&xs)
 }
 
-/// Asserts the exact value lies in the widened interval, and that the
-/// interval is no wider than `max_rel` of the exact value (or `max_abs`).
-fn check(case: &str, what: &str, est: Estimate, exact: f64, max_rel: f64, max_abs: f64) {
-    let half = est.ci95 * WIDEN;
-    eprintln!(
-        "{case:<28} {what:<22} sim {:>12.6} ± {:>10.6}   exact {:>12.6}",
-        est.mean, est.ci95, exact
-    );
-    assert!(
-        (est.mean - exact).abs() <= half,
-        "{case}: {what}: simulated {} ± {} (95%), exact {exact}: outside the 99.9% interval",
-        est.mean,
-        est.ci95
-    );
-    assert!(
-        est.ci95 <= (max_rel * exact.abs()).max(max_abs),
-        "{case}: {what}: the interval ±{} is too wide to prove anything; run longer",
-        est.ci95
-    );
-}
-
 fn kpi(r: &ScenarioResult, name: &str) -> Estimate {
     r.kpis[name]
 }
@@ -137,6 +115,7 @@ struct CCase {
 /// heavy load, 1 to 100 agents.
 #[test]
 fn erlang_c_cases_match_the_formulas() {
+    let _budget = Budget::new("statistical::erlang_c_cases_match_the_formulas");
     let cases = [
         // M/M/1 of reference-values.md: ρ = 0.8, P(wait) 0.8, ASA 4 min, SL(1 min) 0.345015
         CCase {
@@ -206,34 +185,38 @@ fn erlang_c_cases_match_the_formulas() {
         );
         let exact = ErlangC::new(c.per_hour / 3600.0, c.aht_min * 60.0, c.agents).expect("stable");
         let (r, tallies) = simulate(&sc);
-        check(
+        check_rel(
             c.name,
             "P(wait)",
             p_wait(&tallies),
+            sc.replications,
             exact.p_wait,
             0.05,
             0.005,
         );
-        check(
+        check_rel(
             c.name,
             "asa_seconds",
             kpi(&r, "asa_seconds"),
+            sc.replications,
             exact.asa,
             0.08,
             0.5,
         );
-        check(
+        check_rel(
             c.name,
             "service_level",
             kpi(&r, "service_level"),
+            sc.replications,
             exact.service_level(c.t_s),
             0.02,
             0.01,
         );
-        check(
+        check_rel(
             c.name,
             "occupancy",
             kpi(&r, "occupancy"),
+            sc.replications,
             exact.occupancy,
             0.01,
             0.005,
@@ -246,6 +229,7 @@ fn erlang_c_cases_match_the_formulas() {
 /// four cases, one of them overloaded.
 #[test]
 fn erlang_a_cases_match_the_formulas() {
+    let _budget = Budget::new("statistical::erlang_a_cases_match_the_formulas");
     struct ACase {
         name: &'static str,
         per_hour: f64,
@@ -315,34 +299,38 @@ fn erlang_a_cases_match_the_formulas() {
         )
         .expect("valid");
         let (r, tallies) = simulate(&sc);
-        check(
+        check_rel(
             c.name,
             "abandon_rate",
             kpi(&r, "abandon_rate"),
+            sc.replications,
             exact.p_abandon,
             0.05,
             0.002,
         );
-        check(
+        check_rel(
             c.name,
             "asa_seconds (answered)",
             kpi(&r, "asa_seconds"),
+            sc.replications,
             exact.asa_answered,
             0.08,
             0.3,
         );
-        check(
+        check_rel(
             c.name,
             "service_level",
             kpi(&r, "service_level"),
+            sc.replications,
             exact.service_level(c.t_s),
             0.02,
             0.01,
         );
-        check(
+        check_rel(
             c.name,
             "P(wait)",
             p_wait(&tallies),
+            sc.replications,
             exact.p_wait,
             0.05,
             0.005,
@@ -353,6 +341,7 @@ fn erlang_a_cases_match_the_formulas() {
 /// Pollaczek–Khinchine: one agent, constant and lognormal handle times.
 #[test]
 fn one_agent_general_service_matches_pollaczek_khinchine() {
+    let _budget = Budget::new("statistical::one_agent_general_service_matches_pollaczek_khinchine");
     let cases = [
         // constant 1 min at ρ = 0.8: Wq = 2 min
         ("M/D/1 rho 0.8", 48.0, "\"1m\"", 60.0, 60.0 * 60.0, 40, 30),
@@ -395,7 +384,15 @@ fn one_agent_general_service_matches_pollaczek_khinchine() {
         );
         let wq = pollaczek_khinchine_wq(per_hour / 3600.0, mean_s, second_moment).expect("stable");
         let (r, _) = simulate(&sc);
-        check(name, "asa_seconds", kpi(&r, "asa_seconds"), wq, 0.06, 0.5);
+        check_rel(
+            name,
+            "asa_seconds",
+            kpi(&r, "asa_seconds"),
+            sc.replications,
+            wq,
+            0.06,
+            0.5,
+        );
     }
 }
 
@@ -403,6 +400,7 @@ fn one_agent_general_service_matches_pollaczek_khinchine() {
 /// L2; each line's mean wait is Erlang C at its own arrival rate.
 #[test]
 fn tandem_lines_match_erlang_c_per_line() {
+    let _budget = Budget::new("statistical::tandem_lines_match_erlang_c_per_line");
     let text = r#"
 [simulation]
 horizon = "21d"
@@ -434,53 +432,67 @@ handle = { dist = "exponential", mean = "6m" }
     let (r, _) = simulate(&sc);
     let l1 = ErlangC::new(120.0 / 3600.0, 240.0, 9).unwrap();
     let l2 = ErlangC::new(48.0 / 3600.0, 360.0, 6).unwrap();
-    check(
+    check_rel(
         "tandem",
         "L1 asa_seconds",
         r.lines["L1"]["asa_seconds"],
+        sc.replications,
         l1.asa,
         0.08,
         0.5,
     );
-    check(
+    check_rel(
         "tandem",
         "L2 asa_seconds",
         r.lines["L2"]["asa_seconds"],
+        sc.replications,
         l2.asa,
         0.08,
         0.5,
     );
-    check(
+    check_rel(
         "tandem",
         "L1 occupancy",
         r.lines["L1"]["occupancy"],
+        sc.replications,
         l1.occupancy,
         0.01,
         0.005,
     );
-    check(
+    check_rel(
         "tandem",
         "L2 occupancy",
         r.lines["L2"]["occupancy"],
+        sc.replications,
         l2.occupancy,
         0.01,
         0.005,
     );
-    check("tandem", "fcr", kpi(&r, "fcr"), 0.6, 0.01, 0.005);
-    check(
+    check_rel(
+        "tandem",
+        "fcr",
+        kpi(&r, "fcr"),
+        sc.replications,
+        0.6,
+        0.01,
+        0.005,
+    );
+    check_rel(
         "tandem",
         "escalation_rate",
         kpi(&r, "escalation_rate"),
+        sc.replications,
         0.4,
         0.01,
         0.005,
     );
     // resolution time = W1 + S1 + 0.4 (W2 + S2)
     let resolution_h = (l1.asa + 240.0 + 0.4 * (l2.asa + 360.0)) / 3600.0;
-    check(
+    check_rel(
         "tandem",
         "resolution_hours",
         kpi(&r, "resolution_hours"),
+        sc.replications,
         resolution_h,
         0.02,
         0.001,

@@ -3,7 +3,7 @@
 //! intervals, sweeps, the results directory and the JSON contract of a
 //! file with variants.
 
-use crate::util::{csv_fields, root, run_json, staffsim};
+use crate::util::{Budget, clearly_positive, csv_fields, root, run_json, staffsim};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use staffsim::experiment::{Results, run};
@@ -561,6 +561,7 @@ fn welch_half_width(a: &[f64], b: &[f64]) -> f64 {
 /// on Erlang A (9 -> 10 agents) and the two-line tandem (L1 9 -> 10).
 #[test]
 fn paired_intervals_are_narrower_than_unpaired_ones() {
+    let _budget = Budget::new("whatif::paired_intervals_are_narrower_than_unpaired_ones");
     let reps = 20;
     for (file, variant) in [(ERLANG_A, "line.L1.agents"), (TWO_LINES, "line.L1.agents")] {
         let text = format!(
@@ -629,12 +630,16 @@ fn paired_intervals_are_narrower_than_unpaired_ones() {
                 paired.ci95
             );
             // the difference itself is real and has the right sign
-            let better = if kpi == "asa_seconds" {
-                paired.high() < 0.0
-            } else {
-                paired.low() > 0.0
-            };
-            assert!(better, "{file} {kpi}: +1 agent gives {paired:?}");
+            let sign = if kpi == "asa_seconds" { -1.0 } else { 1.0 };
+            clearly_positive(
+                file,
+                &format!("+1 agent improves {kpi}"),
+                Estimate {
+                    mean: sign * paired.mean,
+                    ci95: paired.ci95,
+                },
+                reps,
+            );
         }
     }
 }
