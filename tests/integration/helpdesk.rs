@@ -12,7 +12,7 @@
 //! runs on the same random streams), it is asserted in every replication.
 //! Seeds are fixed and distinct per case.
 
-use crate::util::{Budget, check_rel, clearly_below, clearly_positive, half_width, run_json};
+use crate::util::{Budget, check_rel, clearly_below, clearly_positive, run_json};
 use rayon::prelude::*;
 use staffsim::analytic::{ErlangC, priority_mmc_waits};
 use staffsim::experiment::{ScenarioResult, summarize};
