@@ -115,6 +115,11 @@ struct Agent {
     lunch_offset: SimTime,
     /// How much later than the others this agent takes its first short break.
     break_offset: SimTime,
+    /// A short break fell due together with the lunch and was taken as part
+    /// of it: the short-break cycle starts again when the lunch ends.
+    short_in_lunch: bool,
+    /// Short breaks taken since coming on duty.
+    short_breaks: u32,
 }
 
 /// The agents of a line's free set, in increasing order.
@@ -271,6 +276,8 @@ impl<'s> SupportCenter<'s> {
                         assigned: 0,
                         lunch_offset: SimTime::from_secs_f64(spread * i as f64 / n as f64),
                         break_offset: SimTime::from_secs_f64(break_spread * i as f64 / n as f64),
+                        short_in_lunch: false,
+                        short_breaks: 0,
                     });
                 }
             };
@@ -1137,7 +1144,12 @@ impl<'s> SupportCenter<'s> {
                 self.tally.lines[l].paid += paid;
             }
             let mut arrived = false;
+            if self.agents[a as usize].leaving {
+                self.count_short_breaks(a);
+            }
             self.with_agent(a, |ag| {
+                ag.short_breaks = 0;
+                ag.short_in_lunch = false;
                 if ag.leaving {
                     // still finishing the previous shift's work: the new shift takes over
                     ag.leaving = false;
@@ -1200,7 +1212,23 @@ impl<'s> SupportCenter<'s> {
         }
     }
 
+    /// Adds agent `a`'s short breaks of the shift it ends to the line's
+    /// tally, if the shift lay inside the measured window.
+    fn count_short_breaks(&mut self, a: u32) {
+        let ag = self.agents[a as usize];
+        if ag.shift == NONE || ag.duty_since < self.warmup || ag.shift_end > self.horizon {
+            return;
+        }
+        let n = ag.short_breaks as usize;
+        let hist = &mut self.tally.lines[ag.line as usize].short_breaks_per_shift;
+        if hist.len() <= n {
+            hist.resize(n + 1, 0);
+        }
+        hist[n] += 1;
+    }
+
     fn go_off(&mut self, a: u32, now: SimTime) {
+        self.count_short_breaks(a);
         let ag = self.agents[a as usize];
         let l = ag.line as usize;
         self.line_account(l, now);
@@ -1248,8 +1276,15 @@ impl<'s> SupportCenter<'s> {
         if ag.used == 0 {
             self.start_break(a, lunch, s);
         } else {
+            // a short break and the lunch due together are taken as the
+            // lunch; the short-break cycle then starts again at its end
+            let merged = match ag.break_pending {
+                Some(pending_lunch) => pending_lunch != lunch,
+                None => false,
+            };
             self.with_agent(a, |ag| {
                 ag.break_pending = Some(lunch || ag.break_pending == Some(true));
+                ag.short_in_lunch |= merged;
                 ag.stamp = ag.stamp.wrapping_add(1);
             });
         }
@@ -1291,6 +1326,7 @@ impl<'s> SupportCenter<'s> {
         self.with_agent(a, |ag| {
             ag.on_break = true;
             ag.break_is_lunch = lunch;
+            ag.short_breaks += !lunch as u32;
             ag.break_start = now;
             ag.break_pending = None;
             ag.stamp = ag.stamp.wrapping_add(1);
@@ -1308,7 +1344,8 @@ impl<'s> SupportCenter<'s> {
         }
         let now = s.now();
         self.end_break_accounting(a, now);
-        if !ag.break_is_lunch {
+        if !ag.break_is_lunch || ag.short_in_lunch {
+            self.with_agent(a, |ag| ag.short_in_lunch = false);
             self.schedule_short_break(a, SimTime::ZERO, s);
         }
         if self.agents[a as usize].break_pending == Some(true) {

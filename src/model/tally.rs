@@ -63,6 +63,10 @@ pub struct LineTally {
     pub busy: f64,
     /// Tickets sent to this (external) line.
     pub vendor_tickets: u64,
+    /// Short breaks taken per agent-shift: entry n counts the agent-shifts
+    /// (on a shift that started after the warm-up and ended by the horizon)
+    /// in which the agent took n short breaks (lunch not counted).
+    pub short_breaks_per_shift: Vec<u64>,
 }
 
 /// Counters of one ticket type.

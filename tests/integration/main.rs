@@ -13,6 +13,7 @@ mod properties;
 mod report;
 mod robustness;
 mod shard;
+mod shift_rules;
 mod statistical;
 mod util;
 mod whatif;
