@@ -15,7 +15,7 @@ pub mod time;
 pub use dist::{Dist, DistError};
 pub use nhpp::PeriodicRate;
 pub use queue::EventQueue;
-pub use rng::{Stream, stream};
+pub use rng::{Stream, owned_stream, stream};
 pub use time::SimTime;
 
 /// A simulated system: it owns its state and reacts to events.

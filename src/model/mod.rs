@@ -24,12 +24,40 @@
 //!
 //! Per-ticket data lives in a slab and is folded into the run's tallies
 //! when the ticket leaves, so memory does not grow with the horizon.
+//!
+//! # Random streams
+//!
+//! Every draw comes from a stream named by its purpose and its owner
+//! ([`owned_stream`]), so that changing one owner (one more agent on L3)
+//! leaves every other owner's draws unchanged, and a what-if compares like
+//! with like (common random numbers). Owners are named, never numbered, so
+//! adding a channel or a line moves no other stream. The layout:
+//!
+//! | stream (purpose, owners)       | draws                                              |
+//! |--------------------------------|----------------------------------------------------|
+//! | `arrivals`, channel            | arrival times (thinning of the weekly rate)        |
+//! | `volume`, channel              | day-to-day volume multiplier (`volume_cv`)         |
+//! | `ticket_type`, channel         | the ticket type of a new contact                   |
+//! | `key_client`, channel          | whether a new contact comes from a key client      |
+//! | `patience`, channel            | patience of each attempt (first and retries)       |
+//! | `retry`, channel               | whether an abandoned customer retries, and when    |
+//! | `handle`, line, ticket type    | handling time of each handling on that line        |
+//! | `escalate`, line               | resolved on that line or escalated                 |
+//! | `misroute`, line               | misrouted back to that (first) line                |
+//! | `routing`, line                | the agent picked under `routing = "random"`        |
+//! | `breaks`, line                 | the time to each agent's next short break          |
+//! | `absence`, line, shift         | each rostered agent's absence, shift by shift      |
+//! | `external`, line               | the vendor's delay on an outside line              |
+//!
+//! A draw is taken when the event that needs it happens, so a stream's draws
+//! follow its owner's own history: L1's absences are drawn at L1's shift
+//! starts, agent by agent, whatever L3 does.
 
 mod tally;
 
 pub use tally::{ChannelTally, IntervalTally, LineTally, RunTally, TypeTally};
 
-use crate::engine::{Dist, Model, Scheduler, SimTime, Simulation, Stream, stream};
+use crate::engine::{Dist, Model, Scheduler, SimTime, Simulation, Stream, owned_stream};
 use crate::scenario::{Routing, Scenario};
 use rand::Rng;
 use rand_distr::{Distribution, Gamma};
@@ -199,24 +227,28 @@ pub struct SupportCenter<'s> {
     sc: &'s Scenario,
     warmup: SimTime,
     horizon: SimTime,
+    /// Per channel (see [the stream layout](self#random-streams)).
     arrival_rng: Vec<Stream>,
     volume_rng: Vec<Stream>,
     /// Per channel: (day, volume multiplier of that day).
     volume_day: Vec<(u64, f64)>,
     volume_dist: Vec<Option<Gamma<f64>>>,
     arrival_of: Vec<Option<usize>>,
-    type_rng: Stream,
+    type_rng: Vec<Stream>,
     type_cdf: Vec<f64>,
-    key_rng: Stream,
-    patience_rng: Stream,
-    retry_rng: Stream,
+    key_rng: Vec<Stream>,
+    patience_rng: Vec<Stream>,
+    retry_rng: Vec<Stream>,
+    /// Per line × ticket type, at `line * types + type`.
     handle_rng: Vec<Stream>,
+    /// Per line.
     resolve_rng: Vec<Stream>,
-    misroute_rng: Stream,
-    routing_rng: Stream,
-    absence_rng: Stream,
-    break_rng: Stream,
+    misroute_rng: Vec<Stream>,
+    routing_rng: Vec<Stream>,
+    break_rng: Vec<Stream>,
     vendor_rng: Vec<Stream>,
+    /// Per line, per shift.
+    absence_rng: Vec<Vec<Stream>>,
     tickets: Vec<Ticket>,
     free: Vec<u32>,
     open: u32,
@@ -239,7 +271,16 @@ impl<'s> SupportCenter<'s> {
     /// A fresh center for replication `replication` of `sc`.
     pub fn new(sc: &'s Scenario, replication: u64) -> Self {
         let seed = sc.seed;
-        let rng = |name: &str| stream(seed, replication, name);
+        let rng = |purpose: &str, owners: &[&str]| owned_stream(seed, replication, purpose, owners);
+        let per_channel = |purpose: &str| -> Vec<Stream> {
+            sc.channels
+                .iter()
+                .map(|c| rng(purpose, &[&c.name]))
+                .collect()
+        };
+        let per_line = |purpose: &str| -> Vec<Stream> {
+            sc.lines.iter().map(|l| rng(purpose, &[&l.name])).collect()
+        };
         let mut agents = Vec::new();
         let mut lines = Vec::new();
         for (li, line) in sc.lines.iter().enumerate() {
@@ -325,16 +366,8 @@ impl<'s> SupportCenter<'s> {
             sc,
             warmup: sc.warmup,
             horizon: sc.horizon,
-            arrival_rng: sc
-                .channels
-                .iter()
-                .map(|c| rng(&format!("arrivals.{}", c.name)))
-                .collect(),
-            volume_rng: sc
-                .channels
-                .iter()
-                .map(|c| rng(&format!("volume.{}", c.name)))
-                .collect(),
+            arrival_rng: per_channel("arrivals"),
+            volume_rng: per_channel("volume"),
             volume_day: vec![(u64::MAX, 1.0); sc.channels.len()],
             volume_dist: sc
                 .channels
@@ -348,29 +381,34 @@ impl<'s> SupportCenter<'s> {
                 })
                 .collect(),
             arrival_of,
-            type_rng: rng("ticket_type"),
+            type_rng: per_channel("ticket_type"),
             type_cdf,
-            key_rng: rng("key_client"),
-            patience_rng: rng("patience"),
-            retry_rng: rng("retry"),
+            key_rng: per_channel("key_client"),
+            patience_rng: per_channel("patience"),
+            retry_rng: per_channel("retry"),
             handle_rng: sc
                 .lines
                 .iter()
-                .map(|l| rng(&format!("handle.{}", l.name)))
+                .flat_map(|l| {
+                    sc.ticket_types
+                        .iter()
+                        .map(move |t| rng("handle", &[&l.name, &t.name]))
+                })
                 .collect(),
-            resolve_rng: sc
+            resolve_rng: per_line("escalate"),
+            misroute_rng: per_line("misroute"),
+            routing_rng: per_line("routing"),
+            break_rng: per_line("breaks"),
+            vendor_rng: per_line("external"),
+            absence_rng: sc
                 .lines
                 .iter()
-                .map(|l| rng(&format!("resolve.{}", l.name)))
-                .collect(),
-            misroute_rng: rng("misroute"),
-            routing_rng: rng("routing"),
-            absence_rng: rng("absence"),
-            break_rng: rng("breaks"),
-            vendor_rng: sc
-                .lines
-                .iter()
-                .map(|l| rng(&format!("external.{}", l.name)))
+                .map(|l| {
+                    l.shifts
+                        .iter()
+                        .map(|s| rng("absence", &[&l.name, &s.name]))
+                        .collect()
+                })
                 .collect(),
             tickets: Vec::new(),
             free: Vec::new(),
@@ -595,7 +633,7 @@ impl<'s> SupportCenter<'s> {
                 let mut c = std::mem::take(&mut self.candidates);
                 c.clear();
                 c.extend(self.free_agents(l).filter(|&a| ok(self, a)));
-                let pick = (!c.is_empty()).then(|| c[self.routing_rng.random_range(0..c.len())]);
+                let pick = (!c.is_empty()).then(|| c[self.routing_rng[l].random_range(0..c.len())]);
                 self.candidates = c;
                 pick
             }
@@ -726,7 +764,8 @@ impl<'s> SupportCenter<'s> {
         let dist: &Dist = sc
             .handle(t.ttype as usize, l)
             .expect("validated: every reachable line has a handle");
-        let h = dist.sample(&mut self.handle_rng[l]);
+        let types = sc.ticket_types.len();
+        let h = dist.sample(&mut self.handle_rng[l * types + t.ttype as usize]);
         s.after(h, Event::Done(idx));
     }
 
@@ -739,7 +778,7 @@ impl<'s> SupportCenter<'s> {
             return;
         }
         let ttype = if self.type_cdf.len() > 1 {
-            let u: f64 = self.type_rng.random();
+            let u: f64 = self.type_rng[c].random();
             self.type_cdf
                 .iter()
                 .position(|&x| u < x)
@@ -749,13 +788,13 @@ impl<'s> SupportCenter<'s> {
         };
         let sc = self.sc;
         let tt = &sc.ticket_types[ttype];
-        let key = tt.key_client > 0.0 && self.key_rng.random::<f64>() < tt.key_client;
+        let key = tt.key_client > 0.0 && self.key_rng[c].random::<f64>() < tt.key_client;
         let ch = &sc.channels[c];
         let line = ch.line;
         let patience = ch
             .patience
             .as_ref()
-            .map(|p| p.sample(&mut self.patience_rng));
+            .map(|p| p.sample(&mut self.patience_rng[c]));
         let counted = now >= self.warmup;
         let idx = self.alloc(Ticket {
             arrival: now,
@@ -825,7 +864,7 @@ impl<'s> SupportCenter<'s> {
         let patience = sc.channels[c]
             .patience
             .as_ref()
-            .map(|p| p.sample(&mut self.patience_rng));
+            .map(|p| p.sample(&mut self.patience_rng[c]));
         {
             let tk = &mut self.tickets[idx as usize];
             tk.attempt_at = now;
@@ -875,7 +914,7 @@ impl<'s> SupportCenter<'s> {
         let misrouted = at_first
             && tt.misroute > 0.0
             && (t.misroutes as u32) < self.sc.max_misroutes
-            && self.misroute_rng.random::<f64>() < tt.misroute;
+            && self.misroute_rng[l].random::<f64>() < tt.misroute;
         if misrouted {
             let tk = &mut self.tickets[idx as usize];
             tk.misroutes += 1;
@@ -1037,8 +1076,8 @@ impl<'s> SupportCenter<'s> {
         let retry = sc.channels[c]
             .retry
             .as_ref()
-            .filter(|r| self.retry_rng.random::<f64>() < r.probability)
-            .map(|r| r.delay.sample(&mut self.retry_rng));
+            .filter(|r| self.retry_rng[c].random::<f64>() < r.probability)
+            .map(|r| r.delay.sample(&mut self.retry_rng[c]));
         if t.counted {
             self.tally.channels[c].abandoned += 1;
             self.tally.lines[l].abandoned += 1;
@@ -1132,8 +1171,10 @@ impl<'s> SupportCenter<'s> {
                 self.agents[a as usize].rostered = true;
                 self.lines[l].rostered += 1;
                 self.tally.lines[l].agent_days += share;
-                let absent =
-                    econ.absenteeism > 0.0 && self.absence_rng.random::<f64>() < econ.absenteeism;
+                let absent = econ.absenteeism > 0.0
+                    && shift.is_some_and(|si| {
+                        self.absence_rng[l][si].random::<f64>() < econ.absenteeism
+                    });
                 if absent {
                     self.tally.lines[l].absent_days += share;
                     if econ.absent_paid {
@@ -1298,7 +1339,7 @@ impl<'s> SupportCenter<'s> {
             return;
         };
         let every = if b.every.1 > b.every.0 {
-            self.break_rng.random_range(b.every.0..=b.every.1)
+            self.break_rng[ag.line as usize].random_range(b.every.0..=b.every.1)
         } else {
             b.every.0
         };

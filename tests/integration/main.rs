@@ -3,6 +3,7 @@
 mod bad_input;
 mod calendar;
 mod cli;
+mod crn;
 mod determinism;
 mod erlang;
 mod golden;
