@@ -76,10 +76,18 @@ fn one_line_matches_brute_force_and_erlang_c() {
             ErlangC::new(120.0 / 3600.0, 240.0, c).is_some_and(|e| e.service_level(20.0) >= 0.8)
         })
         .unwrap();
-    assert_eq!(chosen, erlang);
+    // Erlang C's 11 agents give 80.9% exactly, barely above the 80% target:
+    // the optimizer counts a target met only when the 95% interval's lower
+    // end meets it, so on some streams it takes one agent more than the
+    // formula, never fewer and never two more.
+    assert!(
+        chosen == erlang || chosen == erlang + 1,
+        "chosen {chosen}, Erlang C {erlang}"
+    );
     assert_eq!(r.erlang["L1"], Some(erlang));
     assert!(
-        r.variant.contains("\"line.L1.agents\" = 11"),
+        r.variant
+            .contains(&format!("\"line.L1.agents\" = {chosen}")),
         "{}",
         r.variant
     );
