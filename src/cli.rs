@@ -367,8 +367,13 @@ fn dispatch(cli: Cli) -> staffsim::Result<()> {
             }
             let (source, scenarios) = run.load(&file)?;
             if let Some(dir) = &out {
-                // refuse before spending the time to simulate
-                refuse_existing(dir, force)?;
+                // refuse before spending the time to simulate (the scenario
+                // copy may be the user's own file, kept when identical)
+                let mut names = vec!["summary.json", "kpis.csv", "agents.csv", "intervals.csv"];
+                if charts {
+                    names.push("report.html");
+                }
+                refuse_existing(dir, force, &names)?;
             }
             for sc in &scenarios {
                 for o in staffsim::scenario::capacity::overloads(sc) {
@@ -502,7 +507,7 @@ fn optimize_command(
     let sc = scenarios.remove(0);
     if let Some((dir, force)) = out {
         // refuse before spending the time to search
-        refuse_existing(dir, force)?;
+        refuse_existing(dir, force, &["optimize.json", "report.html"])?;
     }
     let bar = if quiet || !std::io::stderr().is_terminal() {
         ProgressBar::hidden()
@@ -643,7 +648,7 @@ fn shard_command(
         path: file.to_path_buf(),
         source,
     })?;
-    refuse_existing(dir, force)?;
+    refuse_existing(dir, force, &[SHARD_FILE])?;
     let total = experiment::shard_jobs(&scenarios, index, count).len();
     let bar = progress_bar(total as u64, quiet);
     let tick = || bar.inc(1);

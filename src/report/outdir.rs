@@ -42,9 +42,12 @@ fn refused(path: &Path, message: impl Into<String>) -> Error {
 
 /// Refuses `dir` when it exists and is not empty, unless `force`, and
 /// refuses a `dir` that is, or holds, a mount point (replacing it would
-/// empty another file system): the checks [`write_dir`] makes, for a caller
-/// to make before doing the work.
-pub fn refuse_existing(dir: &Path, force: bool) -> Result<()> {
+/// empty another file system), or that holds a file of the user's at one
+/// of the top-level `names` the caller will write: the checks [`write_dir`]
+/// makes, for a caller to make before doing the work. (A name whose bytes
+/// may turn out to be the user file's own, as the scenario copy's, is
+/// better left out: [`write_dir`] then keeps that file.)
+pub fn refuse_existing(dir: &Path, force: bool, names: &[&str]) -> Result<()> {
     let Ok(meta) = std::fs::metadata(dir) else {
         return Ok(());
     };
@@ -67,6 +70,13 @@ pub fn refuse_existing(dir: &Path, force: bool) -> Result<()> {
     }
     if not_empty {
         find_mounts(&dir, fs_id(&dir).map_err(write_err(&dir))?)?;
+        let ours = owned(&dir);
+        for name in names.iter().chain(&[MANIFEST]) {
+            let path = dir.join(name);
+            if path.symlink_metadata().is_ok() && !ours.contains(*name) {
+                return Err(user_file(&path));
+            }
+        }
     }
     Ok(())
 }
@@ -240,7 +250,7 @@ pub fn write_dir<N: AsRef<str>>(dir: &Path, force: bool, files: &[(N, Vec<u8>)])
     let lock = std::fs::File::open(&parent).map_err(write_err(&parent))?;
     lock.lock().map_err(write_err(&parent))?;
     // checked again under the lock: another run may have written it since
-    refuse_existing(&dir, force)?;
+    refuse_existing(&dir, force, &[])?;
     let exists = dir.is_dir();
     let name = dir
         .file_name()
@@ -263,19 +273,21 @@ pub fn write_dir<N: AsRef<str>>(dir: &Path, force: bool, files: &[(N, Vec<u8>)])
                 keep.insert(clash);
             }
         }
-        if !ours.contains(MANIFEST) && dir.join(MANIFEST).symlink_metadata().is_ok() {
-            return Err(user_file(&dir.join(MANIFEST)));
-        }
     }
     let manifest = manifest_of(files, &keep)?;
 
+    // a directory holding the working directory is updated in place: a
+    // swap would leave the shell that started us in a deleted directory
+    let in_place = exists && holds_cwd(&dir);
     let tmp = make_temp_dir(&parent, &prefix)?;
-    let built = build(&dir, exists, &tmp, files, &manifest, &keep, &ours);
+    let built = build(&dir, exists, in_place, &tmp, files, &manifest, &keep, &ours);
     if let Err(e) = built {
         let _ = std::fs::remove_dir_all(&tmp);
         return Err(e);
     }
-    let swapped = if exists {
+    let swapped = if in_place {
+        place_files(&dir, &tmp, files, &keep, &ours)
+    } else if exists {
         exchange(&tmp, &dir)
     } else {
         std::fs::rename(&tmp, &dir)
@@ -389,12 +401,62 @@ fn make_temp_dir(parent: &Path, prefix: &str) -> Result<PathBuf> {
     Ok(tmp)
 }
 
-/// Fills `tmp`: the new files, the manifest, then what the previous `dir`
-/// holds that staffsim did not write; then gives the directories their modes.
+/// True when the working directory is `dir` or inside it.
+fn holds_cwd(dir: &Path) -> bool {
+    std::env::current_dir()
+        .and_then(std::fs::canonicalize)
+        .is_ok_and(|cwd| cwd.starts_with(dir))
+}
+
+/// Updates `dir` in place from the files built in `tmp`: each file takes
+/// its place in one rename (the manifest last), then staffsim's older
+/// files that were not written again are removed, with the folders they
+/// alone filled. Each file is whole at any moment, the set of files is not:
+/// for a `--out` that holds the working directory only.
+fn place_files<N: AsRef<str>>(
+    dir: &Path,
+    tmp: &Path,
+    files: &[(N, Vec<u8>)],
+    keep: &BTreeSet<&str>,
+    ours: &BTreeSet<String>,
+) -> std::io::Result<()> {
+    let written: BTreeSet<&str> = files
+        .iter()
+        .map(|(f, _)| f.as_ref())
+        .filter(|f| *f != MANIFEST && !keep.contains(f))
+        .collect();
+    for file in written.iter().chain(std::iter::once(&MANIFEST)) {
+        let to = dir.join(file);
+        if let Some(p) = to.parent() {
+            std::fs::create_dir_all(p)?;
+        }
+        std::fs::rename(tmp.join(file), &to)?;
+    }
+    for old in ours {
+        if old == MANIFEST || written.contains(old.as_str()) {
+            continue;
+        }
+        std::fs::remove_file(dir.join(old))?;
+        // the folders this file alone filled go with it
+        let mut up = Path::new(old).parent();
+        while let Some(p) = up.filter(|p| !p.as_os_str().is_empty()) {
+            if std::fs::remove_dir(dir.join(p)).is_err() {
+                break;
+            }
+            up = p.parent();
+        }
+    }
+    std::fs::File::open(dir).and_then(|d| d.sync_all())
+}
+
+/// Fills `tmp`: the new files, the manifest, then (unless `in_place`) what
+/// the previous `dir` holds that staffsim did not write; then gives the
+/// directories their modes.
 #[allow(clippy::too_many_arguments)]
 fn build<N: AsRef<str>>(
     dir: &Path,
     exists: bool,
+    in_place: bool,
     tmp: &Path,
     files: &[(N, Vec<u8>)],
     manifest: &[u8],
@@ -426,7 +488,9 @@ fn build<N: AsRef<str>>(
         }
         f.sync_all().map_err(write_err(&shown))?;
     }
-    if exists {
+    if in_place {
+        // only the files move: the folder stays as it is
+    } else if exists {
         let top = fs_id(dir).map_err(write_err(dir))?;
         carry_over(dir, tmp, "", top, ours)?;
         let old = std::fs::metadata(dir).map_err(write_err(dir))?;

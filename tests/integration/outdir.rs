@@ -86,6 +86,7 @@ fn force_never_deletes_the_input_scenario() {
     let dir = tmp.path();
     std::fs::write(dir.join("scenario.toml"), TINY).unwrap();
     std::fs::write(dir.join("notes.txt"), "mine").unwrap();
+    let inode = std::fs::metadata(dir).unwrap().ino();
     for args in [
         &["optimize", "scenario.toml", "--out", ".", "--force", "-q"][..],
         &[
@@ -113,7 +114,26 @@ fn force_never_deletes_the_input_scenario() {
             std::fs::read_to_string(dir.join("notes.txt")).unwrap(),
             "mine"
         );
+        // the folder the shell stands in is updated in place, not swapped
+        // away from under it
+        assert_eq!(
+            std::fs::metadata(dir).unwrap().ino(),
+            inode,
+            "{}",
+            args.join(" ")
+        );
     }
+    let left: Vec<String> = std::fs::read_dir(tmp.path().parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| {
+            n.starts_with(&format!(
+                ".{}.staffsim-",
+                tmp.path().file_name().unwrap().to_string_lossy()
+            ))
+        })
+        .collect();
+    assert!(left.is_empty(), "temporary folders left: {left:?}");
     // the last command's own outputs are listed, the user's files are not
     let m: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).unwrap()).unwrap();
