@@ -9,12 +9,11 @@
 //! (their service level pooled over the contacts offered in them).
 
 use super::charts::style::{duration, pct, pct_tick};
-use super::html::esc;
 use crate::calculator::{ChannelRequirement, scenario_requirements};
 use crate::experiment::{IntervalResult, ScenarioResult};
 use crate::scenario::{MINUTES_PER_DAY, Scenario, WEEKDAY_NAMES, WEEKDAYS};
+use maud::{Markup, Render, html};
 use std::collections::{BTreeMap, HashMap};
-use std::fmt::Write;
 
 /// More rows than this for the busiest day: only those starting on the
 /// hour (and the peak) are shown.
@@ -175,75 +174,68 @@ fn need_text(n: Option<Option<u32>>) -> String {
 }
 
 /// `a`, `a and b`, `a, b and c`.
-fn and_list(items: &[String]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.clone(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+fn and_list<T: Render>(items: &[T]) -> Markup {
+    html! {
+        @for (i, item) in items.iter().enumerate() {
+            @if i + 1 == items.len() && i > 0 { " and " } @else if i > 0 { ", " }
+            (item)
+        }
     }
 }
 
 /// What the simulation of line `l` includes that the formulas leave out.
-fn left_out(sc: &Scenario, l: usize) -> Vec<String> {
+fn left_out(sc: &Scenario, l: usize) -> Vec<Markup> {
     let line = &sc.lines[l];
     let mut out = Vec::new();
     if line.channels.len() > 1 {
         let names: Vec<String> = line
             .channels
             .iter()
-            .map(|&c| esc(&sc.channels[c].name))
+            .map(|&c| sc.channels[c].name.clone())
             .collect();
-        out.push(format!("{} sharing the agents", and_list(&names)));
+        out.push(html! { (and_list(&names)) " sharing the agents" });
     }
     if sc.lines.iter().any(|o| o.escalates_to == Some(l))
         || line.escalates_to.is_some()
         || sc.ticket_types.iter().any(|t| t.misroute > 0.0)
     {
-        out.push("escalations".into());
+        out.push(html! { "escalations" });
     }
     if line.breaks.is_some() {
-        out.push("breaks".into());
+        out.push(html! { "breaks" });
     }
     if !line.shifts.is_empty() {
-        out.push("shifts".into());
+        out.push(html! { "shifts" });
     }
     if line
         .channels
         .iter()
         .any(|&c| sc.channels[c].retry.is_some())
     {
-        out.push("callers who try again".into());
+        out.push(html! { "callers who try again" });
     }
     if sc.economics.absenteeism > 0.0 {
-        out.push("absence".into());
+        out.push(html! { "absence" });
     }
     if sc
         .arrivals
         .iter()
         .any(|a| sc.channels[a.channel].line == l && a.volume_cv > 0.0)
     {
-        out.push("day-to-day swings in volume".into());
+        out.push(html! { "day-to-day swings in volume" });
     }
     out
 }
 
 /// The section's HTML for the base scenario `sc` and its results.
-pub(super) fn section(sc: &Scenario, result: &ScenarioResult) -> String {
+pub(super) fn section(sc: &Scenario, result: &ScenarioResult) -> Markup {
     let req = scenario_requirements(sc, None);
-    let mut h = String::from(
-        "<p>The Erlang formulas (<code>staffsim erlang FILE</code>) give the agents each live \
-         channel needs in each interval to meet its service-level target, as if the channel had \
-         its agents to itself, contacts arrived at a steady rate through the interval and \
-         nothing else took the agents' time. Beside them: the agents the base scenario has on \
-         duty in those intervals and the service level the simulation measured. Where the two \
-         disagree, the formulas mislead.</p>\n",
-    );
     let sims: HashMap<(&str, &str), &IntervalResult> = result
         .intervals
         .iter()
         .map(|iv| ((iv.weekday, iv.start.as_str()), iv))
         .collect();
-    let mut any = false;
+    let mut parts = Vec::new();
     for (l, line) in sc.lines.iter().enumerate() {
         let channels: Vec<(&str, &ChannelRequirement)> = req
             .channels
@@ -254,7 +246,6 @@ pub(super) fn section(sc: &Scenario, result: &ScenarioResult) -> String {
         if channels.is_empty() {
             continue;
         }
-        any = true;
         let part = Part {
             sc,
             l,
@@ -262,18 +253,26 @@ pub(super) fn section(sc: &Scenario, result: &ScenarioResult) -> String {
             step: req.interval_minutes.max(1),
             replications: result.replications,
         };
-        h.push_str(&part.render(&sims));
+        parts.push(part.render(&sims));
     }
-    if !any {
-        h.push_str(
-            "<p>The scenario has no live channel with arrivals, so the formulas have nothing \
-             to say: they size queues people wait on the line in, not backlogs.</p>\n",
-        );
+    html! {
+        p {
+            "The Erlang formulas (" code { "staffsim erlang FILE" } ") give the agents each live \
+             channel needs in each interval to meet its service-level target, as if the channel \
+             had its agents to itself, contacts arrived at a steady rate through the interval \
+             and nothing else took the agents' time. Beside them: the agents the base scenario \
+             has on duty in those intervals and the service level the simulation measured. \
+             Where the two disagree, the formulas mislead."
+        } "\n"
+        @for p in &parts { (p) }
+        @if parts.is_empty() {
+            p {
+                "The scenario has no live channel with arrivals, so the formulas have nothing to \
+                 say: they size queues people wait on the line in, not backlogs."
+            } "\n"
+        }
+        @for n in &req.notes { p.note { (n) "." } "\n" }
     }
-    for n in &req.notes {
-        let _ = writeln!(h, "<p class=\"note\">{}.</p>", esc(n));
-    }
-    h
 }
 
 /// The part of one line.
@@ -301,7 +300,7 @@ impl Part<'_> {
 
     /// The plain-words summary, the count over the week, the busiest day
     /// and the peak of every day.
-    fn render(&self, sims: &HashMap<(&str, &str), &IntervalResult>) -> String {
+    fn render(&self, sims: &HashMap<(&str, &str), &IntervalResult>) -> Markup {
         let line = self.line();
         let channels = self.channels;
         // every interval of the week with arrivals on any of the channels
@@ -331,30 +330,28 @@ impl Part<'_> {
             })
             .collect();
         let Some(peak) = busiest(intervals.iter(), Interval::rank) else {
-            return String::new();
+            return html! {};
         };
         let all = blocks(&intervals, line, self.step);
         let flat = intervals.iter().all(|i| i.need == peak.need);
         let Some(peak_block) = all.iter().find(|b| b.contains(peak)) else {
-            return String::new();
+            return html! {};
         };
         let whole_week = Block {
             intervals: intervals.iter().collect(),
             step: self.step,
         };
-        let names: Vec<String> = channels.iter().map(|(n, _)| esc(n)).collect();
-        let mut h = format!("<h3>Line {}: {}</h3>\n", esc(line), and_list(&names));
-        if flat {
-            h.push_str(&self.summary("In every interval of the week", &whole_week));
+        let names: Vec<&str> = channels.iter().map(|(n, _)| *n).collect();
+        let summary = if flat {
+            self.summary("In every interval of the week", &whole_week)
         } else {
             let when = format!(
                 "At the busiest time, {} {}",
                 WEEKDAY_NAMES[peak.day],
                 peak_block.hours().replace('–', " to ")
             );
-            h.push_str(&self.summary(&when, peak_block));
-        }
-        h.push_str(&self.week(&intervals));
+            self.summary(&when, peak_block)
+        };
 
         // the busiest day
         let mut day: Vec<&Block> = all.iter().filter(|b| b.first().day == peak.day).collect();
@@ -362,134 +359,111 @@ impl Part<'_> {
         if thinned {
             day.retain(|b| b.first().minute % 60 == 0 || std::ptr::eq(*b, peak_block));
         }
-        let _ = writeln!(
-            h,
-            "<h3>{}{}</h3>",
-            WEEKDAY_NAMES[peak.day],
-            if flat {
-                ", like every day"
-            } else {
-                ", the busiest day"
-            }
-        );
-        h.push_str(&self.table("Time", &day, peak_block, |b| b.hours()));
-        if thinned {
-            h.push_str(
-                "<p class=\"note\">Only the rows starting on the hour are shown; \
-                 <code>staffsim erlang FILE</code> and <code>intervals.csv</code> have every \
-                 interval.</p>\n",
-            );
-        }
-
         // the peak of every day
-        if !flat {
-            let peaks: Vec<&Block> = (0..7)
-                .filter_map(|d| busiest(intervals.iter().filter(|i| i.day == d), Interval::rank))
-                .filter_map(|p| all.iter().find(|b| b.contains(p)))
-                .collect();
-            if peaks.len() > 1 {
-                h.push_str("<h3>The busiest time of each day</h3>\n");
-                h.push_str(&self.table("Day", &peaks, peak_block, |b| {
-                    format!("{} {}", WEEKDAY_NAMES[b.first().day], b.hours())
-                }));
+        let peaks: Vec<&Block> = (0..7)
+            .filter_map(|d| busiest(intervals.iter().filter(|i| i.day == d), Interval::rank))
+            .filter_map(|p| all.iter().find(|b| b.contains(p)))
+            .collect();
+        html! {
+            h3 { "Line " (line) ": " (and_list(&names)) } "\n"
+            (summary)
+            (self.week(&intervals))
+            h3 {
+                (WEEKDAY_NAMES[peak.day])
+                (if flat { ", like every day" } else { ", the busiest day" })
+            } "\n"
+            (self.table("Time", &day, peak_block, |b| b.hours()))
+            @if thinned {
+                p.note {
+                    "Only the rows starting on the hour are shown; " code { "staffsim erlang FILE" }
+                    " and " code { "intervals.csv" } " have every interval."
+                } "\n"
             }
+            @if !flat && peaks.len() > 1 {
+                h3 { "The busiest time of each day" } "\n"
+                (self.table("Day", &peaks, peak_block, |b| {
+                    format!("{} {}", WEEKDAY_NAMES[b.first().day], b.hours())
+                }))
+            }
+            (self.notes())
         }
-        h.push_str(&self.notes());
-        h
     }
 
     /// The paragraph on the busiest time (or the whole week when the
     /// requirement never changes).
-    fn summary(&self, when: &str, b: &Block) -> String {
+    fn summary(&self, when: &str, b: &Block) -> Markup {
         let line = self.line();
         let channels = self.channels;
-        let mut says: Vec<String> = Vec::new();
+        let mut says: Vec<Markup> = Vec::new();
         for (i, (name, _)) in channels.iter().enumerate() {
             if let Some(n) = b.need()[i] {
-                let n = match n {
-                    Some(n) => format!("<strong>{n}</strong>"),
-                    None => "more agents than it can count".into(),
-                };
-                says.push(if says.is_empty() {
-                    format!("{n} agents for {}", esc(name))
-                } else {
-                    format!("{n} for {}", esc(name))
+                let first = says.is_empty();
+                says.push(html! {
+                    @match n {
+                        Some(n) => { strong { (n) } }
+                        None => { "more agents than it can count" }
+                    }
+                    (if first { " agents for " } else { " for " }) (name)
                 });
             }
         }
-        let mut p = format!("<p>{when}, the Erlang formulas say {}", and_list(&says));
-        if channels.len() > 1
-            && let Some(t) = b.total()
-        {
-            let _ = write!(
-                p,
-                ", <strong>{t}</strong> on {} if each channel had agents of its own",
-                esc(line)
-            );
-        }
-        p.push_str(". ");
-        let factors = left_out(self.sc, self.l);
-        if factors.is_empty() {
-            p.push_str("The simulation ");
-        } else {
-            let _ = write!(p, "The simulation, with {}, ", and_list(&factors));
-        }
-        let mut reached: Vec<String> = Vec::new();
+        let mut reached: Vec<Markup> = Vec::new();
         let mut misses = false;
         for (name, ch) in channels {
             if let Some(sl) = b.service_level(name) {
                 let below = sl < ch.target;
                 misses |= below;
-                let value = if below {
-                    format!("<span class=\"miss\">{}</span>", pct(sl))
-                } else {
-                    format!("<strong>{}</strong>", pct(sl))
-                };
-                reached.push(format!(
-                    "{value} for {} (target {})",
-                    esc(name),
-                    pct_tick(ch.target)
-                ));
+                reached.push(html! {
+                    @if below { span.miss { (pct(sl)) } } @else { strong { (pct(sl)) } }
+                    " for " (name) " (target " (pct_tick(ch.target)) ")"
+                });
             }
         }
-        match (reached.is_empty(), b.line_value(line, "agents_on_duty")) {
-            (false, Some(d)) => {
-                let _ = write!(
-                    p,
-                    "reaches {} with the <strong>{}</strong> agents on duty",
-                    and_list(&reached),
-                    agents(d)
-                );
-                if let Some(br) = b.line_value(line, "agents_on_break")
-                    && br >= 0.05
-                {
-                    let _ = write!(p, " ({} of them on break on average)", agents(br));
+        let factors = left_out(self.sc, self.l);
+        let on_duty = b
+            .line_value(line, "agents_on_duty")
+            .filter(|_| !reached.is_empty());
+        html! {
+            p {
+                (when) ", the Erlang formulas say " (and_list(&says))
+                @if channels.len() > 1 && let Some(t) = b.total() {
+                    ", " strong { (t) } " on " (line) " if each channel had agents of its own"
                 }
-                p.push('.');
-                if let Some(t) = b.total() {
-                    if d + 1e-9 >= f64::from(t) && misses {
-                        p.push_str(
-                            " <span class=\"miss\">As many agents as the formulas ask for, or \
-                             more, and still short of the target</span>: here the formulas \
-                             mislead.",
-                        );
-                    } else if d + 1e-9 < f64::from(t) && !misses {
-                        p.push_str(
-                            " Fewer agents than the formulas ask for, and still on target: here \
-                             the formulas ask for too many.",
-                        );
+                ". "
+                @if factors.is_empty() {
+                    "The simulation "
+                } @else {
+                    "The simulation, with " (and_list(&factors)) ", "
+                }
+                @if let Some(d) = on_duty {
+                    "reaches " (and_list(&reached)) " with the " strong { (agents(d)) }
+                    " agents on duty"
+                    @if let Some(br) = b.line_value(line, "agents_on_break") && br >= 0.05 {
+                        " (" (agents(br)) " of them on break on average)"
                     }
+                    "."
+                    @if let Some(t) = b.total() {
+                        @if d + 1e-9 >= f64::from(t) && misses {
+                            " " span.miss {
+                                "As many agents as the formulas ask for, or more, and still short \
+                                 of the target"
+                            }
+                            ": here the formulas mislead."
+                        } @else if d + 1e-9 < f64::from(t) && !misses {
+                            " Fewer agents than the formulas ask for, and still on target: here \
+                             the formulas ask for too many."
+                        }
+                    }
+                } @else {
+                    "measured no contacts then to compare with."
                 }
-            }
-            _ => p.push_str("measured no contacts then to compare with."),
+            } "\n"
         }
-        p.push_str("</p>\n");
-        p
     }
 
     /// Over the week: intervals with the agents the formulas ask for, and
     /// how often the simulation disagrees.
-    fn week(&self, intervals: &[Interval]) -> String {
+    fn week(&self, intervals: &[Interval]) -> Markup {
         let line = self.line();
         let channels = self.channels;
         let mut with_enough = 0usize;
@@ -515,75 +489,67 @@ impl Part<'_> {
             }
         }
         if compared == 0 {
-            return String::new();
+            return html! {};
         }
         let count = |counts: &[usize]| -> Vec<String> {
             channels
                 .iter()
                 .zip(counts)
                 .filter(|(_, n)| **n > 0)
-                .map(|((name, _), n)| format!("{} in {n}", esc(name)))
+                .map(|((name, _), n)| format!("{name} in {n}"))
                 .collect()
         };
-        let mut s = format!(
-            "<p>Over the week, {} has at least the agents the formulas ask for in {with_enough} \
-             of the {compared} intervals with contacts",
-            esc(line)
-        );
-        let missing = count(&misled);
-        if with_enough > 0 {
-            if missing.is_empty() {
-                s.push_str("; in all of those the simulation meets every channel's target");
-            } else {
-                let _ = write!(
-                    s,
-                    "; in some of those the simulation still misses the target: {}",
-                    and_list(&missing)
-                );
-            }
+        let (missing, better) = (count(&misled), count(&pessimistic));
+        html! {
+            p {
+                "Over the week, " (line) " has at least the agents the formulas ask for in "
+                (with_enough) " of the " (compared) " intervals with contacts"
+                @if with_enough > 0 {
+                    @if missing.is_empty() {
+                        "; in all of those the simulation meets every channel's target"
+                    } @else {
+                        "; in some of those the simulation still misses the target: "
+                        (and_list(&missing))
+                    }
+                }
+                "."
+                @if !better.is_empty() {
+                    " With fewer agents than the formulas ask for, the simulation still meets \
+                     the target: " (and_list(&better)) "."
+                }
+            } "\n"
         }
-        s.push('.');
-        let better = count(&pessimistic);
-        if !better.is_empty() {
-            let _ = write!(
-                s,
-                " With fewer agents than the formulas ask for, the simulation still meets the \
-                 target: {}.",
-                and_list(&better)
-            );
-        }
-        s.push_str("</p>\n");
-        s
     }
 
-    fn notes(&self) -> String {
-        let mut notes = format!(
-            "Erlang: agents needed, each channel staffed alone ({}). Simulated service level: \
-             contacts arriving in the row's intervals answered within the channel's threshold, \
-             over every week measured and {} replications. On duty, on break: time averages; \
-             agents on break count as on duty. A row joins consecutive intervals with the same \
-             requirement and about the same agents on duty.",
-            self.channels
-                .iter()
-                .map(|(n, c)| format!(
-                    "{}: {}, handling time {}{}",
-                    esc(n),
+    fn notes(&self) -> Markup {
+        let models: Vec<String> = self
+            .channels
+            .iter()
+            .map(|(n, c)| {
+                format!(
+                    "{n}: {}, handling time {}{}",
                     c.model.label(),
                     duration(c.aht_seconds),
                     c.patience_seconds
                         .map(|p| format!(", patience {}", duration(p)))
                         .unwrap_or_default()
-                ))
-                .collect::<Vec<_>>()
-                .join("; "),
-            self.replications
-        );
-        for (n, c) in self.channels {
-            if let Some(note) = &c.note {
-                let _ = write!(notes, " {}: {}", esc(n), esc(note));
-            }
+                )
+            })
+            .collect();
+        html! {
+            p.note {
+                "Erlang: agents needed, each channel staffed alone (" (models.join("; "))
+                "). Simulated service level: contacts arriving in the row's intervals answered \
+                 within the channel's threshold, over every week measured and "
+                (self.replications)
+                " replications. On duty, on break: time averages; agents on break count as on \
+                 duty. A row joins consecutive intervals with the same requirement and about the \
+                 same agents on duty."
+                @for (n, c) in self.channels {
+                    @if let Some(note) = &c.note { " " (n) ": " (note) }
+                }
+            } "\n"
         }
-        format!("<p class=\"note\">{notes}</p>\n")
     }
 
     /// A table of `rows`: per channel the requirement and the simulated
@@ -594,74 +560,61 @@ impl Part<'_> {
         rows: &[&Block],
         peak: &Block,
         label: impl Fn(&Block) -> String,
-    ) -> String {
+    ) -> Markup {
         let line = self.line();
         let channels = self.channels;
         let several = channels.len() > 1;
-        let mut h = String::from("<table>\n<thead><tr><th class=\"blank\"></th>");
-        for (name, ch) in channels {
-            let _ = write!(
-                h,
-                "<th colspan=\"2\" class=\"group\">{} (target {} within {})</th>",
-                esc(name),
-                pct_tick(ch.target),
-                duration(ch.answer_within_seconds)
-            );
-        }
-        let _ = write!(
-            h,
-            "<th colspan=\"{}\" class=\"group\">Line {}</th></tr>\n<tr><th>{first}</th>",
-            if several { 3 } else { 2 },
-            esc(line)
-        );
-        for _ in channels {
-            h.push_str(
-                "<th class=\"sub\">Erlang: agents</th><th class=\"sub\">Simulated service \
-                 level</th>",
-            );
-        }
-        if several {
-            h.push_str("<th class=\"sub\">Erlang: all channels</th>");
-        }
-        h.push_str(
-            "<th class=\"sub\">On duty</th><th class=\"sub\">On break</th></tr></thead>\n\
-             <tbody>\n",
-        );
-        for b in rows {
-            let class = if std::ptr::eq(*b, peak) {
-                " class=\"peak\""
-            } else {
-                ""
-            };
-            let _ = write!(h, "<tr{class}><td>{}</td>", label(b));
-            for (i, (name, ch)) in channels.iter().enumerate() {
-                let sl = match b.service_level(name) {
-                    Some(sl) if sl < ch.target => {
-                        format!("<span class=\"miss\">{}</span>", pct(sl))
+        let v = |b: &Block, k: &str| b.line_value(line, k).map_or_else(|| "–".into(), agents);
+        html! {
+            table { "\n"
+                thead {
+                    tr {
+                        th.blank {}
+                        @for (name, ch) in channels {
+                            th colspan="2" class="group" {
+                                (name) " (target " (pct_tick(ch.target)) " within "
+                                (duration(ch.answer_within_seconds)) ")"
+                            }
+                        }
+                        th colspan=(if several { 3 } else { 2 }) class="group" { "Line " (line) }
+                    } "\n"
+                    tr {
+                        th { (first) }
+                        @for _ in channels {
+                            th.sub { "Erlang: agents" } th.sub { "Simulated service level" }
+                        }
+                        @if several { th.sub { "Erlang: all channels" } }
+                        th.sub { "On duty" } th.sub { "On break" }
                     }
-                    Some(sl) => pct(sl),
-                    None => "–".into(),
-                };
-                let _ = write!(h, "<td>{}</td><td>{sl}</td>", need_text(b.need()[i]));
-            }
-            if several {
-                let _ = write!(
-                    h,
-                    "<td>{}</td>",
-                    b.total()
-                        .map_or_else(|| "out of reach".into(), |t| t.to_string())
-                );
-            }
-            let v = |k: &str| b.line_value(line, k).map_or_else(|| "–".into(), agents);
-            let _ = writeln!(
-                h,
-                "<td>{}</td><td>{}</td></tr>",
-                v("agents_on_duty"),
-                v("agents_on_break")
-            );
+                } "\n"
+                tbody { "\n"
+                    @for b in rows {
+                        tr class=[std::ptr::eq(*b, peak).then_some("peak")] {
+                            td { (label(b)) }
+                            @for (i, (name, ch)) in channels.iter().enumerate() {
+                                td { (need_text(b.need()[i])) }
+                                td {
+                                    @match b.service_level(name) {
+                                        Some(sl) if sl < ch.target => { span.miss { (pct(sl)) } }
+                                        Some(sl) => { (pct(sl)) }
+                                        None => { "–" }
+                                    }
+                                }
+                            }
+                            @if several {
+                                td {
+                                    @match b.total() {
+                                        Some(t) => { (t) }
+                                        None => { "out of reach" }
+                                    }
+                                }
+                            }
+                            td { (v(b, "agents_on_duty")) } td { (v(b, "agents_on_break")) }
+                        } "\n"
+                    }
+                } "\n"
+            } "\n"
         }
-        h.push_str("</tbody>\n</table>\n");
-        h
     }
 }
 
@@ -671,12 +624,12 @@ mod tests {
 
     #[test]
     fn lists_and_agents_read_well() {
-        assert_eq!(and_list(&[]), "");
-        assert_eq!(and_list(&["a".into()]), "a");
-        assert_eq!(
-            and_list(&["a".into(), "b".into(), "c".into()]),
-            "a, b and c"
-        );
+        let list = |items: &[&str]| and_list(items).into_string();
+        assert_eq!(list(&[]), "");
+        assert_eq!(list(&["a"]), "a");
+        assert_eq!(list(&["a", "b"]), "a and b");
+        assert_eq!(list(&["a", "b", "c"]), "a, b and c");
+        assert_eq!(list(&["<i>"]), "&lt;i&gt;");
         assert_eq!(agents(16.01), "16");
         assert_eq!(agents(22.416), "22.4");
     }

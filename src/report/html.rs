@@ -1,16 +1,18 @@
 //! `report.html`: one self-contained page a manager can open offline, print
 //! or attach to a budget request: a summary in plain words, the KPI table,
 //! the charts (SVG inline) and the assumptions. No script, no network: the
-//! CSS is in the page, the template is embedded with `include_str!`.
+//! CSS is in the page. The pages are `maud` templates, so every text from
+//! the scenario is escaped unless a template says otherwise.
 
 use super::Exporter;
-use super::charts::style::{duration, money, pct, pct_tick};
+use super::charts::style::{duration, money, pct, pct_tick, thousands};
 use super::charts::{RenderedChart, has_targets, missed_targets, service_level_target, sweep};
 use crate::experiment::{Results, ScenarioResult};
 use crate::scenario::Scenario;
-use std::fmt::Write;
+use maud::{DOCTYPE, Markup, PreEscaped, html};
 
-const TEMPLATE: &str = include_str!("report.html");
+/// The style sheet of every page.
+const CSS: &str = include_str!("report.css");
 
 /// The HTML report of a run.
 #[derive(Debug, Clone, Copy)]
@@ -25,48 +27,6 @@ pub struct HtmlReport<'a> {
     pub date: &'a str,
     /// The charts, shown inline in this order.
     pub charts: &'a [RenderedChart],
-}
-
-/// Escapes text for HTML.
-pub(crate) fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// Fills `{{name}}` slots in one pass, so filled-in text is never read as a slot.
-fn fill(template: &str, slots: &[(&str, String)]) -> String {
-    let mut out = String::with_capacity(template.len() * 2);
-    let mut rest = template;
-    while let Some(start) = rest.find("{{") {
-        out.push_str(&rest[..start]);
-        let after = &rest[start + 2..];
-        match after.find("}}") {
-            Some(end) => {
-                let name = &after[..end];
-                match slots.iter().find(|(n, _)| *n == name) {
-                    Some((_, v)) => out.push_str(v),
-                    None => out.push_str(&rest[start..start + 2 + end + 2]),
-                }
-                rest = &after[end + 2..];
-            }
-            None => {
-                out.push_str(&rest[start..]);
-                rest = "";
-            }
-        }
-    }
-    out.push_str(rest);
-    out
 }
 
 fn mean(s: &ScenarioResult, key: &str) -> f64 {
@@ -97,8 +57,19 @@ pub(super) fn signed(x: f64) -> String {
     s.replacen('-', "−", 1)
 }
 
+/// A name in quotes, as text (escaped where it is put in a page).
 pub(super) fn quote(name: &str) -> String {
-    format!("“{}”", esc(name))
+    format!("“{name}”")
+}
+
+/// `items` one after another with `sep` between them.
+pub(super) fn join(items: &[Markup], sep: &str) -> Markup {
+    html! {
+        @for (i, item) in items.iter().enumerate() {
+            @if i > 0 { (sep) }
+            (item)
+        }
+    }
 }
 
 impl HtmlReport<'_> {
@@ -117,87 +88,54 @@ impl HtmlReport<'_> {
             .any(|s| mean(s, "cost_total") != 0.0)
     }
 
-    /// The plain-words summary.
-    fn summary(&self, results: &Results) -> String {
-        let scenarios = &results.scenarios;
-        let Some(base) = scenarios.first() else {
-            return "<p>No scenario was run.</p>".into();
-        };
-        let mut items: Vec<String> = Vec::new();
+    /// The base against its targets, in one list item.
+    fn base_item(&self, results: &Results, base: &ScenarioResult) -> Markup {
         let cur = self.currency();
-
-        // the verdict
-        let verdict = self.verdict(results);
-
-        // the base against its targets
         let sl = mean(base, "service_level");
         let sl_ci = ci(base, "service_level");
-        let mut s = format!(
-            "The base scenario {} answers <strong>{}</strong> of contacts in time \
-             (95% CI {} to {})",
-            quote(&base.name),
-            pct(sl),
-            pct(sl - sl_ci),
-            pct(sl + sl_ci)
-        );
-        if let Some(t) = service_level_target(self.base) {
-            let gap = (sl - t) * 100.0;
-            if (sl - sl_ci..=sl + sl_ci).contains(&t) {
-                let _ = write!(
-                    s,
-                    ", against a target of {}: too close to call with {} replications \
-                     (the interval includes the target)",
-                    pct_tick(t),
-                    base.replications
-                );
-            } else if gap < 0.0 {
-                let _ = write!(
-                    s,
-                    ", against a target of {}: <span class=\"miss\">it misses the target by \
-                     {:.1} points</span>",
-                    pct_tick(t),
-                    -gap
-                );
-            } else {
-                let _ = write!(
-                    s,
-                    ", against a target of {}: <span class=\"ok\">it meets the target</span> \
-                     ({:.1} points above)",
-                    pct_tick(t),
-                    gap
-                );
+        let ab = mean(base, "abandon_rate");
+        html! {
+            "The base scenario " (quote(&base.name)) " answers " strong { (pct(sl)) }
+            " of contacts in time (95% CI " (pct(sl - sl_ci)) " to " (pct(sl + sl_ci)) ")"
+            @if let Some(t) = service_level_target(self.base) {
+                @let gap = (sl - t) * 100.0;
+                ", against a target of " (pct_tick(t)) ": "
+                @if (sl - sl_ci..=sl + sl_ci).contains(&t) {
+                    "too close to call with " (base.replications)
+                    " replications (the interval includes the target)"
+                } @else if gap < 0.0 {
+                    span.miss { "it misses the target by " (format!("{:.1}", -gap)) " points" }
+                } @else {
+                    span.ok { "it meets the target" } " (" (format!("{gap:.1}")) " points above)"
+                }
+            }
+            ". " (pct(ab)) " of contacts hang up before an answer"
+            @if let Some(max) = self.base.targets.abandon_rate_max {
+                " ("
+                @if ab <= max {
+                    span.ok { "within the limit of " (pct_tick(max)) }
+                } @else {
+                    span.miss { "above the limit of " (pct_tick(max)) }
+                }
+                ")"
+            }
+            "; answered contacts wait " (duration(mean(base, "asa_seconds"))) " on average."
+            @if self.has_costs(results) {
+                " It costs " (money(mean(base, "cost_total"), cur)) " over the measured "
+                (format!("{:.0}", self.days())) " days, "
+                (money(mean(base, "cost_per_incident"), cur)) " per resolved ticket."
             }
         }
-        s.push_str(". ");
-        let ab = mean(base, "abandon_rate");
-        let _ = write!(s, "{} of contacts hang up before an answer", pct(ab));
-        if let Some(max) = self.base.targets.abandon_rate_max {
-            let (class, word) = if ab <= max {
-                ("ok", "within")
-            } else {
-                ("miss", "above")
-            };
-            let _ = write!(
-                s,
-                " (<span class=\"{class}\">{word} the limit of {}</span>)",
-                pct_tick(max)
-            );
-        }
-        let _ = write!(
-            s,
-            "; answered contacts wait {} on average.",
-            duration(mean(base, "asa_seconds"))
-        );
-        if self.has_costs(results) {
-            let _ = write!(
-                s,
-                " It costs {} over the measured {:.0} days, {} per resolved ticket.",
-                money(mean(base, "cost_total"), cur),
-                self.days(),
-                money(mean(base, "cost_per_incident"), cur)
-            );
-        }
-        items.push(s);
+    }
+
+    /// The plain-words summary.
+    fn summary(&self, results: &Results) -> Markup {
+        let scenarios = &results.scenarios;
+        let Some(base) = scenarios.first() else {
+            return html! { p { "No scenario was run." } };
+        };
+        let cur = self.currency();
+        let mut items = vec![self.base_item(results, base)];
 
         // channels that miss their own targets
         let mut channel_misses = Vec::new();
@@ -211,7 +149,7 @@ impl HtmlReport<'_> {
             {
                 channel_misses.push(format!(
                     "{} {} (target {} within {})",
-                    esc(&ch.name),
+                    ch.name,
                     pct(m.mean),
                     pct_tick(t),
                     duration(ch.answer_within.as_secs_f64())
@@ -219,10 +157,10 @@ impl HtmlReport<'_> {
             }
         }
         if !channel_misses.is_empty() {
-            items.push(format!(
-                "Channels of the base below their own service-level target: {}.",
-                channel_misses.join("; ")
-            ));
+            items.push(html! {
+                "Channels of the base below their own service-level target: "
+                (channel_misses.join("; ")) "."
+            });
         }
 
         // each variant against the base, in paired differences
@@ -238,6 +176,7 @@ impl HtmlReport<'_> {
             }
             let Some(d) = &s.vs_base else { continue };
             let mut parts = Vec::new();
+            let sign = |x: f64| if x < 0.0 { "−" } else { "+" };
             if let Some(e) = d.get("service_level") {
                 parts.push(format!(
                     "service level {} points (± {:.1})",
@@ -253,9 +192,9 @@ impl HtmlReport<'_> {
                 ));
             }
             if let Some(e) = d.get("asa_seconds") {
-                let sign = if e.mean < 0.0 { "−" } else { "+" };
                 parts.push(format!(
-                    "ASA {sign}{} (± {})",
+                    "ASA {}{} (± {})",
+                    sign(e.mean),
                     duration(e.mean.abs()),
                     duration(e.ci95)
                 ));
@@ -263,70 +202,58 @@ impl HtmlReport<'_> {
             if self.has_costs(results)
                 && let Some(e) = d.get("cost_total")
             {
-                let sign = if e.mean < 0.0 { "−" } else { "+" };
                 parts.push(format!(
-                    "total cost {sign}{} (± {})",
+                    "total cost {}{} (± {})",
+                    sign(e.mean),
                     money(e.mean.abs(), cur),
                     money(e.ci95, cur)
                 ));
             }
-            items.push(format!(
-                "{} against the base: {}.",
-                quote(&s.name),
-                parts.join(", ")
-            ));
+            items.push(html! { (quote(&s.name)) " against the base: " (parts.join(", ")) "." });
         }
         if let Some(sw) = &sweep {
-            let first = &scenarios[sw.points[0].0];
-            let last = &scenarios[sw.points[sw.points.len() - 1].0];
-            items.push(format!(
-                "The sweep over <code>{}</code> runs {} values, from {} ({} in time) to {} \
-                 ({} in time); see the staffing chart.",
-                esc(&sw.key),
-                sw.points.len(),
-                esc(&sw.points[0].2),
-                pct(mean(first, "service_level")),
-                esc(&sw.points[sw.points.len() - 1].2),
-                pct(mean(last, "service_level")),
-            ));
+            let (first, last) = (&sw.points[0], &sw.points[sw.points.len() - 1]);
+            items.push(html! {
+                "The sweep over " code { (sw.key) } " runs " (sw.points.len()) " values, from "
+                (first.2) " (" (pct(mean(&scenarios[first.0], "service_level"))) " in time) to "
+                (last.2) " (" (pct(mean(&scenarios[last.0], "service_level")))
+                " in time); see the staffing chart."
+            });
         }
         for s in scenarios.iter().filter(|s| s.unstable) {
-            items.push(format!(
-                "<span class=\"miss\">{} is unstable</span>: more tickets were open at once than \
-                 simulation.max_in_system allows, so the plan does not keep up with demand and \
-                 its averages understate the queue.",
-                quote(&s.name)
-            ));
+            items.push(html! {
+                span.miss { (quote(&s.name)) " is unstable" }
+                ": more tickets were open at once than simulation.max_in_system allows, so the \
+                 plan does not keep up with demand and its averages understate the queue."
+            });
         }
-        let mut out = format!("<p class=\"verdict\">{verdict}</p>\n<ul class=\"summary\">\n");
-        for i in items {
-            let _ = writeln!(out, "<li>{i}</li>");
+        html! {
+            p.verdict { (self.verdict(results)) } "\n"
+            ul.summary { "\n"
+                @for i in &items { li { (i) } "\n" }
+            } "\n"
         }
-        out.push_str("</ul>\n");
-        out
     }
 
     /// One sentence: which scenario to pick, or that none meets the targets.
-    fn verdict(&self, results: &Results) -> String {
+    fn verdict(&self, results: &Results) -> Markup {
         let scenarios = &results.scenarios;
         let cur = self.currency();
+        let days = format!("{:.0}", self.days());
         if !has_targets(self.base) {
             let best = scenarios
                 .iter()
                 .max_by(|a, b| mean(a, "service_level").total_cmp(&mean(b, "service_level")));
             return match (scenarios.len(), best) {
-                (1, _) | (_, None) => {
-                    "The scenario states no targets (<code>[targets]</code>), so this report \
+                (1, _) | (_, None) => html! {
+                    "The scenario states no targets (" code { "[targets]" } "), so this report \
                      describes the plan without judging it."
-                        .into()
-                }
-                (_, Some(b)) => format!(
-                    "The scenario states no targets (<code>[targets]</code>); of the {} \
-                     scenarios, {} has the highest service level ({}).",
-                    scenarios.len(),
-                    quote(&b.name),
-                    pct(mean(b, "service_level"))
-                ),
+                },
+                (n, Some(b)) => html! {
+                    "The scenario states no targets (" code { "[targets]" } "); of the " (n)
+                    " scenarios, " (quote(&b.name)) " has the highest service level ("
+                    (pct(mean(b, "service_level"))) ")."
+                },
             };
         }
         let meeting: Vec<(usize, &ScenarioResult)> = scenarios
@@ -351,13 +278,12 @@ impl HtmlReport<'_> {
                     scenarios.len()
                 )
             };
-            return match closest {
-                Some(c) => format!(
-                    "<span class=\"miss\">{what}.</span> Closest: {} ({}).",
-                    quote(&c.name),
-                    missed_targets(c, self.base).join("; ")
-                ),
-                None => format!("<span class=\"miss\">{what}.</span>"),
+            return html! {
+                span.miss { (what) "." }
+                @if let Some(c) = closest {
+                    " Closest: " (quote(&c.name)) " ("
+                    (missed_targets(c, self.base).join("; ")) ")."
+                }
             };
         }
         if let Some(sw) = sweep(results) {
@@ -369,23 +295,16 @@ impl HtmlReport<'_> {
             ok.sort_by(|a, b| a.1.total_cmp(&b.1));
             if let Some(p) = ok.first() {
                 let s = &scenarios[p.0];
-                let mut v = format!(
-                    "<span class=\"ok\">The smallest <code>{}</code> that meets every target is \
-                     {}</span>: service level {}",
-                    esc(&sw.key),
-                    esc(&p.2),
-                    pct(mean(s, "service_level"))
-                );
-                if self.has_costs(results) {
-                    let _ = write!(
-                        v,
-                        ", total cost {} over {:.0} days",
-                        money(mean(s, "cost_total"), cur),
-                        self.days()
-                    );
-                }
-                v.push('.');
-                return v;
+                return html! {
+                    span.ok {
+                        "The smallest " code { (sw.key) } " that meets every target is " (p.2)
+                    }
+                    ": service level " (pct(mean(s, "service_level")))
+                    @if self.has_costs(results) {
+                        ", total cost " (money(mean(s, "cost_total"), cur)) " over " (days) " days"
+                    }
+                    "."
+                };
             }
         }
         if self.has_costs(results) {
@@ -394,49 +313,38 @@ impl HtmlReport<'_> {
                 .min_by(|a, b| mean(a.1, "cost_total").total_cmp(&mean(b.1, "cost_total")))
                 .copied()
                 .unwrap_or(meeting[0]);
-            let mut v = if scenarios.len() == 1 {
-                format!(
-                    "<span class=\"ok\">The plan meets every target</span>, at {} over {:.0} days",
-                    money(mean(best, "cost_total"), cur),
-                    self.days()
-                )
-            } else {
-                format!(
-                    "<span class=\"ok\">{} meets every target at the lowest cost</span>: {} over \
-                     {:.0} days, {} per resolved ticket",
-                    quote(&best.name),
-                    money(mean(best, "cost_total"), cur),
-                    self.days(),
-                    money(mean(best, "cost_per_incident"), cur)
-                )
+            let total = money(mean(best, "cost_total"), cur);
+            let vs_base = best
+                .vs_base
+                .as_ref()
+                .and_then(|d| d.get("cost_total"))
+                .filter(|_| i > 0);
+            return html! {
+                @if scenarios.len() == 1 {
+                    span.ok { "The plan meets every target" } ", at " (total) " over " (days) " days"
+                } @else {
+                    span.ok { (quote(&best.name)) " meets every target at the lowest cost" }
+                    ": " (total) " over " (days) " days, "
+                    (money(mean(best, "cost_per_incident"), cur)) " per resolved ticket"
+                }
+                @if let Some(d) = vs_base {
+                    " (" (money(d.mean.abs(), cur))
+                    (if d.mean >= 0.0 { " more" } else { " less" })
+                    " than the base, ± " (money(d.ci95, cur)) ")"
+                }
+                "."
             };
-            if i > 0
-                && let Some(d) = best.vs_base.as_ref().and_then(|d| d.get("cost_total"))
-            {
-                let word = if d.mean >= 0.0 { "more" } else { "less" };
-                let _ = write!(
-                    v,
-                    " ({} {word} than the base, ± {})",
-                    money(d.mean.abs(), cur),
-                    money(d.ci95, cur)
-                );
-            }
-            v.push('.');
-            return v;
         }
         let names: Vec<String> = meeting.iter().map(|(_, s)| quote(&s.name)).collect();
-        format!(
-            "<span class=\"ok\">Meets every target:</span> {} (the scenario sets no costs to \
-             compare them by).",
-            names.join(", ")
-        )
+        html! {
+            span.ok { "Meets every target:" } " " (names.join(", "))
+            " (the scenario sets no costs to compare them by)."
+        }
     }
 
-    fn kpi_table(&self, results: &Results) -> String {
+    fn kpi_table(&self, results: &Results) -> Markup {
         let cur = self.currency();
-        let costs = self.has_costs(results);
         let targets = has_targets(self.base);
-        let mut h = String::from("<table>\n<thead><tr><th>Scenario</th>");
         let mut cols: Vec<(&str, &str)> = vec![
             ("Service level", "service_level"),
             ("Abandon rate", "abandon_rate"),
@@ -445,177 +353,165 @@ impl HtmlReport<'_> {
             ("Occupancy", "occupancy"),
             ("First-contact resolution", "fcr"),
         ];
-        if costs {
+        if self.has_costs(results) {
             cols.push(("Total cost", "cost_total"));
             cols.push(("Cost per incident", "cost_per_incident"));
         }
-        for (label, _) in &cols {
-            let _ = write!(h, "<th>{label}</th>");
-        }
-        if targets {
-            h.push_str("<th class=\"targets\">Targets</th>");
-        }
-        h.push_str("</tr></thead>\n<tbody>\n");
-        for s in &results.scenarios {
-            let _ = write!(h, "<tr><td>{}", esc(&s.name));
-            if s.unstable {
-                h.push_str(" <span class=\"miss\">(unstable)</span>");
-            }
-            h.push_str("</td>");
-            for (_, key) in &cols {
-                let (m, c) = (mean(s, key), ci(s, key));
-                let (v, pm) = match *key {
-                    "service_level" | "abandon_rate" | "occupancy" | "fcr" => {
-                        (pct(m), format!("± {:.1} pts", c * 100.0))
-                    }
-                    "asa_seconds" | "wait_p90_seconds" => {
-                        (duration(m), format!("± {}", duration(c)))
-                    }
-                    _ => (money(m, cur), format!("± {}", money(c, cur))),
-                };
-                let _ = write!(h, "<td>{v}<span class=\"ci\">{pm}</span></td>");
-            }
-            if targets {
-                let missed = missed_targets(s, self.base);
-                if missed.is_empty() {
-                    h.push_str("<td class=\"targets\"><span class=\"ok\">✓ all met</span></td>");
-                } else {
-                    let _ = write!(
-                        h,
-                        "<td class=\"targets\"><span class=\"miss\">✗ missed:</span> {}</td>",
-                        esc(&missed.join("; "))
-                    );
+        let cell = |s: &ScenarioResult, key: &str| {
+            let (m, c) = (mean(s, key), ci(s, key));
+            match key {
+                "service_level" | "abandon_rate" | "occupancy" | "fcr" => {
+                    (pct(m), format!("± {:.1} pts", c * 100.0))
                 }
+                "asa_seconds" | "wait_p90_seconds" => (duration(m), format!("± {}", duration(c))),
+                _ => (money(m, cur), format!("± {}", money(c, cur))),
             }
-            h.push_str("</tr>\n");
+        };
+        html! {
+            table { "\n"
+                thead { tr {
+                    th { "Scenario" }
+                    @for (label, _) in &cols { th { (label) } }
+                    @if targets { th.targets { "Targets" } }
+                } } "\n"
+                tbody { "\n"
+                    @for s in &results.scenarios {
+                        tr {
+                            td {
+                                (s.name)
+                                @if s.unstable { " " span.miss { "(unstable)" } }
+                            }
+                            @for (_, key) in &cols {
+                                @let (v, pm) = cell(s, key);
+                                td { (v) span.ci { (pm) } }
+                            }
+                            @if targets {
+                                @let missed = missed_targets(s, self.base);
+                                td.targets {
+                                    @if missed.is_empty() {
+                                        span.ok { "✓ all met" }
+                                    } @else {
+                                        span.miss { "✗ missed:" } " " (missed.join("; "))
+                                    }
+                                }
+                            }
+                        } "\n"
+                    }
+                } "\n"
+            } "\n"
+            p.note {
+                "Mean over " (results.scenarios.first().map_or(0, |s| s.replications))
+                " replications; “±” is the half-width of the 95% confidence interval. Service \
+                 level: contacts answered within their channel's threshold, of all offered. ASA: \
+                 mean wait of answered contacts. Costs over the measured "
+                (format!("{:.0}", self.days())) " days."
+            } "\n"
+            @if let Some(base) = results.scenarios.first() {
+                (self.channel_table(base))
+            }
         }
-        h.push_str("</tbody>\n</table>\n");
-        let _ = writeln!(
-            h,
-            "<p class=\"note\">Mean over {} replications; “±” is the half-width of the 95% \
-             confidence interval. Service level: contacts answered within their channel's \
-             threshold, of all offered. ASA: mean wait of answered contacts. Costs over the \
-             measured {:.0} days.</p>",
-            results.scenarios.first().map_or(0, |s| s.replications),
-            self.days()
-        );
-        if let Some(base) = results.scenarios.first() {
-            h.push_str(&self.channel_table(base));
-        }
-        h
     }
 
-    fn channel_table(&self, base: &ScenarioResult) -> String {
-        let mut h = format!(
-            "<h3>Channels of the base scenario {}</h3>\n<table>\n<thead><tr><th>Channel</th>\
-             <th>Offered</th><th>Service level</th><th>Target</th><th>Abandon rate</th>\
-             <th>ASA</th></tr></thead>\n<tbody>\n",
-            quote(&base.name)
-        );
-        for ch in &self.base.channels {
-            let Some(m) = base.channels.get(&ch.name) else {
-                continue;
-            };
-            let g = |k: &str| m.get(k).map_or(0.0, |e| e.mean);
-            let target = match ch.service_level_target {
-                Some(t) => {
-                    let class = if g("service_level") >= t {
-                        "ok"
-                    } else {
-                        "miss"
-                    };
-                    format!(
-                        "<span class=\"{class}\">{} within {}</span>",
-                        pct_tick(t),
-                        duration(ch.answer_within.as_secs_f64())
-                    )
-                }
-                None => format!(
-                    "none (threshold {})",
-                    duration(ch.answer_within.as_secs_f64())
-                ),
-            };
-            let _ = writeln!(
-                h,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{target}</td><td>{}</td><td>{}</td></tr>",
-                esc(&ch.name),
-                super::charts::style::thousands(g("offered")),
-                pct(g("service_level")),
-                pct(g("abandon_rate")),
-                duration(g("asa_seconds"))
-            );
+    fn channel_table(&self, base: &ScenarioResult) -> Markup {
+        html! {
+            h3 { "Channels of the base scenario " (quote(&base.name)) } "\n"
+            table { "\n"
+                thead { tr {
+                    th { "Channel" } th { "Offered" } th { "Service level" } th { "Target" }
+                    th { "Abandon rate" } th { "ASA" }
+                } } "\n"
+                tbody { "\n"
+                    @for ch in &self.base.channels {
+                        @if let Some(m) = base.channels.get(&ch.name) {
+                            @let g = |k: &str| m.get(k).map_or(0.0, |e| e.mean);
+                            @let within = duration(ch.answer_within.as_secs_f64());
+                            tr {
+                                td { (ch.name) }
+                                td { (thousands(g("offered"))) }
+                                td { (pct(g("service_level"))) }
+                                td {
+                                    @match ch.service_level_target {
+                                        Some(t) => {
+                                            span class=(if g("service_level") >= t { "ok" } else { "miss" }) {
+                                                (pct_tick(t)) " within " (within)
+                                            }
+                                        }
+                                        None => { "none (threshold " (within) ")" }
+                                    }
+                                }
+                                td { (pct(g("abandon_rate"))) }
+                                td { (duration(g("asa_seconds"))) }
+                            } "\n"
+                        }
+                    }
+                } "\n"
+            } "\n"
+            p.note {
+                "Offered: contacts over the measured " (format!("{:.0}", self.days()))
+                " days, mean per replication."
+            } "\n"
         }
-        h.push_str("</tbody>\n</table>\n");
-        h.push_str(&format!(
-            "<p class=\"note\">Offered: contacts over the measured {:.0} days, mean per replication.</p>\n",
-            self.days()
-        ));
-        h
     }
 
-    fn charts(&self) -> String {
-        let mut h = String::new();
-        for (n, c) in self.charts.iter().enumerate() {
-            let _ = write!(
-                h,
-                "<figure id=\"figure-{id}\">\n{svg}\n<figcaption>Figure {num}: {title}. Also in \
-                 <code>charts/{id}.svg</code> and <code>charts/{id}.png</code>.</figcaption>\n\
-                 </figure>\n",
-                id = c.id,
-                svg = c.svg.trim(),
-                num = n + 1,
-                title = esc(&c.title)
-            );
+    fn charts(&self) -> Markup {
+        html! {
+            @for (n, c) in self.charts.iter().enumerate() {
+                figure id={ "figure-" (c.id) } { "\n"
+                    // the chart's SVG, drawn by plotters (which escapes its texts)
+                    (PreEscaped(c.svg.trim())) "\n"
+                    figcaption {
+                        "Figure " (n + 1) ": " (c.title) ". Also in " code { "charts/" (c.id) ".svg" }
+                        " and " code { "charts/" (c.id) ".png" } "."
+                    } "\n"
+                } "\n"
+            }
         }
-        h
     }
 
-    fn assumptions(&self, results: &Results) -> String {
+    fn assumptions(&self, results: &Results) -> Markup {
         let b = self.base;
         let names: Vec<String> = results.scenarios.iter().map(|s| quote(&s.name)).collect();
         let reps = results
             .scenarios
             .first()
             .map_or(b.replications, |s| s.replications);
-        let mut h = String::from("<dl class=\"assumptions\">\n");
-        let mut row = |k: &str, v: String| {
-            let _ = writeln!(h, "<dt>{k}</dt><dd>{v}</dd>");
-        };
-        row("Scenario file", format!("<code>{}</code>", esc(self.file)));
-        row(
-            "Scenarios",
-            format!("{}: {}", results.scenarios.len(), names.join(", ")),
-        );
-        row("Seed", b.seed.to_string());
-        row(
-            "Replications",
-            format!("{reps} independent runs of every scenario, on common random numbers"),
-        );
-        row(
-            "Simulated span",
-            format!(
-                "{}, of which the first {} is discarded as warm-up ({:.0} days measured)",
-                span(b.horizon.as_secs_f64()),
-                span(b.warmup.as_secs_f64()),
-                self.days()
-            ),
-        );
-        row("Interval", esc(&b.interval.to_string()));
-        if !b.economics.currency.is_empty() {
-            row("Currency", esc(&b.economics.currency));
+        html! {
+            dl.assumptions { "\n"
+                (row("Scenario file", html! { code { (self.file) } }))
+                (row("Scenarios", html! { (results.scenarios.len()) ": " (names.join(", ")) }))
+                (row("Seed", html! { (b.seed) }))
+                (row("Replications", html! {
+                    (reps) " independent runs of every scenario, on common random numbers"
+                }))
+                (row("Simulated span", simulated_span(b)))
+                (row("Interval", html! { (b.interval.to_string()) }))
+                @if !b.economics.currency.is_empty() {
+                    (row("Currency", html! { (b.economics.currency) }))
+                }
+                (row("staffsim version", html! { (env!("CARGO_PKG_VERSION")) }))
+                (row("Date", html! { (self.date) }))
+            } "\n"
+            p.note {
+                "Every number comes from the simulation of the file below; the same file, seed \
+                 and replications give the same results. Reproduce with "
+                code { "staffsim report " (self.file) " --out DIR" } "."
+            } "\n"
+            pre { (self.source) } "\n"
         }
-        row("staffsim version", env!("CARGO_PKG_VERSION").to_string());
-        row("Date", esc(self.date));
-        h.push_str("</dl>\n");
-        let _ = write!(
-            h,
-            "<p class=\"note\">Every number comes from the simulation of the file below; the \
-             same file, seed and replications give the same results. Reproduce with \
-             <code>staffsim report {} --out DIR</code>.</p>\n<pre>{}</pre>\n",
-            esc(self.file),
-            esc(self.source)
-        );
-        h
+    }
+}
+
+/// One row of the assumptions.
+pub(super) fn row(key: &str, value: Markup) -> Markup {
+    html! { dt { (key) } dd { (value) } "\n" }
+}
+
+/// The simulated span of `b`, with its warm-up and the days measured.
+pub(super) fn simulated_span(b: &Scenario) -> Markup {
+    html! {
+        (span(b.horizon.as_secs_f64())) ", of which the first " (span(b.warmup.as_secs_f64()))
+        " is discarded as warm-up (" (format!("{:.0}", b.window().as_secs_f64() / 86_400.0))
+        " days measured)"
     }
 }
 
@@ -633,56 +529,54 @@ impl Exporter for HtmlReport<'_> {
             self.date,
             env!("CARGO_PKG_VERSION")
         );
-        let sections = [
-            section("summary", "Summary", &self.summary(results)),
-            section("kpis", "Key figures", &self.kpi_table(results)),
-            section(
-                "erlang",
-                "What the Erlang formulas say",
-                &results
-                    .scenarios
-                    .first()
-                    .map(|s| super::erlang::section(self.base, s))
-                    .unwrap_or_default(),
-            ),
-            section("charts", "Charts", &self.charts()),
-            section("assumptions", "Assumptions", &self.assumptions(results)),
-        ];
-        page(&title, &meta, &sections.concat())
+        let erlang = results
+            .scenarios
+            .first()
+            .map(|s| super::erlang::section(self.base, s));
+        page(
+            &title,
+            &meta,
+            html! {
+                (section("summary", "Summary", self.summary(results)))
+                (section("kpis", "Key figures", self.kpi_table(results)))
+                (section("erlang", "What the Erlang formulas say", html! { @if let Some(e) = erlang { (e) } }))
+                (section("charts", "Charts", self.charts()))
+                (section("assumptions", "Assumptions", self.assumptions(results)))
+            },
+        )
     }
 }
 
-/// A whole page: the template (its style sheet) around `sections`.
-pub(super) fn page(title: &str, meta: &str, sections: &str) -> Vec<u8> {
-    fill(
-        TEMPLATE,
-        &[
-            ("title", esc(title)),
-            ("meta", esc(meta)),
-            ("version", esc(env!("CARGO_PKG_VERSION"))),
-            ("sections", sections.to_string()),
-        ],
-    )
+/// A whole page: the style sheet, the title and `sections`.
+pub(super) fn page(title: &str, meta: &str, sections: Markup) -> Vec<u8> {
+    html! {
+        (DOCTYPE) "\n"
+        html lang="en" { "\n"
+            head { "\n"
+                meta charset="utf-8"; "\n"
+                meta name="viewport" content="width=device-width, initial-scale=1"; "\n"
+                meta name="generator" content={ "staffsim " (env!("CARGO_PKG_VERSION")) }; "\n"
+                title { (title) } "\n"
+                style { "\n" (PreEscaped(CSS)) } "\n"
+            } "\n"
+            body { "\n"
+                header { "\n" h1 { (title) } "\n" p.meta { (meta) } "\n" } "\n\n"
+                (sections) "\n"
+            } "\n"
+        } "\n"
+    }
+    .into_string()
     .into_bytes()
 }
 
-/// One `<section>` of a page, with its heading (`heading` is HTML).
-pub(super) fn section(id: &str, heading: &str, content: &str) -> String {
-    format!("<section id=\"{id}\">\n<h2>{heading}</h2>\n{content}</section>\n\n")
+/// One `<section>` of a page, with its heading.
+pub(super) fn section(id: &str, heading: &str, content: Markup) -> Markup {
+    html! { section id=(id) { "\n" h2 { (heading) } "\n" (content) } "\n\n" }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn fill_replaces_slots_once() {
-        let out = fill(
-            "<p>{{a}} {{b}} {{c}}</p>",
-            &[("a", "{{b}}".into()), ("b", "x".into())],
-        );
-        assert_eq!(out, "<p>{{b}} x {{c}}</p>");
-    }
 
     #[test]
     fn spans() {
@@ -699,17 +593,16 @@ mod tests {
     }
 
     #[test]
-    fn escapes() {
-        assert_eq!(
-            esc("<a href=\"x\">&'"),
-            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
-        );
-    }
-
-    #[test]
-    fn the_template_has_every_slot() {
-        for slot in ["title", "meta", "version", "sections"] {
-            assert!(TEMPLATE.contains(&format!("{{{{{slot}}}}}")), "{slot}");
-        }
+    fn texts_are_escaped() {
+        let page = String::from_utf8(page(
+            "<script>x</script>",
+            "\"'&<>",
+            section("s", "<b>", html! { (quote("<i>")) }),
+        ))
+        .unwrap();
+        assert!(!page.contains("<script"), "{page}");
+        assert!(!page.contains("<b>") && !page.contains("<i>"), "{page}");
+        assert!(page.contains("&lt;script&gt;x&lt;/script&gt;"));
+        assert!(page.contains("&quot;'&amp;&lt;&gt;"));
     }
 }

@@ -5,10 +5,10 @@
 //! more agent on each line or shift, and the `[[variant]]` block to paste.
 
 use super::charts::style::{duration, money, pct, pct_tick};
-use super::html::{esc, page, quote, section, signed, span};
+use super::html::{join, page, quote, row, section, signed, simulated_span};
 use crate::optimize::{LinePlan, OptimizeResult, SEARCH_REPLICATIONS, TargetCheck};
 use crate::scenario::{MINUTES_PER_DAY, Scenario, Shift};
-use std::fmt::Write;
+use maud::{Markup, html};
 
 /// The HTML report of an optimization.
 #[derive(Debug, Clone, Copy)]
@@ -72,8 +72,8 @@ impl OptimizeReport<'_> {
         &self.base.economics.currency
     }
 
-    fn days(&self) -> f64 {
-        self.base.window().as_secs_f64() / 86_400.0
+    fn days(&self) -> String {
+        format!("{:.0}", self.base.window().as_secs_f64() / 86_400.0)
     }
 
     /// Costs in money, or paid agent-hours when the scenario sets no wages
@@ -92,7 +92,7 @@ impl OptimizeReport<'_> {
             LinePlan::Agents { agents } => format!("{agents} agents"),
             LinePlan::Shifts { shifts } => shifts
                 .iter()
-                .map(|(k, v)| format!("{} {v}", esc(k)))
+                .map(|(k, v)| format!("{k} {v}"))
                 .collect::<Vec<_>>()
                 .join(", "),
         }
@@ -114,65 +114,26 @@ impl OptimizeReport<'_> {
         }
     }
 
-    fn summary(&self, r: &OptimizeResult) -> String {
+    fn summary(&self, r: &OptimizeResult) -> Markup {
         let plan: Vec<String> = r
             .recommended
             .lines
             .iter()
-            .map(|(l, p)| format!("{} {}", esc(l), Self::plan_text(p)))
+            .map(|(l, p)| format!("{l} {}", Self::plan_text(p)))
             .collect();
-        let mut h = String::from("<p class=\"verdict\">");
-        if r.feasible {
-            let _ = write!(
-                h,
-                "<span class=\"ok\">The cheapest plan that meets every target</span> (with the \
-                 95% confidence interval on the safe side): {}.",
-                plan.join("; ")
-            );
-        } else {
-            let missed: Vec<String> = r
-                .targets
-                .iter()
-                .filter(|c| !c.met)
-                .map(|c| {
-                    format!(
-                        "{} (95% bound {})",
-                        target_text(c),
-                        kpi_value(&c.kpi, c.bound)
-                    )
-                })
-                .collect();
-            let _ = write!(
-                h,
-                "<span class=\"miss\">No plan within the limits meets every target.</span> The \
-                 closest plan found: {}",
-                plan.join("; ")
-            );
-            if missed.is_empty() {
-                h.push('.');
-            } else {
-                let _ = write!(h, "; it misses {}.", esc(&missed.join("; ")));
-            }
-        }
-        h.push_str("</p>\n<ul class=\"summary\">\n");
-        let sl = r.kpis.get("service_level");
-        let mut first = format!(
-            "It costs <strong>{}</strong> over the measured {:.0} days",
-            self.cost(r, r.cost_total),
-            self.days()
-        );
-        if let Some(e) = sl {
-            let _ = write!(
-                first,
-                " and answers <strong>{}</strong> of contacts in time (95% CI {} to {})",
-                pct(e.mean),
-                pct(e.low()),
-                pct(e.high())
-            );
-        }
-        first.push('.');
-        let _ = writeln!(h, "<li>{first}</li>");
-        let erlang: Vec<String> = r
+        let missed: Vec<String> = r
+            .targets
+            .iter()
+            .filter(|c| !c.met)
+            .map(|c| {
+                format!(
+                    "{} (95% bound {})",
+                    target_text(c),
+                    kpi_value(&c.kpi, c.bound)
+                )
+            })
+            .collect();
+        let erlang: Vec<Markup> = r
             .recommended
             .lines
             .iter()
@@ -188,118 +149,140 @@ impl OptimizeReport<'_> {
                         format!("the simulation recommends {sim}, {} more", sim - e)
                     }
                 };
-                Some(format!("<strong>{e}</strong> on {} ({word})", esc(l)))
+                Some(html! { strong { (e) } " on " (l) " (" (word) ")" })
             })
             .collect();
-        if !erlang.is_empty() {
-            let _ = writeln!(
-                h,
-                "<li>Erlang C, at each line's busiest load, asks for agents on duty: {}.</li>",
-                erlang.join("; ")
-            );
-        }
-        if let Some(best) = r
+        let best = r
             .marginal
             .iter()
             .filter(|m| m.cost > 0.0)
             .max_by(|a, b| (a.service_level / a.cost).total_cmp(&(b.service_level / b.cost)))
-            && best.service_level > 0.0
-        {
-            let _ = writeln!(
-                h,
-                "<li>The best value for one more agent: <code>{}</code>, {} points of service \
-                 level for {} more.</li>",
-                esc(&best.path),
-                signed_points(best.service_level),
-                self.cost(r, best.cost)
-            );
-        }
-        let _ = writeln!(
-            h,
-            "<li>{} plans simulated; the recommended one again with {} replications.</li>",
-            r.evaluations, self.base.replications
-        );
-        h.push_str("</ul>\n");
-        h
-    }
-
-    fn plan(&self, r: &OptimizeResult) -> String {
-        let mut h = String::from(
-            "<table>\n<thead><tr><th>Line</th><th>Recommended</th><th>On duty at the busiest \
-             time</th><th>Erlang C at the busiest load</th><th>Simulation − Erlang</th></tr>\
-             </thead>\n<tbody>\n",
-        );
-        for (line, plan) in &r.recommended.lines {
-            let on = self.on_duty(line, plan);
-            let (e, diff) = match r.erlang.get(line).copied().flatten() {
-                Some(e) => (
-                    e.to_string(),
-                    match i64::from(on) - i64::from(e) {
-                        0 => "0".to_string(),
-                        d => format!("{d:+}").replacen('-', "−", 1),
-                    },
-                ),
-                None => ("no answer".into(), "–".into()),
-            };
-            let _ = writeln!(
-                h,
-                "<tr><td>{}</td><td>{}</td><td>{on}</td><td>{e}</td><td>{diff}</td></tr>",
-                esc(line),
-                Self::plan_text(plan)
-            );
-        }
-        h.push_str("</tbody>\n</table>\n");
-        h.push_str(
-            "<p class=\"note\">Erlang C: the agents a calculator gives for the line's service-level \
-             target (or 80%) within the threshold of its first live channel (or 20 s), at its \
-             busiest load — for a line taking first contacts, the busiest minute of the week's \
-             arrival profile; for a line fed by escalations, its weekly work spread over the hours \
-             it is staffed. It leaves out breaks, shifts, abandonment, escalations and the \
-             channels sharing a line; the simulation does not. The <code>staffsim erlang \
-             FILE</code> calculator gives the requirement interval by interval.</p>\n",
-        );
-        h
-    }
-
-    fn targets(&self, r: &OptimizeResult) -> String {
-        if r.targets.is_empty() {
-            return "<p>No targets.</p>\n".into();
-        }
-        let mut h = String::from(
-            "<table>\n<thead><tr><th>Target</th><th>Simulated mean</th><th>95% bound</th>\
-             <th class=\"targets\">Met?</th></tr></thead>\n<tbody>\n",
-        );
-        for c in &r.targets {
-            let status = if c.met {
-                "<span class=\"ok\">✓ met</span>".to_string()
-            } else {
-                format!(
-                    "<span class=\"miss\">✗ not met</span>, short by {}",
-                    if c.kpi.ends_with("_seconds") {
-                        duration(c.shortfall)
-                    } else {
-                        format!("{:.1} points", c.shortfall * 100.0)
+            .filter(|best| best.service_level > 0.0);
+        html! {
+            p.verdict {
+                @if r.feasible {
+                    span.ok { "The cheapest plan that meets every target" }
+                    " (with the 95% confidence interval on the safe side): " (plan.join("; ")) "."
+                } @else {
+                    span.miss { "No plan within the limits meets every target." }
+                    " The closest plan found: " (plan.join("; "))
+                    @if !missed.is_empty() { "; it misses " (missed.join("; ")) }
+                    "."
+                }
+            } "\n"
+            ul.summary { "\n"
+                li {
+                    "It costs " strong { (self.cost(r, r.cost_total)) } " over the measured "
+                    (self.days()) " days"
+                    @if let Some(e) = r.kpis.get("service_level") {
+                        " and answers " strong { (pct(e.mean)) } " of contacts in time (95% CI "
+                        (pct(e.low())) " to " (pct(e.high())) ")"
                     }
-                )
-            };
-            let _ = writeln!(
-                h,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"targets\">{status}</td></tr>",
-                esc(&target_text(c)),
-                kpi_value(&c.kpi, c.mean),
-                kpi_value(&c.kpi, c.bound)
-            );
+                    "."
+                } "\n"
+                @if !erlang.is_empty() {
+                    li {
+                        "Erlang C, at each line's busiest load, asks for agents on duty: "
+                        (join(&erlang, "; ")) "."
+                    } "\n"
+                }
+                @if let Some(best) = best {
+                    li {
+                        "The best value for one more agent: " code { (best.path) } ", "
+                        (signed_points(best.service_level)) " points of service level for "
+                        (self.cost(r, best.cost)) " more."
+                    } "\n"
+                }
+                li {
+                    (r.evaluations) " plans simulated; the recommended one again with "
+                    (self.base.replications) " replications."
+                } "\n"
+            } "\n"
         }
-        h.push_str("</tbody>\n</table>\n");
-        h.push_str(
-            "<p class=\"note\">A target counts as met only when the end of the 95% confidence \
-             interval on the wrong side meets it: the lower end for a service level, the upper \
-             end for an abandon rate or a wait.</p>\n",
-        );
-        h
     }
 
-    fn kpis(&self, r: &OptimizeResult) -> String {
+    fn plan(&self, r: &OptimizeResult) -> Markup {
+        html! {
+            table { "\n"
+                thead { tr {
+                    th { "Line" } th { "Recommended" } th { "On duty at the busiest time" }
+                    th { "Erlang C at the busiest load" } th { "Simulation − Erlang" }
+                } } "\n"
+                tbody { "\n"
+                    @for (line, plan) in &r.recommended.lines {
+                        @let on = self.on_duty(line, plan);
+                        tr {
+                            td { (line) } td { (Self::plan_text(plan)) } td { (on) }
+                            @match r.erlang.get(line).copied().flatten() {
+                                Some(e) => {
+                                    td { (e) }
+                                    td {
+                                        @match i64::from(on) - i64::from(e) {
+                                            0 => { "0" }
+                                            d => { (format!("{d:+}").replacen('-', "−", 1)) }
+                                        }
+                                    }
+                                }
+                                None => { td { "no answer" } td { "–" } }
+                            }
+                        } "\n"
+                    }
+                } "\n"
+            } "\n"
+            p.note {
+                "Erlang C: the agents a calculator gives for the line's service-level target (or \
+                 80%) within the threshold of its first live channel (or 20 s), at its busiest \
+                 load — for a line taking first contacts, the busiest minute of the week's \
+                 arrival profile; for a line fed by escalations, its weekly work spread over the \
+                 hours it is staffed. It leaves out breaks, shifts, abandonment, escalations and \
+                 the channels sharing a line; the simulation does not. The "
+                code { "staffsim erlang FILE" }
+                " calculator gives the requirement interval by interval."
+            } "\n"
+        }
+    }
+
+    fn targets(&self, r: &OptimizeResult) -> Markup {
+        if r.targets.is_empty() {
+            return html! { p { "No targets." } "\n" };
+        }
+        html! {
+            table { "\n"
+                thead { tr {
+                    th { "Target" } th { "Simulated mean" } th { "95% bound" }
+                    th.targets { "Met?" }
+                } } "\n"
+                tbody { "\n"
+                    @for c in &r.targets {
+                        tr {
+                            td { (target_text(c)) }
+                            td { (kpi_value(&c.kpi, c.mean)) }
+                            td { (kpi_value(&c.kpi, c.bound)) }
+                            td.targets {
+                                @if c.met {
+                                    span.ok { "✓ met" }
+                                } @else {
+                                    span.miss { "✗ not met" } ", short by "
+                                    @if c.kpi.ends_with("_seconds") {
+                                        (duration(c.shortfall))
+                                    } @else {
+                                        (format!("{:.1}", c.shortfall * 100.0)) " points"
+                                    }
+                                }
+                            }
+                        } "\n"
+                    }
+                } "\n"
+            } "\n"
+            p.note {
+                "A target counts as met only when the end of the 95% confidence interval on the \
+                 wrong side meets it: the lower end for a service level, the upper end for an \
+                 abandon rate or a wait."
+            } "\n"
+        }
+    }
+
+    fn kpis(&self, r: &OptimizeResult) -> Markup {
         let mut rows: Vec<(&str, &str)> = vec![
             ("Service level", "service_level"),
             ("Abandon rate", "abandon_rate"),
@@ -312,121 +295,102 @@ impl OptimizeReport<'_> {
             rows.push(("Total cost", "cost_total"));
             rows.push(("Cost per incident", "cost_per_incident"));
         }
-        let mut h = String::from(
-            "<table>\n<thead><tr><th>Key figure</th><th>Mean</th><th>95% CI</th></tr></thead>\n\
-             <tbody>\n",
-        );
-        for (label, key) in rows {
-            let Some(e) = r.kpis.get(key) else { continue };
-            let (v, lo, hi) = match key {
-                "asa_seconds" | "wait_p90_seconds" => {
-                    (duration(e.mean), duration(e.low()), duration(e.high()))
-                }
-                "cost_total" | "cost_per_incident" => (
-                    money(e.mean, self.currency()),
-                    money(e.low(), self.currency()),
-                    money(e.high(), self.currency()),
-                ),
-                _ => (pct(e.mean), pct(e.low()), pct(e.high())),
-            };
-            let _ = writeln!(
-                h,
-                "<tr><td>{label}</td><td>{v}</td><td>{lo} to {hi}</td></tr>"
-            );
-        }
-        h.push_str("</tbody>\n</table>\n");
-        let _ = writeln!(
-            h,
-            "<p class=\"note\">The recommended plan, mean over {} replications; costs over the \
-             measured {:.0} days.</p>",
-            self.base.replications,
-            self.days()
-        );
-        h
-    }
-
-    fn marginal(&self, r: &OptimizeResult) -> String {
-        let mut h = String::from(
-            "<table>\n<thead><tr><th>One more agent on</th><th>Extra cost</th><th>Service \
-             level</th><th>ASA (mean wait)</th></tr></thead>\n<tbody>\n",
-        );
-        for m in &r.marginal {
-            let asa = if m.asa_seconds < 0.0 {
-                format!("−{}", duration(-m.asa_seconds))
-            } else {
-                format!("+{}", duration(m.asa_seconds))
-            };
-            let _ = writeln!(
-                h,
-                "<tr><td><code>{}</code></td><td>+{}</td><td>{} points</td><td>{asa}</td></tr>",
-                esc(&m.path),
-                self.cost(r, m.cost),
-                signed_points(m.service_level)
-            );
-        }
-        h.push_str("</tbody>\n</table>\n");
-        h.push_str(
-            "<p class=\"note\">From the recommended plan, one agent added at a time, on the same \
-             random numbers (paired differences); what the next agent would buy, where \
-             spending more helps most.</p>\n",
-        );
-        h
-    }
-
-    fn variant(&self, r: &OptimizeResult) -> String {
-        format!(
-            "<p>Paste this block into <code>{file}</code> and run <code>staffsim report {file} \
-             --out DIR</code> to see the plan side by side with the base scenario:</p>\n\
-             <pre>{}</pre>\n",
-            esc(&r.variant),
-            file = esc(self.file)
-        )
-    }
-
-    fn assumptions(&self, r: &OptimizeResult) -> String {
-        let b = self.base;
-        let mut h = String::from("<dl class=\"assumptions\">\n");
-        let mut row = |k: &str, v: String| {
-            let _ = writeln!(h, "<dt>{k}</dt><dd>{v}</dd>");
+        let show = |key: &str, x: f64| match key {
+            "asa_seconds" | "wait_p90_seconds" => duration(x),
+            "cost_total" | "cost_per_incident" => money(x, self.currency()),
+            _ => pct(x),
         };
-        row("Scenario file", format!("<code>{}</code>", esc(self.file)));
-        row("Scenario", quote(&b.name));
-        row("Seed", b.seed.to_string());
-        row(
-            "Replications",
-            format!(
-                "{} per plan while searching, {} for the recommended plan, on common random \
-                 numbers",
-                b.replications.min(SEARCH_REPLICATIONS),
-                b.replications
-            ),
-        );
-        row("Plans simulated", r.evaluations.to_string());
-        row(
-            "Simulated span",
-            format!(
-                "{}, of which the first {} is discarded as warm-up ({:.0} days measured)",
-                span(b.horizon.as_secs_f64()),
-                span(b.warmup.as_secs_f64()),
-                self.days()
-            ),
-        );
-        if !b.economics.currency.is_empty() {
-            row("Currency", esc(&b.economics.currency));
+        html! {
+            table { "\n"
+                thead { tr { th { "Key figure" } th { "Mean" } th { "95% CI" } } } "\n"
+                tbody { "\n"
+                    @for (label, key) in rows {
+                        @if let Some(e) = r.kpis.get(key) {
+                            tr {
+                                td { (label) } td { (show(key, e.mean)) }
+                                td { (show(key, e.low())) " to " (show(key, e.high())) }
+                            } "\n"
+                        }
+                    }
+                } "\n"
+            } "\n"
+            p.note {
+                "The recommended plan, mean over " (self.base.replications)
+                " replications; costs over the measured " (self.days()) " days."
+            } "\n"
         }
-        row("staffsim version", env!("CARGO_PKG_VERSION").to_string());
-        row("Date", esc(self.date));
-        h.push_str("</dl>\n");
-        let _ = write!(
-            h,
-            "<p class=\"note\">Every number comes from the simulation of the file below; the \
-             same file, seed and replications give the same answer. Reproduce with \
-             <code>staffsim optimize {} --out DIR</code>; the same answer as JSON is in \
-             <code>optimize.json</code>.</p>\n<pre>{}</pre>\n",
-            esc(self.file),
-            esc(self.source)
-        );
-        h
+    }
+
+    fn marginal(&self, r: &OptimizeResult) -> Markup {
+        html! {
+            table { "\n"
+                thead { tr {
+                    th { "One more agent on" } th { "Extra cost" } th { "Service level" }
+                    th { "ASA (mean wait)" }
+                } } "\n"
+                tbody { "\n"
+                    @for m in &r.marginal {
+                        tr {
+                            td { code { (m.path) } }
+                            td { "+" (self.cost(r, m.cost)) }
+                            td { (signed_points(m.service_level)) " points" }
+                            td {
+                                @if m.asa_seconds < 0.0 {
+                                    "−" (duration(-m.asa_seconds))
+                                } @else {
+                                    "+" (duration(m.asa_seconds))
+                                }
+                            }
+                        } "\n"
+                    }
+                } "\n"
+            } "\n"
+            p.note {
+                "From the recommended plan, one agent added at a time, on the same random numbers \
+                 (paired differences); what the next agent would buy, where spending more helps \
+                 most."
+            } "\n"
+        }
+    }
+
+    fn variant(&self, r: &OptimizeResult) -> Markup {
+        html! {
+            p {
+                "Paste this block into " code { (self.file) } " and run "
+                code { "staffsim report " (self.file) " --out DIR" }
+                " to see the plan side by side with the base scenario:"
+            } "\n"
+            pre { (r.variant) } "\n"
+        }
+    }
+
+    fn assumptions(&self, r: &OptimizeResult) -> Markup {
+        let b = self.base;
+        html! {
+            dl.assumptions { "\n"
+                (row("Scenario file", html! { code { (self.file) } }))
+                (row("Scenario", html! { (quote(&b.name)) }))
+                (row("Seed", html! { (b.seed) }))
+                (row("Replications", html! {
+                    (b.replications.min(SEARCH_REPLICATIONS)) " per plan while searching, "
+                    (b.replications) " for the recommended plan, on common random numbers"
+                }))
+                (row("Plans simulated", html! { (r.evaluations) }))
+                (row("Simulated span", simulated_span(b)))
+                @if !b.economics.currency.is_empty() {
+                    (row("Currency", html! { (b.economics.currency) }))
+                }
+                (row("staffsim version", html! { (env!("CARGO_PKG_VERSION")) }))
+                (row("Date", html! { (self.date) }))
+            } "\n"
+            p.note {
+                "Every number comes from the simulation of the file below; the same file, seed \
+                 and replications give the same answer. Reproduce with "
+                code { "staffsim optimize " (self.file) " --out DIR" }
+                "; the same answer as JSON is in " code { "optimize.json" } "."
+            } "\n"
+            pre { (self.source) } "\n"
+        }
     }
 
     /// The page, `report.html`.
@@ -438,20 +402,19 @@ impl OptimizeReport<'_> {
             self.date,
             env!("CARGO_PKG_VERSION")
         );
-        let sections = [
-            section("summary", "Summary", &self.summary(result)),
-            section(
-                "plan",
-                "Recommended plan and the Erlang answer",
-                &self.plan(result),
-            ),
-            section("targets", "Targets", &self.targets(result)),
-            section("kpis", "Key figures", &self.kpis(result)),
-            section("marginal", "One more agent", &self.marginal(result)),
-            section("variant", "Paste into the scenario", &self.variant(result)),
-            section("assumptions", "Assumptions", &self.assumptions(result)),
-        ];
-        page(&title, &meta, &sections.concat())
+        page(
+            &title,
+            &meta,
+            html! {
+                (section("summary", "Summary", self.summary(result)))
+                (section("plan", "Recommended plan and the Erlang answer", self.plan(result)))
+                (section("targets", "Targets", self.targets(result)))
+                (section("kpis", "Key figures", self.kpis(result)))
+                (section("marginal", "One more agent", self.marginal(result)))
+                (section("variant", "Paste into the scenario", self.variant(result)))
+                (section("assumptions", "Assumptions", self.assumptions(result)))
+            },
+        )
     }
 }
 

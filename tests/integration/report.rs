@@ -682,3 +682,158 @@ fn the_report_loads_in_a_browser_with_every_chart() {
         "the screenshot looks blank: {distinct} distinct pixel values"
     );
 }
+
+/// A hostile text: a script and every character HTML gives a meaning to.
+const HOSTILE: &str = "<script>alert(1)</script>\"'&<>";
+
+/// A scenario with [`HOSTILE`] (in place of `§`) in every string that can reach a page: its
+/// name, currency, channels, ticket type, lines, shifts, a variant and a
+/// sweep key (and so the sweep points' names).
+fn hostile_file(dir: &Path) -> PathBuf {
+    let h = HOSTILE.replace('"', "\\\"");
+    let text = r#"
+[simulation]
+name = "base §"
+horizon = "3d"
+warmup = "1d"
+replications = 3
+seed = 7
+interval = "1h"
+
+[[channel]]
+name = "phone §"
+patience = { dist = "exponential", mean = "3m" }
+service_level = { answer_within = "20s", target = 0.99 }
+
+[[channel]]
+name = "chat §"
+concurrency = 2
+service_level = { answer_within = "60s", target = 0.99 }
+
+[[arrivals]]
+channel = "phone §"
+per_hour = 60
+
+[[arrivals]]
+channel = "chat §"
+per_hour = 20
+
+[[ticket_type]]
+name = "type §"
+share = 1.0
+handle = { "L1 §" = "4m", "L2§" = "10m" }
+resolve = { "L1 §" = 0.8, "L2§" = 1.0 }
+
+[[line]]
+name = "L1 §"
+channels = ["phone §", "chat §"]
+escalates_to = "L2§"
+wage = 20.0
+  [[line.shift]]
+  name = "early §"
+  start = "00:00"
+  end = "12:00"
+  agents = 5
+  [[line.shift]]
+  name = "late §"
+  start = "12:00"
+  end = "24:00"
+  agents = 5
+
+[[line]]
+name = "L2§"
+agents = 3
+wage = 30.0
+
+[economics]
+currency = "§"
+
+[targets]
+service_level = 0.99
+abandon_rate_max = 0.001
+
+[[variant]]
+name = "variant §"
+set = { "line.L1 §.shift.early §.agents" = 6 }
+
+[sweep]
+"line.L2§.agents" = [3, 4]
+"#
+    .replace('§', &h);
+    let path = dir.join("hostile.toml");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// Checks that a page escapes [`HOSTILE`] everywhere and shows it, escaped,
+/// after each of `names` outside the scenario text it quotes.
+fn assert_escaped(html: &str, names: &[&str], page: &str) {
+    assert!(!html.contains("<script"), "{page}: a script tag");
+    assert!(!html.contains("'&<>"), "{page}: unescaped text");
+    let escaped = "&lt;script&gt;alert(1)&lt;/script&gt;&quot;'&amp;&lt;&gt;";
+    // the page without the scenario file it quotes
+    let (before, after) = html.split_once("<pre>").expect("the scenario text");
+    let outside = format!("{before}{}", &after[after.find("</pre>").unwrap()..]);
+    for name in names {
+        let shown = format!("{name}{escaped}");
+        assert!(outside.contains(&shown), "{page}: {shown} not shown");
+    }
+}
+
+/// Issue 19 item 1: every text of the scenario is escaped in `report.html`
+/// of `staffsim report` and of `staffsim optimize --out`.
+#[test]
+fn hostile_names_are_escaped_in_both_pages() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = hostile_file(dir.path());
+    let out = dir.path().join("report");
+    stdout_of(
+        staffsim()
+            .arg("report")
+            .arg(&file)
+            .arg("-q")
+            .arg("--out")
+            .arg(&out),
+    );
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert_escaped(
+        &html,
+        &[
+            "Staffing report: base ",
+            "“base ",
+            "<td>phone ",
+            "<td>chat ",
+            "Line L1 ",
+            "“variant ",
+            "<code>line.L2",
+            "<dt>Currency</dt><dd>",
+            "± ",
+        ],
+        "report",
+    );
+    let out = dir.path().join("optimize");
+    stdout_of(
+        staffsim()
+            .arg("optimize")
+            .arg(&file)
+            .arg("-q")
+            .arg("--out")
+            .arg(&out),
+    );
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert_escaped(
+        &html,
+        &[
+            "Staffing plan: base ",
+            "“base ",
+            "<tr><td>L1 ",
+            "<tr><td>L2",
+            "early ",
+            "late ",
+            "<code>line.L1 ",
+            "<dt>Currency</dt><dd>",
+            "<td>+",
+        ],
+        "optimize",
+    );
+}
