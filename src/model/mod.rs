@@ -58,7 +58,7 @@ mod tally;
 pub use tally::{ChannelTally, IntervalTally, LineTally, RunTally, TypeTally};
 
 use crate::engine::{Dist, Model, Scheduler, SimTime, Simulation, Stream, owned_stream};
-use crate::scenario::{Routing, Scenario};
+use crate::scenario::{AfterClosing, Routing, Scenario};
 use rand::Rng;
 use rand_distr::{Distribution, Gamma};
 use std::collections::VecDeque;
@@ -829,6 +829,7 @@ impl<'s> SupportCenter<'s> {
         let sc = self.sc;
         let rate = &sc.arrivals[a].rate;
         let slot_us = rate.slot().0;
+        let night = sc.arrivals[a].night_minutes as u64 * 60_000_000;
         // the weekly rate starts on Monday; the run on its own weekday
         let off = SimTime(self.week_offset);
         let (vrng, vday, vdist) = (
@@ -840,7 +841,9 @@ impl<'s> SupportCenter<'s> {
         let next = match vdist {
             None => rate.next_after(from, limit, &mut self.arrival_rng[c], |_| 1.0),
             Some(g) => rate.next_after(from, limit, &mut self.arrival_rng[c], |k| {
-                let day = k * slot_us / DAY_US;
+                // the hours after midnight of an opening that crosses it
+                // belong to the day before (days counted from 1 here)
+                let day = (k * slot_us + DAY_US - night) / DAY_US;
                 if vday.0 != day {
                     *vday = (day, g.sample(vrng));
                 }
@@ -1073,11 +1076,31 @@ impl<'s> SupportCenter<'s> {
         let c = t.channel as usize;
         let l = t.line as usize;
         let sc = self.sc;
-        let retry = sc.channels[c]
+        let ch = &sc.channels[c];
+        let mut closed = false;
+        let retry = ch
             .retry
             .as_ref()
             .filter(|r| self.retry_rng[c].random::<f64>() < r.probability)
-            .map(|r| r.delay.sample(&mut self.retry_rng[c]));
+            .and_then(|r| {
+                let due = now.saturating_add(r.delay.sample(&mut self.retry_rng[c]));
+                if !ch.live {
+                    return Some(due);
+                }
+                // a live channel takes the new attempt only while open
+                let minute = (due.0 + self.week_offset) / 60_000_000;
+                let week_minute = (minute % (7 * 1440)) as u32;
+                if ch.hours.is_open(week_minute) {
+                    return Some(due);
+                }
+                closed = true;
+                match r.after_closing {
+                    AfterClosing::Lost => None,
+                    AfterClosing::NextOpening => ch.hours.next_opening(week_minute).map(|k| {
+                        SimTime(((minute + k as u64) * 60_000_000).saturating_sub(self.week_offset))
+                    }),
+                }
+            });
         if t.counted {
             self.tally.channels[c].abandoned += 1;
             self.tally.lines[l].abandoned += 1;
@@ -1086,17 +1109,20 @@ impl<'s> SupportCenter<'s> {
             if retry.is_some() {
                 self.tally.channels[c].retried += 1;
             }
+            if closed {
+                self.tally.channels[c].retries_after_closing += 1;
+            }
         }
         self.line_account(l, now);
         self.lines[l].waiting -= 1;
         self.tickets[idx as usize].queued = false;
         match retry {
-            Some(delay) => {
+            Some(due) => {
                 // the queue entry goes stale; the contact comes back later
                 let tk = &mut self.tickets[idx as usize];
                 tk.generation = tk.generation.wrapping_add(1);
                 tk.waiting_first = false;
-                s.after(delay, Event::Retry(idx, tk.generation));
+                s.at(due, Event::Retry(idx, tk.generation));
             }
             None => self.release(idx),
         }

@@ -17,6 +17,9 @@ pub struct ChannelTally {
     pub abandoned: u64,
     /// Abandoned attempts that will try again.
     pub retried: u64,
+    /// Abandoned attempts whose new attempt fell due while the channel was
+    /// closed (lost, or moved to the next opening: `retry.after_closing`).
+    pub retries_after_closing: u64,
     /// Attempts answered within the channel's threshold.
     pub answered_in_time: u64,
     /// Sum of waits to first answer, seconds.

@@ -103,6 +103,20 @@ impl Hours {
         days: [true; 7],
     };
 
+    /// Minutes from minute `m` of the week (0 = Monday 00:00) to the next
+    /// opening at or after it; `None` when the hours open on no day.
+    pub fn next_opening(&self, minute_of_week: u32) -> Option<u32> {
+        let week = 7 * MINUTES_PER_DAY;
+        let m = minute_of_week % week;
+        let today = m / MINUTES_PER_DAY;
+        (0..=7)
+            .map(|k| today + k)
+            .filter(|&d| self.days[(d % 7) as usize])
+            .map(|d| d * MINUTES_PER_DAY + self.open)
+            .find(|&start| start >= m)
+            .map(|start| start - m)
+    }
+
     /// True when open at minute `m` of the week (0 = Monday 00:00).
     pub fn is_open(&self, minute_of_week: u32) -> bool {
         let day = (minute_of_week / MINUTES_PER_DAY) as usize % 7;
@@ -123,6 +137,19 @@ pub struct Retry {
     pub probability: f64,
     /// Time until the new attempt.
     pub delay: Dist,
+    /// What becomes of an attempt that falls due while the channel is closed.
+    pub after_closing: AfterClosing,
+}
+
+/// What becomes of a retry that falls due while its live channel is closed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AfterClosing {
+    /// The customer finds the desk closed and does not try again (the
+    /// default: a daily volume measured from past contacts already holds
+    /// those who called back on a later day).
+    Lost,
+    /// The customer tries again as soon as the channel opens.
+    NextOpening,
 }
 
 /// A contact channel (phone, chat, email, ...).
@@ -160,6 +187,10 @@ pub struct Arrival {
     /// Day-to-day volume uncertainty: each day's volume is multiplied by a
     /// gamma variable of mean 1 and this coefficient of variation.
     pub volume_cv: f64,
+    /// Minutes after midnight that belong to the previous day's opening
+    /// (live hours across midnight; 0 otherwise): a day's volume, and its
+    /// volume noise, cover its whole opening.
+    pub night_minutes: u32,
 }
 
 /// A kind of ticket, with its own handling, resolution and priority.

@@ -7,9 +7,9 @@ use super::load::{
     item_span,
 };
 use super::{
-    Arrival, Breaks, Channel, DEFAULT_ANSWER_WITHIN_SECS, DEFAULT_MAX_IN_SYSTEM, Economics,
-    External, Hours, Line, MINUTES_PER_DAY, PRIORITIES, Retry, Routing, Scenario, Shift, Targets,
-    TicketType, WEEKDAYS, profiles,
+    AfterClosing, Arrival, Breaks, Channel, DEFAULT_ANSWER_WITHIN_SECS, DEFAULT_MAX_IN_SYSTEM,
+    Economics, External, Hours, Line, MINUTES_PER_DAY, PRIORITIES, Retry, Routing, Scenario, Shift,
+    Targets, TicketType, WEEKDAYS, profiles,
 };
 use crate::engine::{Dist, PeriodicRate, SimTime};
 
@@ -341,12 +341,35 @@ fn read_channels(ctx: &mut Ctx, root: &Obj) -> Vec<RawChannel> {
         let live = ch.item("live").and_then(|_| ctx.boolean(&ch, "live"));
         let hours = ctx.table(&ch, "hours").and_then(|h| ctx.hours(&h));
         let retry = ctx.table(&ch, "retry").and_then(|r| {
-            ctx.check_keys(&r, &["probability", "delay"], &[]);
+            ctx.check_keys(&r, &["probability", "delay", "after_closing"], &[]);
             let probability = ctx.required(&r, "probability", Ctx::probability);
             let delay = ctx.required(&r, "delay", Ctx::dist);
+            let after_closing = ctx.optional(&r, "after_closing", AfterClosing::Lost, |c, o, k| {
+                let s = c.string(o, k)?;
+                let names = ["lost", "next_opening"];
+                match s.as_str() {
+                    "lost" => Some(AfterClosing::Lost),
+                    "next_opening" => Some(AfterClosing::NextOpening),
+                    other => {
+                        let hint = closest(other, names)
+                            .map(|b| format!("did you mean \"{b}\"? "))
+                            .unwrap_or_default();
+                        c.error(
+                            o.item(k).and_then(item_span),
+                            &o.key_path(k),
+                            format!(
+                                "unknown after_closing \"{other}\"; {hint}known: {}",
+                                names.join(", ")
+                            ),
+                        );
+                        None
+                    }
+                }
+            });
             Some(Retry {
                 probability: probability?,
                 delay: delay?,
+                after_closing: after_closing?,
             })
         });
         let concurrency = ctx
@@ -1177,21 +1200,30 @@ fn weekly_rate(
         }
     };
     let mut rates = vec![0.0; week];
-    for d in 0..7 {
-        let open = |m: u32| !(live || mask_by_hours) || hours.is_open(d * MINUTES_PER_DAY + m);
-        let total: f64 = (0..MINUTES_PER_DAY)
-            .filter(|&m| open(m))
-            .map(|m| day_weights[m as usize])
-            .sum();
+    // A day's volume goes to its opening: the minutes from `open` on, for
+    // the opening's length, those after midnight included (hours of
+    // 20:00-04:00 on Friday bring Friday's volume, Saturday 00:00-04:00
+    // included). Without hours, a day is its 24 hours.
+    let (open, length, days) = if live || mask_by_hours {
+        let length = if hours.open < hours.close {
+            hours.close - hours.open
+        } else {
+            hours.close + MINUTES_PER_DAY - hours.open
+        };
+        (hours.open, length, hours.days)
+    } else {
+        (0, MINUTES_PER_DAY, [true; 7])
+    };
+    for d in (0..7).filter(|&d| days[d as usize]) {
+        let weight = |i: u32| day_weights[((open + i) % MINUTES_PER_DAY) as usize];
+        let total: f64 = (0..length).map(weight).sum();
         if total <= 0.0 {
             continue;
         }
         let volume = per_day * a.weekday[d as usize];
-        for m in 0..MINUTES_PER_DAY {
-            if open(m) {
-                rates[(d * MINUTES_PER_DAY + m) as usize] =
-                    volume * day_weights[m as usize] / total / 60.0;
-            }
+        for i in 0..length {
+            let m = (d * MINUTES_PER_DAY + open + i) as usize % week;
+            rates[m] = volume * weight(i) / total / 60.0;
         }
     }
     if rates.iter().all(|&r| r == rates[0]) {
@@ -1512,6 +1544,11 @@ pub(super) fn read_scenario(ctx: &mut Ctx, root: &Obj) -> Option<Scenario> {
                     channel: a.channel,
                     rate,
                     volume_cv: a.volume_cv,
+                    night_minutes: if ch.live && ch.hours.close < ch.hours.open {
+                        ch.hours.close
+                    } else {
+                        0
+                    },
                 }),
                 Err(msg) => ctx.error(a.span.clone(), &format!("{}.profile", a.path), msg),
             }

@@ -144,3 +144,186 @@ fn help_desk_agents_keep_their_short_breaks() {
         "{few} of {shifts} L1 agent-shifts took fewer than 4 short breaks: {hist:?}"
     );
 }
+
+// 20. Opening hours across midnight: an opening belongs to the day it
+// starts on, after-midnight hours included.
+
+/// 99.9% two-sided normal quantile over the 95% one.
+const WIDEN: f64 = 3.2905 / 1.96;
+
+/// Asserts `exact` lies in the 99.9% interval of `xs` and that the interval
+/// is narrower than `max_ci` (so that the check can fail).
+fn check_mean(what: &str, xs: &[f64], exact: f64, max_ci: f64) {
+    let e = staffsim::stats::Estimate::from_samples(xs);
+    eprintln!(
+        "{what}: simulated {:.1} ± {:.1}, exact {exact}",
+        e.mean, e.ci95
+    );
+    assert!(
+        (e.mean - exact).abs() <= e.ci95 * WIDEN,
+        "{what}: simulated {} ± {}, exact {exact}",
+        e.mean,
+        e.ci95
+    );
+    assert!(e.ci95 <= max_ci, "{what}: ±{} is too wide", e.ci95);
+}
+
+/// A night line open 20:00-04:00 Monday to Friday, 1,000 contacts a day
+/// (2,000 on Friday), always-on agents, four weeks from a Monday.
+fn night_hours() -> String {
+    r#"
+[simulation]
+horizon = "28d"
+replications = 10
+seed = 2020
+
+[hours]
+open = "20:00"
+close = "04:00"
+days = ["mon", "tue", "wed", "thu", "fri"]
+
+[[channel]]
+name = "phone"
+patience = { dist = "exponential", mean = "5m" }
+
+[[arrivals]]
+channel = "phone"
+per_day = 1000
+profile = "flat"
+weekday = { fri = 2 }
+
+[[line]]
+name = "L1"
+channels = ["phone"]
+agents = 30
+handle = "1m"
+"#
+    .to_string()
+}
+
+/// Each opening brings its day's volume: a week holds 4 × 1,000 + 2,000 =
+/// 6,000 contacts (24,000 in four weeks), not one `per_day` per calendar
+/// day touched (7,000 a week: Monday's 4 evening hours and Saturday's
+/// 00:00-04:00 each counted as a day). Saturday 00:00-04:00 is half of
+/// Friday's opening (1,000 a week); Monday 00:00-04:00 belongs to Sunday's
+/// opening, which does not exist, so nothing arrives.
+#[test]
+fn an_opening_across_midnight_brings_one_days_volume() {
+    let sc = load(&night_hours());
+    let ts = tallies(&sc);
+    let weekly: Vec<f64> = ts.iter().map(|t| t.channels[0].unique as f64).collect();
+    // Poisson: sd sqrt(24000) = 155 per replication, ±111 over 10
+    check_mean("contacts in four weeks", &weekly, 24_000.0, 250.0);
+    let per_day = ts[0].intervals.slots / 7;
+    let part = |t: &RunTally, day: usize| -> f64 {
+        (day * per_day..day * per_day + per_day / 6) // 00:00-04:00
+            .map(|s| t.intervals.channels[0][s][0])
+            .sum()
+    };
+    let saturday: Vec<f64> = ts.iter().map(|t| part(t, 5)).collect();
+    check_mean(
+        "Saturday 00:00-04:00, four weeks",
+        &saturday,
+        4_000.0,
+        100.0,
+    );
+    for t in &ts {
+        assert_eq!(part(t, 0), 0.0, "Monday 00:00-04:00 belongs to Sunday");
+    }
+}
+
+// 22. Retries that fall due after closing: lost, or at the next opening.
+
+/// A phone line open 08:00-20:00 Monday to Friday with too few agents, so
+/// that customers still wait at closing; half of those who abandon call
+/// again 30 minutes later.
+fn closing_retries(after_closing: &str) -> String {
+    format!(
+        r#"
+[simulation]
+horizon = "7d"
+replications = 4
+seed = 2222
+
+[hours]
+open = "08:00"
+close = "20:00"
+days = ["mon", "tue", "wed", "thu", "fri"]
+
+[[channel]]
+name = "phone"
+patience = {{ dist = "exponential", mean = "10m" }}
+retry = {{ probability = 0.5, delay = "30m"{after_closing} }}
+
+[[arrivals]]
+channel = "phone"
+per_hour = 40
+
+[[line]]
+name = "L1"
+channels = ["phone"]
+handle = {{ dist = "exponential", mean = "4m" }}
+  [[line.shift]]
+  name = "day"
+  start = "08:00"
+  end = "20:00"
+  days = ["mon", "tue", "wed", "thu", "fri"]
+  agents = 2
+"#
+    )
+}
+
+/// Contacts offered (first attempts and retries) in each slot of the week,
+/// and the slots that lie outside 08:00-20:00 Monday to Friday.
+fn offered_outside_hours(t: &RunTally) -> f64 {
+    let per_day = t.intervals.slots / 7;
+    (0..t.intervals.slots)
+        .filter(|&s| {
+            let (day, slot) = (s / per_day, s % per_day);
+            day >= 5 || slot < per_day / 3 || slot >= per_day * 5 / 6
+        })
+        .map(|s| t.intervals.channels[0][s][0])
+        .sum()
+}
+
+/// The default, `lost`: a retry due after 20:00 never comes; every other
+/// retry is offered again (the run ends on a Sunday midnight, long after
+/// the last one), and nothing is offered outside the hours.
+#[test]
+fn retries_due_after_closing_are_lost_by_default() {
+    for key in ["", ", after_closing = \"lost\""] {
+        let ts = tallies(&load(&closing_retries(key)));
+        for t in &ts {
+            let c = &t.channels[0];
+            assert!(c.retries_after_closing > 0, "customers wait at closing");
+            assert_eq!(c.offered - c.unique, c.retried, "retries offered again");
+            assert_eq!(offered_outside_hours(t), 0.0, "offered outside hours");
+        }
+    }
+}
+
+/// `next_opening`: a retry due after closing comes at 08:00 the next
+/// working day, nothing is offered outside the hours, and the 08:00 slots
+/// of Tuesday to Friday hold exactly the retries moved from the evenings
+/// before (against the `lost` run on the same random numbers, whose fresh
+/// arrivals are the same).
+#[test]
+fn retries_due_after_closing_move_to_the_next_opening() {
+    let lost = tallies(&load(&closing_retries("")));
+    let next = tallies(&load(&closing_retries(
+        ", after_closing = \"next_opening\"",
+    )));
+    let per_day = lost[0].intervals.slots / 7;
+    let mornings = |t: &RunTally| -> f64 {
+        (1..5)
+            .map(|d| t.intervals.channels[0][d * per_day + per_day / 3][0])
+            .sum()
+    };
+    for (l, n) in lost.iter().zip(&next) {
+        assert_eq!(offered_outside_hours(n), 0.0, "offered outside hours");
+        let moved = mornings(n) - mornings(l);
+        let after = n.channels[0].retries_after_closing as f64;
+        eprintln!("retries after closing {after}, offered at the next 08:00 (Tue-Fri) {moved}");
+        assert!(moved > 0.5 * after && moved <= after, "{moved} of {after}");
+    }
+}
