@@ -642,7 +642,8 @@ fn shard_command(
 ) -> staffsim::Result<()> {
     use staffsim::shard::{SHARD_FILE, Shard, parse_shard, sha256_hex};
     let (index, count) = parse_shard(shard)?;
-    let (source, scenarios) = run.load(file)?;
+    let loaded = staffsim::scenario::load_experiment_inputs(file, run.replications, run.seed)?;
+    let scenarios = loaded.scenarios;
     // merge reads the file again, from wherever it runs: by its full path
     let scenario_file = std::fs::canonicalize(file).map_err(|source| Error::Read {
         path: file.to_path_buf(),
@@ -658,9 +659,10 @@ fn shard_command(
     bar.finish_and_clear();
     let shard = Shard {
         staffsim_version: env!("CARGO_PKG_VERSION").into(),
-        // the bytes simulated, not the file as it is now
-        scenario_sha256: sha256_hex(source.as_bytes()),
+        // the bytes simulated, and those of every file they read
+        scenario_sha256: sha256_hex(loaded.source.as_bytes()),
         scenario_file,
+        inputs: loaded.inputs,
         replications: run.replications,
         seed: run.seed,
         shard: index,

@@ -34,9 +34,48 @@ impl fmt::Display for Problem {
     }
 }
 
-/// Every problem of one scenario file, in file order.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problems(pub Vec<Problem>);
+/// The problems of one scenario file, in file order: at most
+/// [`Problems::MAX_LISTED`] of them listed, and how many more were found.
+///
+/// A file with thousands of mistakes (a generated file gone wrong) is
+/// reported in a bounded number of lines, and the work spent on each
+/// problem beyond the listed ones is only counting it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Problems(pub Vec<Problem>, pub usize);
+
+impl Problems {
+    /// Most problems listed; the rest are counted.
+    pub const MAX_LISTED: usize = 100;
+
+    /// Lists `p`, or counts it when the list is full.
+    pub fn push(&mut self, p: Problem) {
+        if self.0.len() < Self::MAX_LISTED {
+            self.0.push(p);
+        } else {
+            self.1 += 1;
+        }
+    }
+
+    /// True when the list is full: a further problem is only counted.
+    pub fn full(&self) -> bool {
+        self.0.len() >= Self::MAX_LISTED
+    }
+
+    /// True when no problem was found.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty() && self.1 == 0
+    }
+
+    /// Every problem found, listed or not.
+    pub fn total(&self) -> usize {
+        self.0.len() + self.1
+    }
+
+    /// Sorts the listed problems in file order (those without a place last).
+    pub fn sort(&mut self) {
+        self.0.sort_by_key(|p| (p.line == 0, p.line, p.column));
+    }
+}
 
 impl fmt::Display for Problems {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -46,7 +85,16 @@ impl fmt::Display for Problems {
             }
             write!(f, "{p}")?;
         }
-        let n = self.0.len();
+        let n = self.total();
+        if self.1 > 0 {
+            let file = self.0.first().map(|p| p.file.as_str()).unwrap_or("");
+            write!(
+                f,
+                "\n{file}: and {} more problems, not listed (the first {} are)",
+                self.1,
+                self.0.len()
+            )?;
+        }
         if n > 1 {
             write!(f, "\n{n} problems found")?;
         }

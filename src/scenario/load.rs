@@ -6,8 +6,10 @@ use super::duration::parse_duration;
 use super::read::read_scenario;
 use crate::engine::Dist;
 use crate::error::{Error, Problem, Problems, Result};
+use std::collections::HashMap;
 use std::ops::Range;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use toml_edit::{Document, Item, TableLike, Value};
 
 pub(super) type Span = Option<Range<usize>>;
@@ -21,55 +23,232 @@ pub(super) const MAX_REPLICATIONS: u64 = 100_000;
 /// Highest arrival rate accepted, per hour.
 pub(super) const MAX_PER_HOUR: f64 = 10_000_000.0;
 
-/// Reads the scenario file at `path`, once: a caller that keeps the text
-/// records exactly what it simulated, whatever happens to the file after
-/// (or when it is a pipe, such as `/dev/stdin`).
-pub fn read_source(path: &Path) -> Result<String> {
-    std::fs::read_to_string(path).map_err(|source| Error::Read {
+/// Largest scenario file read, in bytes (16 MiB).
+pub const MAX_SCENARIO_BYTES: u64 = 16 << 20;
+/// Largest `empirical` CSV file read, in bytes (64 MiB, some six million
+/// durations).
+pub const MAX_EMPIRICAL_BYTES: u64 = 64 << 20;
+
+/// True when `path` names standard input: `-` or `/dev/stdin`.
+pub fn is_stdin(path: &Path) -> bool {
+    path == Path::new("-") || path == Path::new("/dev/stdin")
+}
+
+/// Reads at most `limit` bytes of the input file `path`; `what` names the
+/// kind of file in messages ("a scenario file").
+///
+/// Only a regular file is read: its kind is checked before it is opened,
+/// so a FIFO with no writer or a device such as `/dev/zero` is refused, not
+/// waited on or read without end. A file longer than `limit` is refused
+/// whole: nothing is read past the limit.
+pub fn read_input(path: &Path, limit: u64, what: &str) -> Result<Vec<u8>> {
+    read_regular(path, limit, what, "")
+}
+
+/// [`read_input`], with `hint` added to the message for a file that is not
+/// a regular file.
+fn read_regular(path: &Path, limit: u64, what: &str, hint: &str) -> Result<Vec<u8>> {
+    use std::io::Read;
+    let meta = std::fs::metadata(path).map_err(|e| read_error(path, e))?;
+    if !meta.is_file() {
+        return Err(read_error(
+            path,
+            std::io::Error::other(format!(
+                "{}, not a regular file; staffsim reads {what} only from a regular file{hint}",
+                file_kind(&meta)
+            )),
+        ));
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(limit + 1).read_to_end(&mut bytes))
+        .map_err(|e| read_error(path, e))?;
+    check_limit(path, &bytes, limit, what)?;
+    Ok(bytes)
+}
+
+fn read_error(path: &Path, source: std::io::Error) -> Error {
+    Error::Read {
         path: path.to_path_buf(),
         source,
-    })
+    }
+}
+
+/// Refuses `bytes` read from `path` when there are more than `limit`.
+fn check_limit(path: &Path, bytes: &[u8], limit: u64, what: &str) -> Result<()> {
+    if bytes.len() as u64 > limit {
+        return Err(read_error(
+            path,
+            std::io::Error::other(format!(
+                "larger than {} MiB, the most staffsim reads for {what}",
+                limit >> 20
+            )),
+        ));
+    }
+    Ok(())
+}
+
+/// What a file that is not a regular file is, for messages.
+fn file_kind(meta: &std::fs::Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = meta.file_type();
+        if t.is_fifo() {
+            return "a named pipe (FIFO)";
+        }
+        if t.is_char_device() || t.is_block_device() {
+            return "a device";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+    }
+    if meta.is_dir() {
+        "a directory"
+    } else {
+        "not a file"
+    }
+}
+
+/// A scenario file's text, read once: at most [`MAX_SCENARIO_BYTES`] of
+/// UTF-8, from a regular file, or from standard input when `path` is `-`
+/// or `/dev/stdin` (a pipe, as in `generate | staffsim run /dev/stdin`).
+pub fn read_scenario_text(path: &Path) -> Result<String> {
+    use std::io::Read;
+    const WHAT: &str = "a scenario file";
+    let bytes = if is_stdin(path) {
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .lock()
+            .take(MAX_SCENARIO_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| read_error(path, e))?;
+        check_limit(path, &bytes, MAX_SCENARIO_BYTES, WHAT)?;
+        bytes
+    } else {
+        read_regular(
+            path,
+            MAX_SCENARIO_BYTES,
+            WHAT,
+            ", or from standard input named -",
+        )?
+    };
+    String::from_utf8(bytes)
+        .map_err(|_| read_error(path, std::io::Error::other("the file is not UTF-8 text")))
+}
+
+/// Reads the scenario file at `path`, once: a caller that keeps the text
+/// records exactly what it simulated, whatever happens to the file after
+/// (or when it is a pipe, such as `/dev/stdin`). The same as
+/// [`read_scenario_text`]: bounded, and from a regular file or standard
+/// input only.
+pub fn read_source(path: &Path) -> Result<String> {
+    read_scenario_text(path)
+}
+
+/// The folder relative paths of the scenario in `path` (its `empirical`
+/// files) are resolved from: the file's own folder, or the current folder
+/// for standard input.
+pub fn scenario_dir(path: &Path) -> Option<&Path> {
+    if is_stdin(path) { None } else { path.parent() }
 }
 
 /// Loads and validates the scenario in `path`.
 pub fn load_file(path: &Path) -> Result<Scenario> {
-    let text = read_source(path)?;
-    load_str(&text, &path.display().to_string(), path.parent())
+    let text = read_scenario_text(path)?;
+    load_str(&text, &path.display().to_string(), scenario_dir(path))
 }
 
 /// Loads and validates a scenario from its text. `file` names it in
 /// messages; `dir` is where relative paths (empirical files) are resolved.
 pub fn load_str(text: &str, file: &str, dir: Option<&Path>) -> Result<Scenario> {
-    let mut ctx = Ctx {
-        file,
-        src: text,
-        dir,
-        problems: Vec::new(),
-    };
-    let doc = match Document::parse(text) {
-        Ok(doc) => doc,
-        Err(e) => {
-            let mut msg = e.message().trim().to_string();
-            // toml_edit says only "duplicate key"; name the key it points at
-            if msg == "duplicate key"
-                && let Some(key) = e.span().and_then(|s| text.get(s)).map(str::trim)
-                && !key.is_empty()
-            {
-                msg = format!("duplicate key {key}");
-            }
-            ctx.error(e.span(), "", format!("invalid TOML: {msg}"));
-            return Err(ctx.into_error());
+    let doc = parse(text, file)?;
+    let mut inputs = Inputs::default();
+    load_doc(doc.as_table(), text, file, dir, &mut inputs).map_err(Error::Scenario)
+}
+
+/// Parses a scenario's TOML, or says where it is not TOML.
+pub(super) fn parse<'a>(text: &'a str, file: &str) -> Result<Document<&'a str>> {
+    Document::parse(text).map_err(|e| {
+        let mut msg = e.message().trim().to_string();
+        // toml_edit says only "duplicate key"; name the key it points at
+        if msg == "duplicate key"
+            && let Some(key) = e.span().and_then(|s| text.get(s)).map(str::trim)
+            && !key.is_empty()
+        {
+            msg = format!("duplicate key {key}");
         }
-    };
+        let mut ctx = Ctx::new(file, text, None, None);
+        ctx.error(e.span(), "", format!("invalid TOML: {msg}"));
+        Error::Scenario(ctx.finish())
+    })
+}
+
+/// Reads one scenario from a parsed table (the document's root, or a
+/// variant's copy of it). `src` is the text spans point into ("" when the
+/// table has no spans).
+pub(super) fn load_doc(
+    root: &dyn TableLike,
+    src: &str,
+    file: &str,
+    dir: Option<&Path>,
+    inputs: &mut Inputs,
+) -> std::result::Result<Scenario, Problems> {
+    let mut ctx = Ctx::new(file, src, dir, Some(inputs));
     let root = Obj {
-        tl: doc.as_table(),
+        tl: root,
         span: Some(0..0),
         path: String::new(),
     };
     let scenario = read_scenario(&mut ctx, &root);
     match scenario {
         Some(s) if ctx.problems.is_empty() => Ok(s),
-        _ => Err(ctx.into_error()),
+        _ => Err(ctx.finish()),
+    }
+}
+
+/// One file a scenario made staffsim read, with the SHA-256 of its bytes.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct InputFile {
+    /// The path as read (an `empirical` file joined to the scenario's folder).
+    pub path: PathBuf,
+    /// SHA-256 of the bytes read, lower-case hex.
+    pub sha256: String,
+}
+
+/// The `empirical` files of one scenario file, each read once however many
+/// variants and sweep points use it, and shared by all of them.
+#[derive(Debug, Default)]
+pub struct Inputs {
+    /// Each file read: its samples, or the problem it has.
+    empirical: HashMap<PathBuf, std::result::Result<Arc<[f64]>, String>>,
+    /// Every file read, in the order first read.
+    pub files: Vec<InputFile>,
+}
+
+/// Finds line and column of byte offsets in one pass over the text.
+pub(super) struct LineIndex {
+    /// Byte offset of the start of every line.
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub(super) fn new(src: &str) -> LineIndex {
+        let mut starts = vec![0];
+        starts.extend(src.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { starts }
+    }
+
+    /// 1-based line and column (in characters) of byte `offset` of `src`.
+    pub(super) fn position(&self, src: &str, offset: usize) -> (usize, usize) {
+        let mut offset = offset.min(src.len());
+        while !src.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.starts.partition_point(|&s| s <= offset);
+        let start = self.starts[line - 1];
+        (line, src[start..offset].chars().count() + 1)
     }
 }
 
@@ -77,7 +256,9 @@ pub(super) struct Ctx<'s> {
     pub(super) file: &'s str,
     pub(super) src: &'s str,
     pub(super) dir: Option<&'s Path>,
-    pub(super) problems: Vec<Problem>,
+    pub(super) problems: Problems,
+    lines: LineIndex,
+    inputs: Option<&'s mut Inputs>,
 }
 
 pub(super) struct Obj<'a> {
@@ -138,18 +319,41 @@ pub(super) fn closest<'c>(
         .map(|(_, c)| c)
 }
 
-impl Ctx<'_> {
+impl<'s> Ctx<'s> {
+    pub(super) fn new(
+        file: &'s str,
+        src: &'s str,
+        dir: Option<&'s Path>,
+        inputs: Option<&'s mut Inputs>,
+    ) -> Ctx<'s> {
+        Ctx {
+            file,
+            src,
+            dir,
+            problems: Problems::default(),
+            lines: LineIndex::new(src),
+            inputs,
+        }
+    }
+
     pub(super) fn position(&self, span: &Span) -> (usize, usize) {
-        let Some(span) = span else { return (0, 0) };
-        let offset = span.start.min(self.src.len());
-        let before = &self.src[..offset];
-        let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
-        let column = self.src[line_start..offset].chars().count() + 1;
-        (line, column)
+        match span {
+            Some(span) => self.lines.position(self.src, span.start),
+            None => (0, 0),
+        }
+    }
+
+    /// True when the list of problems is full: a further one is only
+    /// counted, so nothing costly (a suggestion) need be worked out for it.
+    pub(super) fn full(&self) -> bool {
+        self.problems.full()
     }
 
     pub(super) fn error(&mut self, span: Span, key: &str, message: impl Into<String>) {
+        if self.problems.full() {
+            self.problems.1 += 1;
+            return;
+        }
         let (line, column) = self.position(&span);
         self.problems.push(Problem {
             file: self.file.to_string(),
@@ -160,10 +364,10 @@ impl Ctx<'_> {
         });
     }
 
-    pub(super) fn into_error(mut self) -> Error {
+    /// The problems, in file order.
+    pub(super) fn finish(mut self) -> Problems {
+        self.problems.sort();
         self.problems
-            .sort_by_key(|p| (p.line == 0, p.line, p.column));
-        Error::Scenario(Problems(self.problems))
     }
 
     /// Reports keys of `obj` that are not in `allowed`. Keys in `planned` are
@@ -175,7 +379,9 @@ impl Ctx<'_> {
             }
             let span = obj.tl.get_key_value(key).and_then(|(k, _)| k.span());
             let path = obj.key_path(key);
-            if planned.contains(&key) {
+            if self.full() {
+                self.error(span, &path, "");
+            } else if planned.contains(&key) {
                 self.error(
                     span,
                     &path,
@@ -518,7 +724,7 @@ impl Ctx<'_> {
                 let file = self.string(&d, "file")?;
                 let span = d.item("file").and_then(item_span);
                 let values = self.read_empirical(&file, span, &d.key_path("file"))?;
-                Dist::empirical(values)
+                Dist::empirical_shared(values)
             }
         };
         self.make_dist(&d, "", result)
@@ -531,7 +737,7 @@ impl Ctx<'_> {
         use crate::engine::DistError;
         match e {
             DistError::NotPositive(what) => Some(what),
-            DistError::BadCv => Some("cv"),
+            DistError::BadCv | DistError::CvTooLarge(_) => Some("cv"),
             DistError::MinAboveMax => Some("min"),
             DistError::EmptyEmpirical => Some("file"),
         }
@@ -562,58 +768,38 @@ impl Ctx<'_> {
         }
     }
 
-    pub(super) fn read_empirical(&mut self, file: &str, span: Span, key: &str) -> Option<Vec<f64>> {
+    /// The samples of the `empirical` file `file` (relative to the
+    /// scenario's folder), read once per scenario file and shared.
+    pub(super) fn read_empirical(
+        &mut self,
+        file: &str,
+        span: Span,
+        key: &str,
+    ) -> Option<Arc<[f64]>> {
         let path = match self.dir {
             Some(dir) => dir.join(file),
             None => Path::new(file).to_path_buf(),
         };
-        let text = match std::fs::read_to_string(&path) {
-            Ok(t) => t,
-            Err(e) => {
-                self.error(span, key, format!("cannot read {}: {e}", path.display()));
-                return None;
+        let mut own = Inputs::default();
+        let inputs = match self.inputs.as_deref_mut() {
+            Some(inputs) => inputs,
+            None => &mut own,
+        };
+        let read = match inputs.empirical.get(&path) {
+            Some(read) => read.clone(),
+            None => {
+                let read = read_samples(&path, &mut inputs.files);
+                inputs.empirical.insert(path, read.clone());
+                read
             }
         };
-        let mut values = Vec::new();
-        for (i, line) in text.lines().enumerate() {
-            let field = line.split(',').next().unwrap_or("").trim();
-            if field.is_empty() {
-                continue;
-            }
-            match field.parse::<f64>() {
-                Ok(v) if v.is_finite() && v >= 0.0 => values.push(v),
-                Ok(v) => {
-                    self.error(
-                        span,
-                        key,
-                        format!(
-                            "{}:{}: {v} is not a valid duration in seconds",
-                            path.display(),
-                            i + 1
-                        ),
-                    );
-                    return None;
-                }
-                Err(_) if i == 0 => {} // a header
-                Err(_) => {
-                    self.error(
-                        span,
-                        key,
-                        format!(
-                            "{}:{}: \"{field}\" is not a number of seconds",
-                            path.display(),
-                            i + 1
-                        ),
-                    );
-                    return None;
-                }
+        match read {
+            Ok(values) => Some(values),
+            Err(message) => {
+                self.error(span, key, message);
+                None
             }
         }
-        if values.is_empty() {
-            self.error(span, key, format!("{} holds no durations", path.display()));
-            return None;
-        }
-        Some(values)
     }
 
     /// Reads `name` of an entry and renames the entry's path to `kind.name`.
@@ -643,18 +829,28 @@ impl Ctx<'_> {
         span: Span,
         key: &str,
         what: &str,
-        known: &[String],
+        known: &Names,
     ) -> Option<usize> {
-        if let Some(i) = known.iter().position(|k| k == name) {
+        if let Some(i) = known.index(name) {
             return Some(i);
         }
-        let hint = closest(name, known.iter().map(String::as_str))
-            .map(|b| format!("did you mean \"{b}\"? "))
-            .unwrap_or_default();
-        let list = if known.is_empty() {
+        if self.full() {
+            self.error(span, key, "");
+            return None;
+        }
+        // a suggestion among a few hundred names at most: beyond, comparing
+        // each dangling name with all of them would cost more than it helps
+        let hint = if known.list.len() <= MAX_SUGGESTION_CANDIDATES {
+            closest(name, known.list.iter().map(String::as_str))
+                .map(|b| format!("did you mean \"{b}\"? "))
+                .unwrap_or_default()
+        } else {
+            String::new()
+        };
+        let list = if known.list.is_empty() {
             format!("the file defines no {what}s")
         } else {
-            format!("{what}s are: {}", known.join(", "))
+            format!("{what}s are: {}", short_list(&known.list))
         };
         self.error(
             span,
@@ -663,4 +859,93 @@ impl Ctx<'_> {
         );
         None
     }
+}
+
+/// Most names a dangling reference is compared with for a suggestion.
+const MAX_SUGGESTION_CANDIDATES: usize = 500;
+/// Most names a message lists.
+pub(super) const MAX_LISTED_NAMES: usize = 10;
+
+/// `a, b, c`, or the first [`MAX_LISTED_NAMES`] and how many more.
+pub(super) fn short_list(names: &[String]) -> String {
+    if names.len() <= MAX_LISTED_NAMES {
+        return names.join(", ");
+    }
+    format!(
+        "{} and {} more",
+        names[..MAX_LISTED_NAMES].join(", "),
+        names.len() - MAX_LISTED_NAMES
+    )
+}
+
+/// Names of entries (lines, channels) with a constant-time look-up; a name
+/// given twice resolves to its first entry.
+pub(super) struct Names {
+    /// The names, in file order.
+    pub(super) list: Vec<String>,
+    index: HashMap<String, usize>,
+}
+
+impl Names {
+    pub(super) fn new(list: Vec<String>) -> Names {
+        let mut index = HashMap::with_capacity(list.len());
+        for (i, n) in list.iter().enumerate() {
+            index.entry(n.clone()).or_insert(i);
+        }
+        Names { list, index }
+    }
+
+    /// Index of the first entry named `name`.
+    pub(super) fn index(&self, name: &str) -> Option<usize> {
+        self.index.get(name).copied()
+    }
+}
+
+/// Reads an `empirical` file: the first field of every line a non-negative
+/// number of seconds (a header line allowed). The error never quotes the
+/// file: it may be any file on the machine (`file = "/etc/passwd"`), and
+/// its lines are no business of the messages.
+fn read_samples(
+    path: &Path,
+    files: &mut Vec<InputFile>,
+) -> std::result::Result<Arc<[f64]>, String> {
+    let shown = path.display();
+    let bytes =
+        read_input(path, MAX_EMPIRICAL_BYTES, "an empirical file").map_err(|e| match e {
+            Error::Read { source, .. } => format!("cannot read {shown}: {source}"),
+            other => other.to_string(),
+        })?;
+    files.push(InputFile {
+        path: path.to_path_buf(),
+        sha256: crate::shard::sha256_hex(&bytes),
+    });
+    let text = std::str::from_utf8(&bytes)
+        .map_err(|_| format!("{shown} is not a CSV of durations: it is not UTF-8 text"))?;
+    let mut values = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let field = line.split(',').next().unwrap_or("").trim();
+        if field.is_empty() {
+            continue;
+        }
+        match field.parse::<f64>() {
+            Ok(v) if v.is_finite() && v >= 0.0 => values.push(v),
+            Ok(_) => {
+                return Err(format!(
+                    "{shown}:{}: the first field is not a valid duration in seconds (a finite number, zero or more)",
+                    i + 1
+                ));
+            }
+            Err(_) if i == 0 => {} // a header
+            Err(_) => {
+                return Err(format!(
+                    "{shown}:{}: the first field is not a number of seconds",
+                    i + 1
+                ));
+            }
+        }
+    }
+    if values.is_empty() {
+        return Err(format!("{shown} holds no durations"));
+    }
+    Ok(values.into())
 }

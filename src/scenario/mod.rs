@@ -11,9 +11,13 @@ pub mod profiles;
 mod read;
 pub mod variants;
 
-pub use load::{load_file, load_str, read_source};
+pub use load::{
+    InputFile, MAX_EMPIRICAL_BYTES, MAX_SCENARIO_BYTES, is_stdin, load_file, load_str, read_input,
+    read_scenario_text, read_source, scenario_dir,
+};
 pub use variants::{
-    load_experiment, load_experiment_str, load_experiment_text_with, load_experiment_with,
+    Loaded, load_experiment, load_experiment_inputs, load_experiment_str, load_experiment_text_with,
+    load_experiment_with,
 };
 
 use crate::engine::{Dist, PeriodicRate, SimTime};

@@ -3,7 +3,7 @@
 //! resolved to indices and the whole is checked for consistency.
 
 use super::load::{
-    Ctx, MAX_AGENTS, MAX_HORIZON_SECS, MAX_PER_HOUR, MAX_REPLICATIONS, Obj, Span, closest,
+    Ctx, MAX_AGENTS, MAX_HORIZON_SECS, MAX_PER_HOUR, MAX_REPLICATIONS, Names, Obj, Span, closest,
     item_span,
 };
 use super::{
@@ -12,10 +12,72 @@ use super::{
     Targets, TicketType, WEEKDAYS, profiles,
 };
 use crate::engine::{Dist, PeriodicRate, SimTime};
+use std::collections::HashSet;
 
 /// Longest shift accepted, in minutes (a shift that seems to end before it
 /// starts is taken to cross midnight only up to this length).
 const MAX_SHIFT_MINUTES: u32 = 14 * 60;
+
+/// Highest probability that an abandoning contact comes back at the very
+/// instant it left (the retry probability times the shares of zero
+/// patience and zero retry delay): beyond, a contact would come back more
+/// than 1,000 times on average before the clock moves.
+const MAX_SAME_INSTANT_RETRY: f64 = 0.999;
+
+/// Most `[[channel]]`, `[[arrivals]]`, `[[line]]` and `[[ticket_type]]`
+/// entries, and `[[line.shift]]` entries of one line, in a scenario: the
+/// file's size is checked against them before anything is read.
+pub(super) const MAX_ENTRIES: usize = 1_000;
+
+/// Refuses a scenario with more entries of a kind than [`MAX_ENTRIES`],
+/// before anything costly is done with them; true when it is too big.
+fn too_many_entries(ctx: &mut Ctx, root: &Obj) -> bool {
+    let count = |item: &toml_edit::Item| match item {
+        toml_edit::Item::ArrayOfTables(a) => a.len(),
+        other => other.as_array().map_or(0, |a| a.len()),
+    };
+    let mut too_big = false;
+    for key in ["channel", "arrivals", "line", "ticket_type"] {
+        let Some(item) = root.item(key) else { continue };
+        let n = count(item);
+        if n > MAX_ENTRIES {
+            ctx.error(
+                item_span(item),
+                key,
+                format!("{n} [[{key}]] entries; a scenario may have at most {MAX_ENTRIES}"),
+            );
+            too_big = true;
+        }
+        if key != "line" {
+            continue;
+        }
+        let lines: Vec<&dyn toml_edit::TableLike> = match item {
+            toml_edit::Item::ArrayOfTables(a) => a.iter().map(|t| t as _).collect(),
+            other => other
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|v| v.as_inline_table().map(|t| t as _))
+                .collect(),
+        };
+        for l in lines {
+            if let Some(shifts) = l.get("shift")
+                && count(shifts) > MAX_ENTRIES
+            {
+                ctx.error(
+                    item_span(shifts),
+                    "line.shift",
+                    format!(
+                        "{} [[line.shift]] entries in one line; a line may have at most {MAX_ENTRIES}",
+                        count(shifts)
+                    ),
+                );
+                too_big = true;
+            }
+        }
+    }
+    too_big
+}
 
 impl Ctx<'_> {
     /// A required key: reports it missing, else reads it with `read`.
@@ -153,11 +215,11 @@ impl Ctx<'_> {
         &mut self,
         obj: &Obj,
         key: &str,
-        lines: &[String],
+        lines: &Names,
         mut read: impl FnMut(&mut Self, &Obj, &str) -> Option<T>,
     ) -> Option<Vec<Option<T>>> {
         let table = self.table(obj, key)?;
-        let mut out: Vec<Option<T>> = (0..lines.len()).map(|_| None).collect();
+        let mut out: Vec<Option<T>> = (0..lines.list.len()).map(|_| None).collect();
         let mut ok = true;
         for (k, _) in table.tl.iter() {
             let kspan = table.tl.get_key_value(k).and_then(|(key, _)| key.span());
@@ -307,6 +369,7 @@ struct RawChannel {
 
 fn read_channels(ctx: &mut Ctx, root: &Obj) -> Vec<RawChannel> {
     let mut out: Vec<RawChannel> = Vec::new();
+    let mut seen = HashSet::new();
     for mut ch in ctx.entries(root, "channel") {
         let named = ctx.entry_name(&mut ch, "channel");
         ctx.check_keys(
@@ -372,11 +435,36 @@ fn read_channels(ctx: &mut Ctx, root: &Obj) -> Vec<RawChannel> {
                 after_closing: after_closing?,
             })
         });
+        if let (Some(p), Some(r)) = (&patience, &retry) {
+            // a contact that abandons at once and comes back at once, over
+            // and over, never lets the clock move on
+            let again = r.probability * p.zero_share() * r.delay.zero_share();
+            if again > MAX_SAME_INSTANT_RETRY {
+                let span = ctx
+                    .table(&ch, "retry")
+                    .and_then(|r| r.item("probability").and_then(item_span));
+                ctx.error(
+                    span,
+                    &format!("{}.retry.probability", ch.path),
+                    format!(
+                        "with this patience and retry delay (both 0 s in {:.1}% and {:.1}% of draws) and probability {}, an abandoning contact comes back at the same instant over and over ({}) and the run never moves on; give the patience or the retry delay a positive duration, or lower the probability",
+                        p.zero_share() * 100.0,
+                        r.delay.zero_share() * 100.0,
+                        r.probability,
+                        if again >= 1.0 {
+                            "for ever".to_string()
+                        } else {
+                            format!("{:.0} times on average", 1.0 / (1.0 - again))
+                        }
+                    ),
+                );
+            }
+        }
         let concurrency = ctx
             .optional(&ch, "concurrency", 1, |c, o, k| c.integer(o, k, 1, 20))
             .unwrap_or(1) as u32;
         if let Some((n, span)) = named {
-            let duplicate = out.iter().any(|c| c.name == n);
+            let duplicate = !seen.insert(n.clone());
             if duplicate {
                 ctx.error(
                     span.clone(),
@@ -558,6 +646,7 @@ fn read_breaks(ctx: &mut Ctx, b: &Obj) -> Option<Breaks> {
 
 fn read_lines(ctx: &mut Ctx, root: &Obj) -> (Vec<RawLine>, bool) {
     let mut out: Vec<RawLine> = Vec::new();
+    let mut seen = HashSet::new();
     // "no line takes channel X" is only said when every line's channels are known
     let mut channels_known = true;
     for mut l in ctx.entries(root, "line") {
@@ -600,10 +689,11 @@ fn read_lines(ctx: &mut Ctx, root: &Obj) -> (Vec<RawLine>, bool) {
             .optional(&l, "external", false, Ctx::boolean)
             .unwrap_or(false);
         let mut shifts = Vec::new();
+        let mut shift_names = HashSet::new();
         for mut s in ctx.entries(&l, "shift") {
             match read_shift(ctx, &mut s, &l.path) {
                 Some(sh) => {
-                    if shifts.iter().any(|x: &Shift| x.name == sh.name) {
+                    if !shift_names.insert(sh.name.clone()) {
                         ctx.error(
                             s.item("name").and_then(item_span),
                             &s.key_path("name"),
@@ -735,7 +825,7 @@ fn read_lines(ctx: &mut Ctx, root: &Obj) -> (Vec<RawLine>, bool) {
             None
         };
         if let Some((n, span)) = named {
-            if out.iter().any(|r| r.name == n) {
+            if !seen.insert(n.clone()) {
                 ctx.error(
                     span.clone(),
                     &l.key_path("name"),
@@ -788,8 +878,9 @@ struct RawType {
     misroute: Option<f64>,
 }
 
-fn read_ticket_types(ctx: &mut Ctx, root: &Obj, lines: &[String]) -> Option<Vec<RawType>> {
+fn read_ticket_types(ctx: &mut Ctx, root: &Obj, lines: &Names) -> Option<Vec<RawType>> {
     let mut out = Vec::new();
+    let mut seen = HashSet::new();
     let mut total = 0.0;
     let mut all_shares = true;
     for mut t in ctx.entries(root, "ticket_type") {
@@ -831,16 +922,16 @@ fn read_ticket_types(ctx: &mut Ctx, root: &Obj, lines: &[String]) -> Option<Vec<
                 }
             }
         });
-        let handle = ctx.optional(&t, "handle", vec![None; lines.len()], |c, o, k| {
+        let handle = ctx.optional(&t, "handle", vec![None; lines.list.len()], |c, o, k| {
             c.per_line(o, k, lines, Ctx::dist)
         });
-        let resolve = ctx.optional(&t, "resolve", vec![None; lines.len()], |c, o, k| {
+        let resolve = ctx.optional(&t, "resolve", vec![None; lines.list.len()], |c, o, k| {
             c.per_line(o, k, lines, Ctx::probability)
         });
         let key_client = ctx.optional(&t, "key_client", 0.0, Ctx::probability);
         let misroute = ctx.optional(&t, "misroute", 0.0, |c, o, k| c.bounded(o, k, 0.0, 0.99));
         if let Some((name, span)) = named {
-            if out.iter().any(|r: &RawType| r.name == name) {
+            if !seen.insert(name.clone()) {
                 ctx.error(
                     span,
                     &t.key_path("name"),
@@ -885,8 +976,9 @@ struct RawArrival {
     volume_cv: f64,
 }
 
-fn read_arrivals(ctx: &mut Ctx, root: &Obj, channels: &[String]) -> Vec<RawArrival> {
+fn read_arrivals(ctx: &mut Ctx, root: &Obj, channels: &Names) -> Vec<RawArrival> {
     let mut out: Vec<RawArrival> = Vec::new();
+    let mut seen = HashSet::new();
     for mut a in ctx.entries(root, "arrivals") {
         let channel = ctx.required(&a, "channel", Ctx::string);
         let channel_span = a.item("channel").and_then(item_span);
@@ -1021,7 +1113,7 @@ fn read_arrivals(ctx: &mut Ctx, root: &Obj, channels: &[String]) -> Vec<RawArriv
             .map(|ci| (ci, c))
         });
         if let Some((ci, c)) = resolved {
-            if out.iter().any(|x| x.channel == ci) {
+            if !seen.insert(ci) {
                 ctx.error(
                     channel_span,
                     &a.key_path("channel"),
@@ -1249,22 +1341,25 @@ pub(super) fn read_scenario(ctx: &mut Ctx, root: &Obj) -> Option<Scenario> {
         ],
         &[],
     );
+    if too_many_entries(ctx, root) {
+        return None;
+    }
     let sim = read_simulation(ctx, root);
     let hours = match ctx.table(root, "hours") {
         Some(h) => ctx.hours(&h),
         None => Some(Hours::ALWAYS),
     };
     let channels_raw = read_channels(ctx, root);
-    let channel_names: Vec<String> = channels_raw.iter().map(|c| c.name.clone()).collect();
+    let channel_names = Names::new(channels_raw.iter().map(|c| c.name.clone()).collect());
     let (lines_raw, mut channels_known) = read_lines(ctx, root);
-    let line_names: Vec<String> = lines_raw.iter().map(|l| l.name.clone()).collect();
+    let line_names = Names::new(lines_raw.iter().map(|l| l.name.clone()).collect());
     let types_raw = read_ticket_types(ctx, root, &line_names);
     let arrivals_raw = read_arrivals(ctx, root, &channel_names);
     let economics = read_economics(ctx, root);
     let targets = read_targets(ctx, root);
 
     // The line network.
-    let mut channel_line: Vec<Option<usize>> = vec![None; channel_names.len()];
+    let mut channel_line: Vec<Option<usize>> = vec![None; channel_names.list.len()];
     let mut lines = Vec::new();
     for (li, raw) in lines_raw.iter().enumerate() {
         let mut chans = Vec::new();
@@ -1284,7 +1379,7 @@ pub(super) fn read_scenario(ctx: &mut Ctx, root: &Obj) -> Option<Scenario> {
                         &format!("{}.channels", raw.path),
                         format!(
                             "channel \"{c}\" is already taken by line \"{}\"; a channel's first contacts go to one line",
-                            line_names[channel_line[ci].unwrap_or(0)]
+                            line_names.list[channel_line[ci].unwrap_or(0)]
                         ),
                     );
                 }
@@ -1379,32 +1474,61 @@ pub(super) fn read_scenario(ctx: &mut Ctx, root: &Obj) -> Option<Scenario> {
             });
         }
     }
-    // Escalation cycles.
-    for (start, raw) in lines_raw.iter().enumerate() {
-        let mut seen = vec![false; lines_raw.len()];
-        let mut at = start;
-        let mut chain = vec![raw.name.clone()];
-        let Some((_, to_span)) = &raw.escalates_to else {
-            continue;
-        };
-        while let Some((target, _)) = &lines_raw[at].escalates_to {
-            let Some(next) = line_names.iter().position(|n| n == target) else {
+    // Escalation cycles: every line escalates to at most one other, so
+    // one walk along the chains, each line visited once, finds them all.
+    let next: Vec<Option<usize>> = lines_raw
+        .iter()
+        .map(|raw| {
+            raw.escalates_to
+                .as_ref()
+                .and_then(|(target, _)| line_names.index(target))
+        })
+        .collect();
+    // 0: not seen, 1: on the walk under way, 2: done
+    let mut state = vec![0u8; lines_raw.len()];
+    for start in 0..lines_raw.len() {
+        let mut walk = Vec::new();
+        let mut at = Some(start);
+        while let Some(l) = at {
+            if state[l] != 0 {
                 break;
-            };
-            chain.push(target.clone());
-            if next == start {
+            }
+            state[l] = 1;
+            walk.push(l);
+            at = next[l];
+        }
+        if let Some(l) = at
+            && state[l] == 1
+        {
+            // the walk ran into itself: the lines from l on form a circle
+            let circle = &walk[walk.iter().position(|&x| x == l).unwrap_or(0)..];
+            for (i, &member) in circle.iter().enumerate() {
+                let raw = &lines_raw[member];
+                let names: Vec<&str> = circle[i..]
+                    .iter()
+                    .chain(&circle[..=i])
+                    .map(|&x| lines_raw[x].name.as_str())
+                    .collect();
+                let chain = if names.len() <= 12 {
+                    names.join(" -> ")
+                } else {
+                    format!(
+                        "{} -> ... ({} lines) -> {}",
+                        names[..5].join(" -> "),
+                        names.len() - 6,
+                        names[names.len() - 1]
+                    )
+                };
+                let span = raw.escalates_to.as_ref().and_then(|e| e.1.clone());
                 ctx.error(
-                    to_span.clone(),
+                    span,
                     &format!("{}.escalates_to", raw.path),
-                    format!("escalation goes round in a circle: {}", chain.join(" -> ")),
+                    format!("escalation goes round in a circle: {chain}"),
                 );
-                break;
             }
-            if seen[next] {
-                break;
-            }
-            seen[next] = true;
-            at = next;
+        }
+        for l in walk {
+            state[l] = 2;
         }
     }
 
@@ -1443,8 +1567,8 @@ pub(super) fn read_scenario(ctx: &mut Ctx, root: &Obj) -> Option<Scenario> {
             name: "all".into(),
             share: 1.0,
             priority: 1,
-            handle: vec![None; line_names.len()],
-            resolve: vec![None; line_names.len()],
+            handle: vec![None; line_names.list.len()],
+            resolve: vec![None; line_names.list.len()],
             key_client: 0.0,
             misroute: 0.0,
         });
@@ -1458,15 +1582,19 @@ pub(super) fn read_scenario(ctx: &mut Ctx, root: &Obj) -> Option<Scenario> {
             v
         };
         let mut missing: Vec<Vec<&str>> = vec![Vec::new(); lines.len()];
-        for t in &ticket_types {
+        // each type walks each line at most once
+        let mut visited = vec![usize::MAX; lines.len()];
+        for (ti, t) in ticket_types.iter().enumerate() {
             for &start in &first_lines {
                 let mut at = Some(start);
-                let mut steps = 0;
                 while let Some(l) = at {
+                    if visited[l] == ti {
+                        break;
+                    }
+                    visited[l] = ti;
                     if lines[l].external.is_none()
                         && t.handle[l].is_none()
                         && lines[l].handle.is_none()
-                        && !missing[l].contains(&t.name.as_str())
                     {
                         missing[l].push(t.name.as_str());
                     }
@@ -1476,10 +1604,6 @@ pub(super) fn read_scenario(ctx: &mut Ctx, root: &Obj) -> Option<Scenario> {
                     } else {
                         None
                     };
-                    steps += 1;
-                    if steps > lines.len() {
-                        break;
-                    }
                 }
             }
         }
@@ -1489,7 +1613,7 @@ pub(super) fn read_scenario(ctx: &mut Ctx, root: &Obj) -> Option<Scenario> {
             }
             let message = format!(
                 "ticket type(s) {} reach this line but have no handling time here: give the line a handle, or the types handle.{}",
-                missing[li].join(", "),
+                short_names(&missing[li]),
                 raw.name
             );
             ctx.error(raw.span.clone(), &format!("{}.handle", raw.path), message);
@@ -1536,7 +1660,7 @@ pub(super) fn read_scenario(ctx: &mut Ctx, root: &Obj) -> Option<Scenario> {
     let sim = sim?;
     let interval_minutes = (sim.interval / 60.0) as u32;
     let mut arrivals = Vec::new();
-    if channels.len() == channel_names.len() {
+    if channels.len() == channel_names.list.len() {
         for a in &arrivals_raw {
             let ch = &channels[a.channel];
             match weekly_rate(a, ch.live, &ch.hours, interval_minutes) {
@@ -1577,4 +1701,10 @@ pub(super) fn read_scenario(ctx: &mut Ctx, root: &Obj) -> Option<Scenario> {
         economics: economics?,
         targets: targets?,
     })
+}
+
+/// `a, b, c`, or the first few and how many more.
+fn short_names(names: &[&str]) -> String {
+    let owned: Vec<String> = names.iter().map(|n| n.to_string()).collect();
+    super::load::short_list(&owned)
 }

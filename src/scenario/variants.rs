@@ -7,20 +7,36 @@
 //! written in, validated as a whole; a problem a variant causes is reported
 //! at the variant's `set` entry.
 
-use super::{Scenario, load_str, read_source};
+use super::Scenario;
+use super::load::{
+    InputFile, Inputs, LineIndex, load_doc, parse, read_scenario_text, scenario_dir,
+};
 use crate::error::{Error, Problem, Problems, Result};
+use std::collections::HashSet;
 use std::ops::Range;
 use std::path::Path;
-use toml_edit::{Document, DocumentMut, Item, TableLike, Value};
+use toml_edit::{DocumentMut, Item, TableLike, Value};
 
 /// Most scenarios one file may expand to.
 pub const MAX_SCENARIOS: usize = 10_000;
 
+/// A scenario file as loaded: its text (read once), every scenario it
+/// expands to, and every file it made staffsim read.
+#[derive(Debug)]
+pub struct Loaded {
+    /// The scenario file's bytes, exactly as read and simulated.
+    pub source: String,
+    /// The base scenario first, then each variant, then each sweep point.
+    pub scenarios: Vec<Scenario>,
+    /// The `empirical` files read, in the order first read, with the
+    /// SHA-256 of their bytes (the scenario file itself is not listed).
+    pub inputs: Vec<InputFile>,
+}
+
 /// Loads the file at `path` and expands it: the base scenario first, then
 /// each `[[variant]]` in file order, then every point of `[sweep]`.
 pub fn load_experiment(path: &Path) -> Result<Vec<Scenario>> {
-    let text = read_source(path)?;
-    load_experiment_str(&text, &path.display().to_string(), path.parent())
+    Ok(load_experiment_inputs(path, None, None)?.scenarios)
 }
 
 /// [`load_experiment`] with the command-line overrides of every scenario's
@@ -30,12 +46,36 @@ pub fn load_experiment_with(
     replications: Option<u32>,
     seed: Option<u64>,
 ) -> Result<Vec<Scenario>> {
-    let text = read_source(path)?;
-    load_experiment_text_with(&text, path, replications, seed)
+    Ok(load_experiment_inputs(path, replications, seed)?.scenarios)
+}
+
+/// [`load_experiment_with`], also giving the file's text as read and every
+/// other file the scenario read (its `empirical` samples).
+pub fn load_experiment_inputs(
+    path: &Path,
+    replications: Option<u32>,
+    seed: Option<u64>,
+) -> Result<Loaded> {
+    if let Some(r) = replications
+        && (r == 0 || r > 100_000)
+    {
+        return Err(Error::BadOption {
+            option: "--replications".into(),
+            message: format!("must be from 1 to 100000, got {r}"),
+        });
+    }
+    let source = read_scenario_text(path)?;
+    let mut inputs = Inputs::default();
+    let scenarios = expand_with(&source, path, replications, seed, &mut inputs)?;
+    Ok(Loaded {
+        source,
+        scenarios,
+        inputs: inputs.files,
+    })
 }
 
 /// [`load_experiment_with`] from the text of the file at `path` (read
-/// once by [`read_source`] and kept by the caller, so
+/// once by [`read_source`](super::read_source) and kept by the caller, so
 /// the results can record the very bytes simulated); `path` names the
 /// file in messages and is where relative paths are resolved.
 pub fn load_experiment_text_with(
@@ -43,6 +83,18 @@ pub fn load_experiment_text_with(
     path: &Path,
     replications: Option<u32>,
     seed: Option<u64>,
+) -> Result<Vec<Scenario>> {
+    expand_with(text, path, replications, seed, &mut Inputs::default())
+}
+
+/// The scenarios of `text`, the file at `path`, with the command-line
+/// overrides.
+fn expand_with(
+    text: &str,
+    path: &Path,
+    replications: Option<u32>,
+    seed: Option<u64>,
+    inputs: &mut Inputs,
 ) -> Result<Vec<Scenario>> {
     if let Some(r) = replications
         && (r == 0 || r > 100_000)
@@ -52,7 +104,7 @@ pub fn load_experiment_text_with(
             message: format!("must be from 1 to 100000, got {r}"),
         });
     }
-    let mut scenarios = load_experiment_str(text, &path.display().to_string(), path.parent())?;
+    let mut scenarios = expand(text, &path.display().to_string(), scenario_dir(path), inputs)?;
     for sc in &mut scenarios {
         if let Some(r) = replications {
             sc.replications = r;
@@ -66,14 +118,44 @@ pub fn load_experiment_text_with(
 
 /// Like [`load_experiment`], from the file's text.
 pub fn load_experiment_str(text: &str, file: &str, dir: Option<&Path>) -> Result<Vec<Scenario>> {
-    let base = load_str(text, file, dir)?;
-    let doc = Document::parse(text).expect("the base loaded, so the TOML parses");
-    let mut problems = Vec::new();
+    expand(text, file, dir, &mut Inputs::default())
+}
+
+/// The scenarios of one file. The TOML is parsed once; each variant and
+/// sweep point is a copy of the parsed base (without `[[variant]]` and
+/// `[sweep]`) with its values set, so the work grows with the size of the
+/// file, not with its size times the number of scenarios.
+fn expand(
+    text: &str,
+    file: &str,
+    dir: Option<&Path>,
+    inputs: &mut Inputs,
+) -> Result<Vec<Scenario>> {
+    let doc = parse(text, file)?;
+    let base = load_doc(doc.as_table(), text, file, dir, inputs).map_err(Error::Scenario)?;
+    let mut problems = Problems::default();
     let mut out = vec![base];
-    let place = |span: &Option<Range<usize>>| position(text, span);
+    let lines = LineIndex::new(text);
+    let place = |span: &Option<Range<usize>>| position(&lines, text, span);
+    // the base without its variants and sweep: what each scenario starts from
+    let mut plain: Option<DocumentMut> = None;
+    let mut plain_base = || -> DocumentMut {
+        plain
+            .get_or_insert_with(|| {
+                let mut d = doc.clone().into_mut();
+                d.remove("variant");
+                d.remove("sweep");
+                d
+            })
+            .clone()
+    };
 
     let report =
-        |problems: &mut Vec<Problem>, span: &Option<Range<usize>>, key: &str, message: String| {
+        |problems: &mut Problems, span: &Option<Range<usize>>, key: &str, message: String| {
+            if problems.full() {
+                problems.1 += 1;
+                return;
+            }
             let (line, column) = place(span);
             problems.push(Problem {
                 file: file.to_string(),
@@ -84,17 +166,58 @@ pub fn load_experiment_str(text: &str, file: &str, dir: Option<&Path>) -> Result
             });
         };
 
+    // The number of scenarios, checked before any is built.
+    let variant_count = match doc.get("variant") {
+        Some(Item::ArrayOfTables(a)) => a.len(),
+        _ => 0,
+    };
+    let sweep_points = doc
+        .get("sweep")
+        .and_then(Item::as_table_like)
+        .map(|sweep| {
+            sweep
+                .iter()
+                .map(|(_, v)| v.as_array().map_or(1, |a| a.len().max(1)))
+                .fold(1usize, |p, n| p.saturating_mul(n))
+        })
+        .unwrap_or(0);
+    if variant_count.saturating_add(sweep_points).saturating_add(1) > MAX_SCENARIOS {
+        let span = doc
+            .get("sweep")
+            .filter(|_| sweep_points > 0)
+            .or(doc.get("variant"))
+            .and_then(|i| match i {
+                Item::Table(t) => t.span(),
+                Item::ArrayOfTables(a) => a.span(),
+                other => other.span(),
+            });
+        let key = if sweep_points > 0 { "sweep" } else { "variant" };
+        report(
+            &mut problems,
+            &span,
+            key,
+            format!(
+                "the file expands to {} scenarios (the base, {variant_count} variants and {sweep_points} sweep points); at most {MAX_SCENARIOS} scenarios per file",
+                1usize
+                    .saturating_add(variant_count)
+                    .saturating_add(sweep_points)
+            ),
+        );
+        return Err(Error::Scenario(problems));
+    }
+
     // Every scenario's name, with the place and key a clash is reported at:
     // names identify results, so no two scenarios may share one.
     let base_name_span = doc
         .get("simulation")
         .and_then(|s| s.get("name"))
         .and_then(Item::span);
-    let mut names: Vec<(String, Option<Range<usize>>, String)> = vec![(
+    let mut names: std::collections::HashMap<String, (Option<Range<usize>>, String)> =
+        std::collections::HashMap::new();
+    names.insert(
         out[0].name.clone(),
-        base_name_span,
-        "simulation.name".into(),
-    )];
+        (base_name_span, "simulation.name".into()),
+    );
 
     // [[variant]]
     if let Some(item) = doc.get("variant") {
@@ -138,7 +261,7 @@ pub fn load_experiment_str(text: &str, file: &str, dir: Option<&Path>) -> Result
                     continue;
                 }
                 Some((Some(n), nspan)) => {
-                    if names.iter().any(|x| x.0 == n) {
+                    if names.contains_key(n) {
                         report(
                             &mut problems,
                             &nspan,
@@ -146,7 +269,9 @@ pub fn load_experiment_str(text: &str, file: &str, dir: Option<&Path>) -> Result
                             format!("a second scenario named \"{n}\""),
                         );
                     }
-                    names.push((n.to_string(), nspan, format!("{path}.name")));
+                    names
+                        .entry(n.to_string())
+                        .or_insert((nspan, format!("{path}.name")));
                     n.to_string()
                 }
                 Some((None, nspan)) => {
@@ -191,9 +316,14 @@ pub fn load_experiment_str(text: &str, file: &str, dir: Option<&Path>) -> Result
                 }
             }
             if let Some(sc) = build(
-                text,
-                file,
-                dir,
+                &Base {
+                    doc: plain_base(),
+                    text,
+                    lines: &lines,
+                    file,
+                    dir,
+                },
+                inputs,
                 &name,
                 &changes,
                 &format!("{path}.set"),
@@ -221,7 +351,7 @@ pub fn load_experiment_str(text: &str, file: &str, dir: Option<&Path>) -> Result
                         Some(a) if !a.is_empty() => {
                             // a value listed twice would make two points of one
                             // name; it is reported and the axis goes on without it
-                            let mut seen: Vec<String> = Vec::new();
+                            let mut seen: HashSet<String> = HashSet::new();
                             let mut values = Vec::new();
                             for x in a.iter() {
                                 let shown = x.to_string().trim().to_string();
@@ -235,7 +365,7 @@ pub fn load_experiment_str(text: &str, file: &str, dir: Option<&Path>) -> Result
                                         ),
                                     );
                                 } else {
-                                    seen.push(shown);
+                                    seen.insert(shown);
                                     values.push(x.clone());
                                 }
                             }
@@ -272,7 +402,7 @@ pub fn load_experiment_str(text: &str, file: &str, dir: Option<&Path>) -> Result
                             .map(|(k, v, _)| format!("{k}={}", v.to_string().trim()))
                             .collect::<Vec<_>>()
                             .join(", ");
-                        if let Some((_, nspan, key)) = names.iter().find(|x| x.0 == name) {
+                        if let Some((nspan, key)) = names.get(&name) {
                             // reported at the other scenario's name, for every point
                             report(
                                 &mut problems,
@@ -283,13 +413,20 @@ pub fn load_experiment_str(text: &str, file: &str, dir: Option<&Path>) -> Result
                                 ),
                             );
                         } else {
-                            let before = problems.len();
+                            let before = problems.total();
+                            let base = Base {
+                                doc: plain_base(),
+                                text,
+                                lines: &lines,
+                                file,
+                                dir,
+                            };
                             if let Some(sc) =
-                                build(text, file, dir, &name, &changes, "sweep", &mut problems)
+                                build(&base, inputs, &name, &changes, "sweep", &mut problems)
                             {
                                 out.push(sc);
                             }
-                            if problems.len() > before {
+                            if problems.total() > before {
                                 break 'points; // one bad point is enough to explain
                             }
                         }
@@ -315,37 +452,50 @@ pub fn load_experiment_str(text: &str, file: &str, dir: Option<&Path>) -> Result
     if problems.is_empty() {
         Ok(out)
     } else {
-        problems.sort_by_key(|p| (p.line, p.column));
-        Err(Error::Scenario(Problems(problems)))
+        problems.sort();
+        Err(Error::Scenario(problems))
     }
 }
 
-fn position(text: &str, span: &Option<Range<usize>>) -> (usize, usize) {
-    let Some(span) = span else { return (0, 0) };
-    let offset = span.start.min(text.len());
-    let before = &text[..offset];
-    let line = before.matches('\n').count() + 1;
-    let start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
-    (line, text[start..offset].chars().count() + 1)
+fn position(lines: &LineIndex, text: &str, span: &Option<Range<usize>>) -> (usize, usize) {
+    match span {
+        Some(span) => lines.position(text, span.start),
+        None => (0, 0),
+    }
 }
 
-/// The base text with `changes` written in, loaded as scenario `name`.
+/// What every variant and sweep point starts from: the parsed base.
+struct Base<'a> {
+    /// The base document without `[[variant]]` and `[sweep]`, a copy of its own.
+    doc: DocumentMut,
+    /// The file's text, for the places of problems.
+    text: &'a str,
+    lines: &'a LineIndex,
+    file: &'a str,
+    dir: Option<&'a Path>,
+}
+
+/// The base with `changes` written in, read as scenario `name`.
 fn build(
-    text: &str,
-    file: &str,
-    dir: Option<&Path>,
+    base: &Base,
+    inputs: &mut Inputs,
     name: &str,
     changes: &[(String, Value, Option<Range<usize>>)],
     key: &str,
-    problems: &mut Vec<Problem>,
+    problems: &mut Problems,
 ) -> Option<Scenario> {
-    let mut doc: DocumentMut = text.parse().ok()?;
-    doc.remove("variant");
-    doc.remove("sweep");
+    let Base {
+        doc,
+        text,
+        lines,
+        file,
+        dir,
+    } = base;
+    let mut doc = doc.clone();
     let mut ok = true;
     for (path, value, span) in changes {
         if let Err(msg) = set_path(doc.as_table_mut(), path, value.clone()) {
-            let (line, column) = position(text, span);
+            let (line, column) = position(lines, text, span);
             problems.push(Problem {
                 file: file.to_string(),
                 line,
@@ -360,14 +510,16 @@ fn build(
         return None;
     }
     let first_span = changes.first().and_then(|c| c.2.clone());
-    match load_str(&doc.to_string(), file, dir) {
+    // the copy has no places in the file: its problems are reported at the
+    // variant's (or sweep's) first value
+    match load_doc(doc.as_table(), "", file, *dir, inputs) {
         Ok(mut sc) => {
             sc.name = name.to_string();
             Some(sc)
         }
-        Err(Error::Scenario(Problems(inner))) => {
-            let (line, column) = position(text, &first_span);
-            for p in inner {
+        Err(inner) => {
+            let (line, column) = position(lines, text, &first_span);
+            for p in inner.0 {
                 problems.push(Problem {
                     file: file.to_string(),
                     line,
@@ -376,17 +528,7 @@ fn build(
                     message: format!("in scenario \"{name}\", {}: {}", p.key, p.message),
                 });
             }
-            None
-        }
-        Err(other) => {
-            let (line, column) = position(text, &first_span);
-            problems.push(Problem {
-                file: file.to_string(),
-                line,
-                column,
-                key: key.to_string(),
-                message: other.to_string(),
-            });
+            problems.1 += inner.1;
             None
         }
     }
@@ -428,7 +570,7 @@ fn set_path(
                 } else {
                     walked.clone()
                 },
-                keys.join(", ")
+                super::load::short_list(&keys)
             ));
         };
         let here = if walked.is_empty() {
@@ -478,7 +620,7 @@ fn set_path(
                 None => {
                     return Err(format!(
                         "the path addresses nothing: no {seg} with {by} \"{want}\" ({seg} entries: {})",
-                        seen.join(", ")
+                        super::load::short_list(&seen)
                     ));
                 }
             }

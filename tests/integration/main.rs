@@ -8,6 +8,8 @@ mod determinism;
 mod erlang;
 mod golden;
 mod helpdesk;
+mod inputs;
+mod merge_input;
 mod optimize;
 mod outdir;
 mod properties;
