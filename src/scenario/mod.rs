@@ -16,8 +16,8 @@ pub use load::{
     read_scenario_text, read_source, scenario_dir,
 };
 pub use variants::{
-    Loaded, load_experiment, load_experiment_inputs, load_experiment_str, load_experiment_text_with,
-    load_experiment_with,
+    Loaded, load_experiment, load_experiment_inputs, load_experiment_str,
+    load_experiment_text_with, load_experiment_with,
 };
 
 use crate::engine::{Dist, PeriodicRate, SimTime};

@@ -104,7 +104,12 @@ fn expand_with(
             message: format!("must be from 1 to 100000, got {r}"),
         });
     }
-    let mut scenarios = expand(text, &path.display().to_string(), scenario_dir(path), inputs)?;
+    let mut scenarios = expand(
+        text,
+        &path.display().to_string(),
+        scenario_dir(path),
+        inputs,
+    )?;
     for sc in &mut scenarios {
         if let Some(r) = replications {
             sc.replications = r;
