@@ -91,12 +91,18 @@ fn merge_error(path: &Path, message: impl Into<String>) -> Error {
 pub fn read_shard(dir: &Path) -> Result<Shard> {
     let path = dir.join(SHARD_FILE);
     let bytes = read_input(&path, MAX_SHARD_BYTES, "a shard file")?;
-    let bad = |message: String| merge_error(&path, message);
+    shard_from_json(&path, &bytes)
+}
+
+/// Parses and checks the bytes of a `shard.json` (see [`read_shard`]);
+/// `path` names it in messages.
+pub fn shard_from_json(path: &Path, bytes: &[u8]) -> Result<Shard> {
+    let bad = |message: String| merge_error(path, message);
     if !bytes.trim_ascii_start().starts_with(b"{") {
         return Err(bad("not a shard file: a shard file is a JSON object".into()));
     }
     let version: Version =
-        serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(&bytes))
+        serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(bytes))
             .map_err(|e| bad(path_error(e)))?;
     let ours = env!("CARGO_PKG_VERSION");
     match version.staffsim_version {
@@ -109,7 +115,7 @@ pub fn read_shard(dir: &Path) -> Result<Shard> {
         }
         None => return Err(bad("staffsim_version: missing; not a shard file".into())),
     }
-    let de = &mut serde_json::Deserializer::from_slice(&bytes);
+    let de = &mut serde_json::Deserializer::from_slice(bytes);
     let shard: Shard = serde_path_to_error::deserialize(de).map_err(|e| bad(path_error(e)))?;
     if shard.of == 0 || shard.of > MAX_SHARDS {
         return Err(bad(format!(
@@ -248,14 +254,19 @@ fn check_record(
 /// read, seed, replications, number of shards), its number, and every
 /// record's scenario, replication and the length of every list.
 pub fn merge(dirs: &[PathBuf]) -> Result<(Vec<Scenario>, Results)> {
-    let Some(first_dir) = dirs.first() else {
+    let shards: Vec<Shard> = dirs.iter().map(|d| read_shard(d)).collect::<Result<_>>()?;
+    merge_shards(dirs, shards)
+}
+
+/// [`merge`] of shards already read: `shards[i]` was read from the folder
+/// `dirs[i]` (which names it in messages).
+pub fn merge_shards(dirs: &[PathBuf], shards: Vec<Shard>) -> Result<(Vec<Scenario>, Results)> {
+    let (Some(first_dir), Some(first)) = (dirs.first(), shards.first()) else {
         return Err(Error::BadOption {
             option: "merge".into(),
             message: "name the directories of every shard".into(),
         });
     };
-    let shards: Vec<Shard> = dirs.iter().map(|d| read_shard(d)).collect::<Result<_>>()?;
-    let first = &shards[0];
     let mut seen = BTreeSet::new();
     for (s, dir) in shards.iter().zip(dirs) {
         let path = dir.join(SHARD_FILE);

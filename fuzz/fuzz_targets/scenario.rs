@@ -17,8 +17,8 @@ const MAX_ARRIVALS: f64 = 20_000.0;
 /// Most agents a fuzzed run may have.
 const MAX_AGENTS: u32 = 2_000;
 /// Largest sweep the target loads. The loader takes sweeps of up to 10,000
-/// points (about 0.7 s in a release build), but each point re-reads the
-/// file, and under the sanitizer that is seconds: a slow input, not a bug.
+/// points, each a full scenario read from a copy of the parsed base; under
+/// the sanitizer thousands of them take seconds: a slow input, not a bug.
 const MAX_SWEEP_POINTS: usize = 300;
 
 fuzz_target!(|data: &[u8]| {
