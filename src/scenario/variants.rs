@@ -197,15 +197,20 @@ fn expand(
                 other => other.span(),
             });
         let key = if sweep_points > 0 { "sweep" } else { "variant" };
+        let total = 1usize
+            .saturating_add(variant_count)
+            .saturating_add(sweep_points);
+        let what = if sweep_points > 0 {
+            format!("the sweep has {sweep_points} points")
+        } else {
+            format!("the file has {variant_count} variants")
+        };
         report(
             &mut problems,
             &span,
             key,
             format!(
-                "the file expands to {} scenarios (the base, {variant_count} variants and {sweep_points} sweep points); at most {MAX_SCENARIOS} scenarios per file",
-                1usize
-                    .saturating_add(variant_count)
-                    .saturating_add(sweep_points)
+                "{what}; at most {MAX_SCENARIOS} scenarios per file, and with the base, {variant_count} variants and {sweep_points} sweep points it would expand to {total}"
             ),
         );
         return Err(Error::Scenario(problems));
