@@ -124,9 +124,14 @@ enum Command {
         format: ErlangFormat,
     },
     /// Check a scenario and report every problem, without running it.
+    /// Warnings (an overloaded line) go to standard error; the exit code
+    /// stays 0 unless --strict.
     Validate {
         /// The scenario file (TOML).
         file: PathBuf,
+        /// Fail (exit code 2) when there is any warning.
+        #[arg(long)]
+        strict: bool,
     },
     /// Find the cheapest staffing (agents per line and shift) that meets
     /// every [targets] line, by simulation.
@@ -375,9 +380,11 @@ fn dispatch(cli: Cli) -> staffsim::Result<()> {
                 }
                 refuse_existing(dir, force, &names)?;
             }
-            for sc in &scenarios {
-                for o in staffsim::scenario::capacity::overloads(sc) {
-                    warn(format_args!("warning: scenario \"{}\": {o}", sc.name));
+            // said before the run, which may be long; the table says it
+            // at its end, so it is not said twice there
+            if !matches!(format, Format::Table) {
+                for (name, w) in warnings(&scenarios) {
+                    warn(format_args!("warning: scenario \"{name}\": {w}"));
                 }
             }
             let total: u64 = scenarios.iter().map(|s| s.replications as u64).sum();
@@ -460,9 +467,19 @@ fn dispatch(cli: Cli) -> staffsim::Result<()> {
             max_agents,
             format,
         ),
-        Command::Validate { file } => {
+        Command::Validate { file, strict } => {
             let text = read_source(&file)?;
             let scenarios = load_experiment_text_with(&text, &file, None, None)?;
+            let warnings = warnings(&scenarios);
+            for (name, w) in &warnings {
+                warn(format_args!("warning: scenario \"{name}\": {w}"));
+            }
+            if strict && !warnings.is_empty() {
+                return Err(Error::Strict {
+                    path: file.clone(),
+                    warnings: warnings.len(),
+                });
+            }
             let sc = &scenarios[0];
             let agents: u32 = sc.lines.iter().map(|l| l.headcount()).sum();
             let secs = sc.horizon.as_secs_f64();
@@ -471,8 +488,13 @@ fn dispatch(cli: Cli) -> staffsim::Result<()> {
             } else {
                 format!("{:.1} hours", secs / 3600.0)
             };
+            let verdict = match warnings.len() {
+                0 => "ok".to_string(),
+                1 => "ok, with 1 warning (above)".to_string(),
+                n => format!("ok, with {n} warnings (above)"),
+            };
             write_stdout(format!(
-                "{}: ok — {} channel(s), {} line(s), {} agent(s), horizon {}, {} replication(s); {} scenario(s) in all\n",
+                "{}: {verdict} — {} channel(s), {} line(s), {} agent(s), horizon {}, {} replication(s); {} scenario(s) in all\n",
                 file.display(),
                 sc.channels.len(),
                 sc.lines.len(),
@@ -483,6 +505,19 @@ fn dispatch(cli: Cli) -> staffsim::Result<()> {
             ).as_bytes())
         }
     }
+}
+
+/// The warnings of every scenario known before running it (overloaded
+/// lines), with the scenario's name.
+fn warnings(scenarios: &[Scenario]) -> Vec<(String, String)> {
+    scenarios
+        .iter()
+        .flat_map(|sc| {
+            staffsim::scenario::capacity::overloads(sc)
+                .into_iter()
+                .map(|o| (sc.name.clone(), o.to_string()))
+        })
+        .collect()
 }
 
 /// `staffsim optimize`: the search on a pool of `threads`, a spinner on

@@ -151,6 +151,14 @@ pub enum Error {
     /// The optimizer cannot work on this scenario.
     #[error("{0}")]
     Optimize(#[from] crate::optimize::OptimizeError),
+    /// `validate --strict` found warnings (they are printed before).
+    #[error("{}: {warnings} warning(s), and --strict makes any warning an error", path.display())]
+    Strict {
+        /// The scenario file.
+        path: PathBuf,
+        /// How many warnings.
+        warnings: usize,
+    },
     /// An option given on the command line is out of range.
     #[error("{option}: {message}")]
     BadOption {
@@ -174,6 +182,7 @@ impl Error {
                 | Error::BadOption { .. }
                 | Error::Optimize(_)
                 | Error::Merge { .. }
+                | Error::Strict { .. }
         )
     }
 }

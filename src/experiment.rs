@@ -6,6 +6,7 @@ use crate::model::IntervalTally;
 use crate::model::{RunTally, run_replication};
 use crate::scenario::Scenario;
 use crate::stats::{Estimate, EstimateMap, KpiValues, RunKpis, aggregate, aggregate_groups};
+use crate::targets::{Judgement, Rule, judge};
 use indexmap::IndexMap;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -24,13 +25,22 @@ pub struct ScenarioResult {
     pub name: String,
     /// Replications run.
     pub replications: u32,
-    /// True when some replication stopped because too many tickets were open:
-    /// the averages then describe a system that does not keep up.
+    /// True when the plan does not keep up with demand: a line whose
+    /// tickets never abandon gets more work than its agents can do (its
+    /// queue grows without bound), or some replication stopped because too
+    /// many tickets were open. The averages then understate the queue.
     pub unstable: bool,
-    /// Problems seen before the run: lines whose average offered load
-    /// exceeds their capacity while their tickets never abandon.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    /// Problems in plain words: overloaded lines (from the scenario, before
+    /// the run) and runs stopped at `simulation.max_in_system`.
     pub warnings: Vec<String>,
+    /// Every target judged on the mean: each channel's own, then the desk's
+    /// (see [`crate::targets`]).
+    pub targets: Vec<Judgement>,
+    /// When the scenario has both live and backlog channels: which are
+    /// which, and the scenario-wide KPIs that mix them (read each channel's
+    /// own figures instead).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mixed: Option<Mixed>,
     /// Scenario-wide KPIs: mean and 95% CI half-width.
     pub kpis: EstimateMap,
     /// Per line.
@@ -49,6 +59,10 @@ pub struct ScenarioResult {
     /// streams).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub vs_base: Option<EstimateMap>,
+    /// For every scenario but the first: the paired differences of each
+    /// channel's KPIs to the first scenario's, as in `vs_base`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vs_base_channels: Option<IndexMap<String, EstimateMap>>,
     /// The KPIs of every replication, in replication order.
     #[serde(skip)]
     pub runs: Vec<RunKpis>,
@@ -56,6 +70,50 @@ pub struct ScenarioResult {
     /// agents numbered line by line.
     #[serde(skip)]
     pub agents: Vec<AgentSummary>,
+}
+
+/// Scenario-wide KPIs that mix every channel's contacts: with live and
+/// backlog channels together, seconds-long waits with hours-long ones.
+pub const MIXED_KPIS: [&str; 7] = [
+    "service_level",
+    "abandon_rate",
+    "asa_seconds",
+    "wait_p50_seconds",
+    "wait_p90_seconds",
+    "wait_p99_seconds",
+    "aht_seconds",
+];
+
+/// The label of overall figures that mix live and backlog channels.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Mixed {
+    /// Live channels (a customer waits on the line), in scenario order.
+    pub live: Vec<String>,
+    /// Backlog channels (tickets wait in a queue), in scenario order.
+    pub backlog: Vec<String>,
+    /// The scenario-wide KPIs that mix them ([`MIXED_KPIS`]).
+    pub kpis: Vec<&'static str>,
+}
+
+impl Mixed {
+    /// The label for `sc`, when it has both live and backlog channels.
+    pub fn of(sc: &Scenario) -> Option<Mixed> {
+        if !sc.mixes_live_and_backlog() {
+            return None;
+        }
+        let names = |live: bool| {
+            sc.channels
+                .iter()
+                .filter(|c| c.live == live)
+                .map(|c| c.name.clone())
+                .collect()
+        };
+        Some(Mixed {
+            live: names(true),
+            backlog: names(false),
+            kpis: MIXED_KPIS.to_vec(),
+        })
+    }
 }
 
 /// What a scenario's summary needs from one replication: its KPI values,
@@ -141,8 +199,9 @@ pub struct IntervalResult {
     pub start: String,
     /// Per channel: `offered`, `answered`, `abandoned` (mean per occurrence
     /// of this interval), `service_level` (contacts arriving in the interval
-    /// answered in time / offered in it) and `asa_seconds` (of the answers
-    /// given in it), over all occurrences and replications.
+    /// answered in time / offered in it; absent when none arrived) and
+    /// `asa_seconds` (of the answers given in it; absent when none was
+    /// given), over all occurrences and replications.
     pub channels: IndexMap<String, IndexMap<&'static str, f64>>,
     /// Per line: `mean_queue`, `max_queue` (largest in a run, mean over
     /// runs), `agents_rostered`, `agents_on_duty`, `agents_on_break`,
@@ -234,6 +293,7 @@ pub fn assemble(scenarios: &[Scenario], records: &[Record]) -> Results {
         let mut r = summarize_records(sc, &owned);
         if let Some(base) = out.first() {
             r.vs_base = Some(paired_differences(base, &r));
+            r.vs_base_channels = Some(paired_channel_differences(base, &r));
         }
         out.push(r);
     }
@@ -253,6 +313,36 @@ pub fn paired_differences(base: &ScenarioResult, other: &ScenarioResult) -> Esti
             .map(|k| other.runs[k].overall[i].1 - base.runs[k].overall[i].1)
             .collect();
         out.insert((*name).to_string(), Estimate::from_samples(&diffs));
+    }
+    out
+}
+
+/// Differences of every channel KPI of `other` to `base`, paired by
+/// replication, for the channels both have (by name).
+pub fn paired_channel_differences(
+    base: &ScenarioResult,
+    other: &ScenarioResult,
+) -> IndexMap<String, EstimateMap> {
+    let n = base.runs.len().min(other.runs.len());
+    let mut out = IndexMap::new();
+    let Some(first) = other.runs.first() else {
+        return out;
+    };
+    for (c, (name, kpis)) in first.channels.iter().enumerate() {
+        let Some(bc) = base.runs[0].channels.iter().position(|b| &b.0 == name) else {
+            continue;
+        };
+        let mut m = EstimateMap::new();
+        for (i, (kpi, _)) in kpis.iter().enumerate() {
+            let Some(bi) = base.runs[0].channels[bc].1.iter().position(|b| b.0 == *kpi) else {
+                continue;
+            };
+            let diffs: Vec<f64> = (0..n)
+                .map(|k| other.runs[k].channels[c].1[i].1 - base.runs[k].channels[bc].1[bi].1)
+                .collect();
+            m.insert((*kpi).to_string(), Estimate::from_samples(&diffs));
+        }
+        out.insert(name.clone(), m);
     }
     out
 }
@@ -332,20 +422,35 @@ pub fn summarize_records(sc: &Scenario, tallies: &[Record]) -> ScenarioResult {
             i += 1;
         }
     }
+    let overloads = crate::scenario::capacity::overloads(sc);
+    let overflow = tallies.iter().any(|t| t.overflow);
+    let mut warnings: Vec<String> = overloads.iter().map(|o| o.to_string()).collect();
+    if overflow {
+        let stopped = tallies.iter().filter(|t| t.overflow).count();
+        warnings.push(format!(
+            "{stopped} of {} replications stopped early: more than {} tickets were open at once \
+             (simulation.max_in_system); the plan does not keep up with demand and the averages \
+             understate the queue",
+            tallies.len(),
+            sc.max_in_system
+        ));
+    }
+    let kpi_estimates = aggregate(&overall);
+    let channel_estimates = aggregate_groups(&channels);
     ScenarioResult {
         name: sc.name.clone(),
         replications: tallies.len() as u32,
-        unstable: tallies.iter().any(|t| t.overflow),
-        warnings: crate::scenario::capacity::overloads(sc)
-            .iter()
-            .map(|o| o.to_string())
-            .collect(),
-        kpis: aggregate(&overall),
+        unstable: overflow || overloads.iter().any(|o| o.unbounded),
+        warnings,
+        targets: judge(sc, &kpi_estimates, &channel_estimates, Rule::Mean),
+        mixed: Mixed::of(sc),
+        kpis: kpi_estimates,
         lines: aggregate_groups(&lines),
-        channels: aggregate_groups(&channels),
+        channels: channel_estimates,
         ticket_types: aggregate_groups(&types),
         intervals: intervals(sc, tallies),
         vs_base: None,
+        vs_base_channels: None,
         agents,
         runs: kpis,
     }
@@ -385,18 +490,14 @@ fn intervals(sc: &Scenario, tallies: &[Record]) -> Vec<IntervalResult> {
             m.insert("offered", offered / occ);
             m.insert("answered", answered / occ);
             m.insert("abandoned", abandoned / occ);
-            m.insert(
-                "service_level",
-                if offered > 0.0 {
-                    in_time / offered
-                } else {
-                    0.0
-                },
-            );
-            m.insert(
-                "asa_seconds",
-                if answered > 0.0 { wait / answered } else { 0.0 },
-            );
+            // no contact, no service level (and no answer, no ASA): left
+            // out rather than shown as 0
+            if offered > 0.0 {
+                m.insert("service_level", in_time / offered);
+            }
+            if answered > 0.0 {
+                m.insert("asa_seconds", wait / answered);
+            }
             channels.insert(ch.name.clone(), m);
         }
         let mut lines = IndexMap::new();

@@ -4,7 +4,8 @@
 //! Layers, each using only those above it: [`engine`] (generic
 //! discrete-event kernel), [`scenario`] (TOML format, validation),
 //! [`model`] (the support center), [`stats`] (tallies, confidence
-//! intervals), [`experiment`] (parallel replications), [`analytic`]
+//! intervals), [`targets`] (judging results against targets),
+//! [`experiment`] (parallel replications), [`analytic`]
 //! (queueing formulas), [`report`] (exporters). The library never prints,
 //! exits or parses command lines.
 
@@ -22,5 +23,6 @@ pub mod report;
 pub mod scenario;
 pub mod shard;
 pub mod stats;
+pub mod targets;
 
 pub use error::{Error, Result};

@@ -668,6 +668,8 @@ impl<'s> SupportCenter<'s> {
             let t = &mut self.tickets[idx as usize];
             t.line = l as u16;
             t.in_service = true;
+            // the vendor's delay is measured from here (see vendor_done)
+            t.service_start = now;
             if t.counted {
                 self.tally.lines[l].vendor_tickets += 1;
             }
@@ -744,6 +746,7 @@ impl<'s> SupportCenter<'s> {
                 ty.answered += 1;
                 ty.wait_sum += wait.as_secs_f64();
                 self.tally.waits.record(wait.0);
+                self.tally.channels[c].waits.record(wait.0);
             }
         }
         {
@@ -894,9 +897,13 @@ impl<'s> SupportCenter<'s> {
         self.lines[l].busy_units -= t.cost as u32;
         if t.counted {
             self.tally.agent_handled[agent as usize] += 1;
+            let handle = (now - t.service_start).as_secs_f64();
             let lt = &mut self.tally.lines[l];
             lt.handled += 1;
-            lt.handle_sum += (now - t.service_start).as_secs_f64();
+            lt.handle_sum += handle;
+            let ct = &mut self.tally.channels[t.channel as usize];
+            ct.handled += 1;
+            ct.handle_sum += handle;
         }
         let at_first = l == t.first_line as usize && !t.escalated;
         let first_time = !t.first_done;
@@ -968,6 +975,12 @@ impl<'s> SupportCenter<'s> {
             if now - t.arrival <= self.sc.targets.resolved_within_time() {
                 self.tally.resolved_in_target += 1;
             }
+            let c = t.channel as usize;
+            let ct = &mut self.tally.channels[c];
+            ct.resolved += 1;
+            if now - t.arrival <= self.sc.channel_resolved_within_time(c) {
+                ct.resolved_in_target += 1;
+            }
             self.tally.first_line_passes += t.passes as u64;
             let fcr = !t.escalated && t.misroutes == 0 && t.line == t.first_line;
             if fcr {
@@ -987,7 +1000,9 @@ impl<'s> SupportCenter<'s> {
         let now = s.now();
         let t = self.tickets[idx as usize];
         if t.counted {
-            self.tally.lines[t.line as usize].handled += 1;
+            let lt = &mut self.tally.lines[t.line as usize];
+            lt.handled += 1;
+            lt.handle_sum += (now - t.service_start).as_secs_f64();
         }
         self.tickets[idx as usize].in_service = false;
         self.resolve(idx, now);

@@ -26,6 +26,16 @@ pub struct ChannelTally {
     pub wait_sum: f64,
     /// Attempts still waiting for a first answer at the horizon.
     pub waiting_end: u64,
+    /// Waits to first answer, microseconds.
+    pub waits: DurationHistogram,
+    /// Handlings of this channel's tickets that ended, at every staffed line.
+    pub handled: u64,
+    /// Sum of those handling times, seconds.
+    pub handle_sum: f64,
+    /// This channel's tickets resolved.
+    pub resolved: u64,
+    /// Of those, resolved within the channel's `resolved_within` time.
+    pub resolved_in_target: u64,
 }
 
 /// Counters of one line (tickets that arrived after the warm-up; times in
@@ -44,7 +54,7 @@ pub struct LineTally {
     pub escalated: u64,
     /// Sum of waits in this line's queue, seconds.
     pub wait_sum: f64,
-    /// Sum of handling times, seconds.
+    /// Sum of handling times, seconds (an outside vendor's: its delays).
     pub handle_sum: f64,
     /// Tickets still in this line's queue at the horizon.
     pub waiting_end: u64,
@@ -199,8 +209,16 @@ impl RunTally {
         let abandoned: u64 = self.channels.iter().map(|c| c.abandoned).sum();
         let in_time: u64 = self.channels.iter().map(|c| c.answered_in_time).sum();
         let wait_sum: f64 = self.channels.iter().map(|c| c.wait_sum).sum();
-        let handled: u64 = self.lines.iter().map(|l| l.handled).sum();
-        let handle_sum: f64 = self.lines.iter().map(|l| l.handle_sum).sum();
+        // handlings by agents: an outside vendor's tickets are not handled here
+        let staffed = || {
+            sc.lines
+                .iter()
+                .zip(&self.lines)
+                .filter(|(l, _)| l.external.is_none())
+                .map(|(_, t)| t)
+        };
+        let handled: u64 = staffed().map(|l| l.handled).sum();
+        let handle_sum: f64 = staffed().map(|l| l.handle_sum).sum();
         let busy: f64 = self.lines.iter().map(|l| l.busy).sum();
         let available: f64 = self.lines.iter().map(|l| l.on_duty - l.on_break).sum();
         let agent_days: f64 = self.lines.iter().map(|l| l.agent_days).sum();
@@ -216,6 +234,20 @@ impl RunTally {
                 .map(|&h| h as f64)
                 .collect();
             first_agent += n;
+            if line.external.is_some() {
+                // a vendor has no queue and no agents: its own figures only
+                lines.push((
+                    line.name.clone(),
+                    vec![
+                        ("offered", t.offered as f64),
+                        ("handled", t.handled as f64),
+                        ("delay_hours", ratio(t.handle_sum, t.handled as f64) / 3600.0),
+                        ("vendor_tickets", t.vendor_tickets as f64),
+                        ("cost_total", cost.lines[li]),
+                    ],
+                ));
+                continue;
+            }
             let cv = coefficient_of_variation(&counts);
             cv_weighted += cv * t.handled as f64;
             lines.push((
@@ -260,9 +292,18 @@ impl RunTally {
                         ("retries", t.retried as f64),
                         ("abandon_rate", ratio(t.abandoned as f64, t.offered as f64)),
                         ("asa_seconds", ratio(t.wait_sum, t.answered as f64)),
+                        ("wait_p50_seconds", t.waits.quantile_secs(0.50)),
+                        ("wait_p90_seconds", t.waits.quantile_secs(0.90)),
+                        ("wait_p99_seconds", t.waits.quantile_secs(0.99)),
                         (
                             "service_level",
                             ratio(t.answered_in_time as f64, t.offered as f64),
+                        ),
+                        ("aht_seconds", ratio(t.handle_sum, t.handled as f64)),
+                        ("resolved", t.resolved as f64),
+                        (
+                            "resolved_within_target",
+                            ratio(t.resolved_in_target as f64, t.resolved as f64),
                         ),
                     ],
                 )
@@ -316,6 +357,7 @@ impl RunTally {
             ("wait_p99_seconds", self.waits.quantile_secs(0.99)),
             ("service_level", ratio(in_time as f64, offered as f64)),
             ("aht_seconds", ratio(handle_sum, handled as f64)),
+            ("resolved", resolved),
             (
                 "resolution_hours",
                 ratio(self.resolution_sum, resolved) / 3600.0,

@@ -17,9 +17,9 @@ impl Exporter for AgentsCsv {
                     super::csv::quote(&s.name),
                     super::csv::quote(&a.line),
                     a.agent,
-                    a.handled,
-                    a.busy_hours,
-                    a.occupancy
+                    super::csv::number(a.handled),
+                    super::csv::number(a.busy_hours),
+                    super::csv::number(a.occupancy)
                 ));
             }
         }

@@ -4,8 +4,12 @@ use super::Exporter;
 use crate::experiment::{Results, ScenarioResult};
 use crate::stats::EstimateMap;
 
-/// CSV with columns `scenario, replications, unstable, <kpi>, <kpi>_ci95, …,
-/// lines.<line>.<kpi>, …, channels.<channel>.<kpi>, …`.
+/// CSV with columns `scenario, replications, unstable, targets_met` (1 when
+/// every target is met, else 0), `warnings` (how many), then per target
+/// `targets.<scope>.<kpi>.target` and `….met` (1 or 0), `<kpi>, <kpi>_ci95, …,
+/// lines.<line>.<kpi>, …, channels.<channel>.<kpi>, …`, then the paired
+/// differences to the base `vs_base.<kpi>, …, vs_base.channels.<channel>.<kpi>, …`
+/// (empty on the base's row).
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Csv;
 
@@ -18,12 +22,27 @@ pub(crate) fn quote(field: &str) -> String {
     }
 }
 
+/// A number for a CSV cell: rounded to 12 significant digits, then written
+/// in the shortest form that reads back to that value, so sums of floats
+/// give `266.764486`, not `266.76448600000003`; empty when not finite.
+pub(crate) fn number(x: f64) -> String {
+    if !x.is_finite() {
+        return String::new();
+    }
+    let rounded: f64 = format!("{x:.11e}").parse().unwrap_or(x);
+    if rounded == 0.0 {
+        "0".to_string()
+    } else {
+        rounded.to_string()
+    }
+}
+
 fn columns(prefix: &str, map: &EstimateMap, header: &mut Vec<String>, row: &mut Vec<String>) {
     for (k, e) in map {
         header.push(format!("{prefix}{k}"));
         header.push(format!("{prefix}{k}_ci95"));
-        row.push(e.mean.to_string());
-        row.push(e.ci95.to_string());
+        row.push(number(e.mean));
+        row.push(number(e.ci95));
     }
 }
 
@@ -32,12 +51,28 @@ fn row_of(s: &ScenarioResult) -> (Vec<String>, Vec<String>) {
         "scenario".to_string(),
         "replications".into(),
         "unstable".into(),
+        "targets_met".into(),
+        "warnings".into(),
     ];
     let mut row = vec![
         s.name.clone(),
         s.replications.to_string(),
         s.unstable.to_string(),
+        // 1 or 0; empty when the scenario states no target
+        if s.targets.is_empty() {
+            String::new()
+        } else {
+            u8::from(s.targets.iter().all(|j| j.met)).to_string()
+        },
+        s.warnings.len().to_string(),
     ];
+    for j in &s.targets {
+        let key = format!("targets.{}.{}", j.scope, j.kpi);
+        header.push(format!("{key}.target"));
+        row.push(number(j.target));
+        header.push(format!("{key}.met"));
+        row.push(u8::from(j.met).to_string());
+    }
     columns("", &s.kpis, &mut header, &mut row);
     for (name, m) in &s.lines {
         columns(&format!("lines.{name}."), m, &mut header, &mut row);
@@ -47,6 +82,13 @@ fn row_of(s: &ScenarioResult) -> (Vec<String>, Vec<String>) {
     }
     for (name, m) in &s.ticket_types {
         columns(&format!("ticket_types.{name}."), m, &mut header, &mut row);
+    }
+    // differences to the base (paired by replication), for every scenario but the base
+    if let Some(d) = &s.vs_base {
+        columns("vs_base.", d, &mut header, &mut row);
+    }
+    for (name, m) in s.vs_base_channels.iter().flatten() {
+        columns(&format!("vs_base.channels.{name}."), m, &mut header, &mut row);
     }
     (header, row)
 }

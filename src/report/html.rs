@@ -141,7 +141,7 @@ impl HtmlReport<'_> {
         let mut channel_misses = Vec::new();
         for ch in &self.base.channels {
             if let (Some(t), Some(m)) = (
-                ch.service_level_target,
+                ch.targets.service_level,
                 base.channels
                     .get(&ch.name)
                     .and_then(|m| m.get("service_level")),
@@ -430,7 +430,7 @@ impl HtmlReport<'_> {
                                 td { (thousands(g("offered"))) }
                                 td { (pct(g("service_level"))) }
                                 td {
-                                    @match ch.service_level_target {
+                                    @match ch.targets.service_level {
                                         Some(t) => {
                                             span class=(if g("service_level") >= t { "ok" } else { "miss" }) {
                                                 (pct_tick(t)) " within " (within)

@@ -1,7 +1,7 @@
 //! `intervals.csv`: the average week of every scenario, interval by interval.
 
 use super::Exporter;
-use super::csv::quote;
+use super::csv::{number, quote};
 use crate::experiment::Results;
 
 /// One row per scenario, interval and channel or line.
@@ -43,7 +43,9 @@ impl Exporter for IntervalsCsv {
                         quote(name)
                     ));
                     for k in CHANNEL {
-                        out.push_str(&format!(",{}", m.get(k).copied().unwrap_or(0.0)));
+                        out.push(',');
+                        // absent (no contact in the interval): an empty cell
+                        out.push_str(&m.get(k).map_or(String::new(), |x| number(*x)));
                     }
                     out.push_str(&",".repeat(LINE.len()));
                     out.push('\n');
@@ -58,7 +60,8 @@ impl Exporter for IntervalsCsv {
                     ));
                     out.push_str(&",".repeat(CHANNEL.len()));
                     for k in LINE {
-                        out.push_str(&format!(",{}", m.get(k).copied().unwrap_or(0.0)));
+                        out.push(',');
+                        out.push_str(&m.get(k).map_or(String::new(), |x| number(*x)));
                     }
                     out.push('\n');
                 }

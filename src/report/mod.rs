@@ -10,6 +10,7 @@ mod json;
 mod outdir;
 mod plan;
 mod table;
+pub mod words;
 
 pub use agents::AgentsCsv;
 pub use csv::Csv;

@@ -1,8 +1,10 @@
 //! A plain-text table for people: one row per KPI, one column per scenario.
 
 use super::Exporter;
-use crate::experiment::Results;
+use super::words;
+use crate::experiment::{Results, ScenarioResult};
 use crate::stats::{Estimate, EstimateMap};
+use crate::targets::Judgement;
 
 /// The terminal table printed by `staffsim run`.
 #[derive(Debug, Default, Clone, Copy)]
@@ -22,19 +24,40 @@ fn is_share(kpi: &str) -> bool {
     )
 }
 
-/// How a KPI reads best.
-fn format_estimate(kpi: &str, e: &Estimate) -> String {
-    if is_share(kpi) {
-        format!("{:.2}% ± {:.2}", e.mean * 100.0, e.ci95 * 100.0)
+/// How a KPI reads best; `ci` false (one replication): the mean alone,
+/// since no interval can be computed.
+fn format_estimate(kpi: &str, e: &Estimate, ci: bool) -> String {
+    let (mean, half, decimals, unit) = if is_share(kpi) {
+        (e.mean * 100.0, e.ci95 * 100.0, 2, "%")
     } else if kpi.ends_with("_seconds")
         || kpi.ends_with("_hours")
         || kpi == "load_balance_cv"
         || kpi == "tickets_per_agent_day"
     {
-        format!("{:.3} ± {:.3}", e.mean, e.ci95)
+        (e.mean, e.ci95, 3, "")
     } else {
-        format!("{:.1} ± {:.1}", e.mean, e.ci95)
+        (e.mean, e.ci95, 1, "")
+    };
+    if ci {
+        format!("{mean:.decimals$}{unit} ± {half:.decimals$}")
+    } else {
+        format!("{mean:.decimals$}{unit}")
     }
+}
+
+/// The KPIs of the headline block: shown overall and for every channel.
+const HEADLINE: [&str; 6] = [
+    "service_level",
+    "abandon_rate",
+    "asa_seconds",
+    "wait_p50_seconds",
+    "wait_p90_seconds",
+    "wait_p99_seconds",
+];
+
+/// True when a scenario's figures have a confidence interval (two or more replications).
+fn has_ci(s: &ScenarioResult) -> bool {
+    s.replications >= 2
 }
 
 fn label(kpi: &str) -> String {
@@ -53,21 +76,28 @@ impl Grid {
         self.rows.push(r);
     }
 
-    fn kpis(&mut self, indent: &str, maps: &[Option<&EstimateMap>]) {
+    /// One row per KPI of the first map, except those in `skip`; a cell per
+    /// scenario (`ci`: whether it has an interval).
+    fn kpis(&mut self, indent: &str, maps: &[Option<&EstimateMap>], ci: &[bool], skip: &[&str]) {
         let Some(first) = maps.iter().flatten().next() else {
             return;
         };
-        for kpi in first.keys() {
-            let mut r = vec![format!("{indent}{}", label(kpi))];
-            for m in maps {
-                r.push(
-                    m.and_then(|m| m.get(kpi))
-                        .map(|e| format_estimate(kpi, e))
-                        .unwrap_or_default(),
-                );
-            }
-            self.rows.push(r);
+        for kpi in first.keys().filter(|k| !skip.contains(&k.as_str())) {
+            self.row(format!("{indent}{}", label(kpi)), kpi, maps, ci);
         }
+    }
+
+    /// One KPI's row, labelled `title`.
+    fn row(&mut self, title: String, kpi: &str, maps: &[Option<&EstimateMap>], ci: &[bool]) {
+        let mut r = vec![title];
+        for (m, ci) in maps.iter().zip(ci) {
+            r.push(
+                m.and_then(|m| m.get(kpi))
+                    .map(|e| format_estimate(kpi, e, *ci))
+                    .unwrap_or_default(),
+            );
+        }
+        self.rows.push(r);
     }
 
     fn render(&self) -> String {
@@ -110,11 +140,28 @@ const COMPACT: [&str; 7] = [
     "backlog_end",
 ];
 
-fn format_difference(kpi: &str, e: &Estimate) -> String {
-    if is_share(kpi) {
-        format!("{:+.2} pp ± {:.2}", e.mean * 100.0, e.ci95 * 100.0)
-    } else {
-        format!("{:+.3} ± {:.3}", e.mean, e.ci95)
+/// A paired difference; `ci` false (one replication): the difference alone.
+fn format_difference(kpi: &str, e: &Estimate, ci: bool) -> String {
+    match (is_share(kpi), ci) {
+        (true, true) => format!("{:+.2} pp ± {:.2}", e.mean * 100.0, e.ci95 * 100.0),
+        (true, false) => format!("{:+.2} pp", e.mean * 100.0),
+        (false, true) => format!("{:+.3} ± {:.3}", e.mean, e.ci95),
+        (false, false) => format!("{:+.3}", e.mean),
+    }
+}
+
+/// A scenario's targets in one cell: `met`, or what is missed.
+fn targets_cell(s: &ScenarioResult) -> String {
+    let missed: Vec<String> = s
+        .targets
+        .iter()
+        .filter(|j| !j.met)
+        .map(|j| format!("{} {}", words::subject(j), words::kpi_name(j.kpi)))
+        .collect();
+    match (s.targets.is_empty(), missed.is_empty()) {
+        (true, _) => String::new(),
+        (false, true) => "all met".into(),
+        (false, false) => format!("missed: {}", missed.join(", ")),
     }
 }
 
@@ -123,22 +170,156 @@ fn compact(results: &Results) -> String {
     let mut grid = Grid { rows: Vec::new() };
     let mut head = vec!["scenario (mean ± 95% CI)".to_string()];
     head.extend(COMPACT.iter().map(|k| label(k)));
+    // each channel's own service level beside the mixed one
+    let channels: Vec<String> = match results.scenarios.first() {
+        Some(s) if s.channels.len() > 1 => s.channels.keys().cloned().collect(),
+        _ => Vec::new(),
+    };
+    head.extend(channels.iter().map(|c| format!("{c} service_level (%)")));
+    let any_targets = results.scenarios.iter().any(|s| !s.targets.is_empty());
+    if any_targets {
+        head.push("targets (judged on the mean)".into());
+    }
     grid.rows.push(head);
     for s in &results.scenarios {
         let mut name = s.name.clone();
         if s.unstable {
             name.push_str(" UNSTABLE");
         }
+        let ci = has_ci(s);
         let mut r = vec![name];
         r.extend(COMPACT.iter().map(|k| {
             s.kpis
                 .get(*k)
-                .map(|e| format_estimate(k, e))
+                .map(|e| format_estimate(k, e, ci))
                 .unwrap_or_default()
         }));
+        r.extend(channels.iter().map(|c| {
+            s.channels
+                .get(c)
+                .and_then(|m| m.get("service_level"))
+                .map(|e| format_estimate("service_level", e, ci))
+                .unwrap_or_default()
+        }));
+        if any_targets {
+            r.push(targets_cell(s));
+        }
         grid.rows.push(r);
     }
     grid.render()
+}
+
+/// A target's row label: `phone: service level ≥ 80% within 20 s`.
+fn target_label(j: &Judgement) -> String {
+    format!("  {}: {}", words::subject(j), words::target(j))
+}
+
+/// A judgement's cell: the value and whether it is met.
+fn judgement_cell(j: &Judgement) -> String {
+    let verdict = if j.met { "met" } else { "MISSED" };
+    format!("{} {verdict}", words::value(j.kpi, j.value))
+}
+
+/// The targets block: one row per target any scenario states, a verdict per scenario.
+fn targets_block(grid: &mut Grid, scenarios: &[ScenarioResult]) {
+    let mut keys: Vec<(String, &'static str)> = Vec::new();
+    let mut labels: Vec<String> = Vec::new();
+    for s in scenarios {
+        for j in &s.targets {
+            let key = (j.scope.to_string(), j.kpi);
+            if !keys.contains(&key) {
+                keys.push(key);
+                labels.push(target_label(j));
+            }
+        }
+    }
+    if keys.is_empty() {
+        return;
+    }
+    grid.section("targets (judged on the mean; channels on their own figures)", scenarios.len());
+    for (key, label) in keys.iter().zip(labels) {
+        let mut r = vec![label];
+        for s in scenarios {
+            r.push(
+                s.targets
+                    .iter()
+                    .find(|j| j.scope.to_string() == key.0 && j.kpi == key.1)
+                    .map(judgement_cell)
+                    .unwrap_or_default(),
+            );
+        }
+        grid.rows.push(r);
+    }
+}
+
+/// The footer: per scenario, the targets missed (worst first) and the
+/// warnings, each said once.
+fn footer(results: &Results, mixed: Option<&str>) -> String {
+    let scenarios = &results.scenarios;
+    let mut out = String::new();
+    if let Some(note) = mixed {
+        out.push_str(&format!("\n* {note}\n"));
+    }
+    if scenarios.iter().any(|s| !has_ci(s)) {
+        out.push_str(
+            "\nWith 1 replication no confidence interval can be computed: the figures are \
+             single runs; run at least 2 (--replications) to see how sure they are.\n",
+        );
+    }
+    for s in scenarios {
+        if s.targets.is_empty() {
+            continue;
+        }
+        let mut missed: Vec<&Judgement> = s.targets.iter().filter(|j| !j.met).collect();
+        missed.sort_by(|a, b| {
+            a.channel()
+                .is_none()
+                .cmp(&b.channel().is_none())
+                .then(b.shortfall().total_cmp(&a.shortfall()))
+        });
+        if missed.is_empty() {
+            out.push_str(&format!(
+                "\n{}: every target is met ({}).\n",
+                s.name,
+                s.targets.len()
+            ));
+        } else {
+            out.push_str(&format!(
+                "\n{}: {} of {} targets missed:\n",
+                s.name,
+                missed.len(),
+                s.targets.len()
+            ));
+            for j in missed {
+                out.push_str(&format!("  {}\n", words::judgement(j)));
+            }
+        }
+    }
+    for s in scenarios {
+        for w in &s.warnings {
+            out.push_str(&format!("\nWARNING ({}): {w}\n", s.name));
+        }
+    }
+    if scenarios.iter().any(|s| s.unstable) {
+        out.push_str(
+            "\nUNSTABLE: the plan does not keep up with demand (a queue grows without bound, or \
+             more tickets were open at once than simulation.max_in_system allows); the averages \
+             above understate the queue.\n",
+        );
+    }
+    out
+}
+
+/// The note on overall figures when the base mixes live and backlog channels.
+fn mixed_note(first: &ScenarioResult) -> Option<String> {
+    first.mixed.as_ref().map(|m| {
+        format!(
+            "overall figures marked * mix live channels ({}) with backlog channels ({}): \
+             seconds-long waits with hours-long ones; judge each channel on its own rows",
+            m.live.join(", "),
+            m.backlog.join(", ")
+        )
+    })
 }
 
 impl Exporter for Table {
@@ -147,52 +328,70 @@ impl Exporter for Table {
         let n = scenarios.len();
         if n > 6 {
             let mut out = compact(results);
-            if scenarios.iter().any(|s| s.unstable) {
-                out.push_str("\nUNSTABLE: more tickets were open at once than simulation.max_in_system allows.\n");
-            }
+            out.push_str(&footer(results, None));
             return out.into_bytes();
         }
+        let ci: Vec<bool> = scenarios.iter().map(has_ci).collect();
         let mut grid = Grid { rows: Vec::new() };
         let mut head = vec!["KPI (mean ± 95% CI)".to_string()];
         head.extend(scenarios.iter().map(|s| {
-            let mut h = format!("{} ({} reps)", s.name, s.replications);
+            let mut h = if has_ci(s) {
+                format!("{} ({} reps)", s.name, s.replications)
+            } else {
+                format!("{} (1 rep, no CI)", s.name)
+            };
             if s.unstable {
                 h.push_str(" UNSTABLE");
             }
             h
         }));
         grid.rows.push(head);
+        let Some(first) = scenarios.first() else {
+            return grid.render().into_bytes();
+        };
+        targets_block(&mut grid, scenarios);
+
+        let mixed = mixed_note(first);
+        let overall = |kpi: &str| {
+            if first.mixed.as_ref().is_some_and(|m| m.kpis.contains(&kpi)) {
+                format!("{}*", label(kpi))
+            } else {
+                label(kpi)
+            }
+        };
+
+        let overall_maps: Vec<_> = scenarios.iter().map(|s| Some(&s.kpis)).collect();
+        if first.channels.len() > 1 {
+            grid.section("headline: all channels, then each channel", n);
+            for kpi in HEADLINE {
+                grid.row(format!("  {} all channels", overall(kpi)), kpi, &overall_maps, &ci);
+                for name in first.channels.keys() {
+                    let maps: Vec<_> = scenarios.iter().map(|s| s.channels.get(name)).collect();
+                    grid.row(format!("    {name}"), kpi, &maps, &ci);
+                }
+            }
+        }
+        let skip: &[&str] = if first.channels.len() > 1 { &HEADLINE } else { &[] };
         grid.section("overall", n);
-        grid.kpis(
-            "  ",
-            &scenarios.iter().map(|s| Some(&s.kpis)).collect::<Vec<_>>(),
-        );
-        if let Some(first) = scenarios.first() {
-            for name in first.lines.keys() {
-                grid.section(&format!("line {name}"), n);
-                grid.kpis(
-                    "  ",
-                    &scenarios
-                        .iter()
-                        .map(|s| s.lines.get(name))
-                        .collect::<Vec<_>>(),
-                );
+        if let Some(kpis) = overall_maps.iter().flatten().next() {
+            for kpi in kpis.keys().filter(|k| !skip.contains(&k.as_str())) {
+                grid.row(format!("  {}", overall(kpi)), kpi, &overall_maps, &ci);
             }
-            for name in first.ticket_types.keys() {
-                grid.section(&format!("ticket type {name}"), n);
-                let maps: Vec<_> = scenarios.iter().map(|s| s.ticket_types.get(name)).collect();
-                grid.kpis("  ", &maps);
-            }
-            for name in first.channels.keys() {
-                grid.section(&format!("channel {name}"), n);
-                grid.kpis(
-                    "  ",
-                    &scenarios
-                        .iter()
-                        .map(|s| s.channels.get(name))
-                        .collect::<Vec<_>>(),
-                );
-            }
+        }
+        for name in first.lines.keys() {
+            grid.section(&format!("line {name}"), n);
+            let maps: Vec<_> = scenarios.iter().map(|s| s.lines.get(name)).collect();
+            grid.kpis("  ", &maps, &ci, &[]);
+        }
+        for name in first.ticket_types.keys() {
+            grid.section(&format!("ticket type {name}"), n);
+            let maps: Vec<_> = scenarios.iter().map(|s| s.ticket_types.get(name)).collect();
+            grid.kpis("  ", &maps, &ci, &[]);
+        }
+        for name in first.channels.keys() {
+            grid.section(&format!("channel {name}"), n);
+            let maps: Vec<_> = scenarios.iter().map(|s| s.channels.get(name)).collect();
+            grid.kpis("  ", &maps, &ci, skip);
         }
         if n > 1 {
             grid.rows.push(vec![String::new()]);
@@ -203,34 +402,40 @@ impl Exporter for Table {
             head.push(String::new());
             head.extend(scenarios[1..].iter().map(|s| s.name.clone()));
             grid.rows.push(head);
-            if let Some(first) = scenarios[1].vs_base.as_ref() {
-                for kpi in first.keys() {
-                    let mut r = vec![format!("  {}", label(kpi)), String::new()];
-                    for s in &scenarios[1..] {
-                        r.push(
-                            s.vs_base
-                                .as_ref()
-                                .and_then(|m| m.get(kpi))
-                                .map(|e| format_difference(kpi, e))
-                                .unwrap_or_default(),
-                        );
-                    }
-                    grid.rows.push(r);
+            let diff_row = |grid: &mut Grid, title: String, kpi: &str, maps: &[Option<&EstimateMap>]| {
+                let mut r = vec![title, String::new()];
+                for (m, s) in maps.iter().zip(&scenarios[1..]) {
+                    r.push(
+                        m.and_then(|m| m.get(kpi))
+                            .map(|e| format_difference(kpi, e, has_ci(s)))
+                            .unwrap_or_default(),
+                    );
+                }
+                grid.rows.push(r);
+            };
+            let overall: Vec<_> = scenarios[1..].iter().map(|s| s.vs_base.as_ref()).collect();
+            if let Some(kpis) = overall.iter().flatten().next() {
+                grid.section("overall", n + 1);
+                for kpi in kpis.keys() {
+                    diff_row(&mut grid, format!("  {}", label(kpi)), kpi, &overall);
+                }
+            }
+            for name in first.channels.keys() {
+                let maps: Vec<_> = scenarios[1..]
+                    .iter()
+                    .map(|s| s.vs_base_channels.as_ref().and_then(|c| c.get(name)))
+                    .collect();
+                let Some(kpis) = maps.iter().flatten().next() else {
+                    continue;
+                };
+                grid.section(&format!("channel {name}"), n + 1);
+                for kpi in kpis.keys() {
+                    diff_row(&mut grid, format!("  {}", label(kpi)), kpi, &maps);
                 }
             }
         }
         let mut out = grid.render();
-        for s in scenarios {
-            for w in &s.warnings {
-                out.push_str(&format!("\nWARNING ({}): {w}\n", s.name));
-            }
-        }
-        if scenarios.iter().any(|s| s.unstable) {
-            out.push_str(
-                "\nUNSTABLE: more tickets were open at once than simulation.max_in_system allows;\n\
-                 the plan does not keep up with demand and the averages above understate the queue.\n",
-            );
-        }
+        out.push_str(&footer(results, mixed.as_deref()));
         out.into_bytes()
     }
 }

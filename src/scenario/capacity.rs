@@ -13,6 +13,11 @@ pub struct Overload {
     pub load: f64,
     /// Agents on duty and not on break, averaged over the week.
     pub capacity: f64,
+    /// True when the line's tickets never abandon (escalations, backlog
+    /// channels, misrouting returns): its queue then grows without bound and
+    /// the scenario is unstable. False for a line fed only by live channels
+    /// whose customers hang up: abandonment absorbs the excess.
+    pub unbounded: bool,
 }
 
 impl fmt::Display for Overload {
@@ -26,11 +31,19 @@ impl fmt::Display for Overload {
         } else {
             "no agent ever available".to_string()
         };
-        write!(
-            f,
-            "line {}: offered load {:.1} agents' worth of work against {against}; tickets reaching it do not abandon, so its queue grows without bound and the results describe a desk that does not keep up",
-            self.line, self.load,
-        )
+        if self.unbounded {
+            write!(
+                f,
+                "line {}: offered load {:.1} agents' worth of work against {against}; tickets reaching it do not abandon, so its queue grows without bound and the results describe a desk that does not keep up",
+                self.line, self.load,
+            )
+        } else {
+            write!(
+                f,
+                "line {}: offered load {:.1} agents' worth of work against {against}; more work arrives than its agents can do, so customers wait until they hang up: abandonment, not staffing, decides how many are answered",
+                self.line, self.load,
+            )
+        }
     }
 }
 
@@ -121,8 +134,10 @@ pub fn capacity(sc: &Scenario) -> Vec<f64> {
         .collect()
 }
 
-/// Lines that cannot keep up on average and whose tickets never abandon
-/// (escalated tickets, backlog channels): their queues grow without bound.
+/// Lines that cannot keep up on average: those whose tickets never abandon
+/// (escalated tickets, backlog channels) first make the scenario unstable,
+/// their queues growing without bound ([`Overload::unbounded`]); those fed
+/// only by customers who hang up lose the excess to abandonment.
 pub fn overloads(sc: &Scenario) -> Vec<Overload> {
     let load = offered_load(sc);
     let cap = capacity(sc);
@@ -130,7 +145,7 @@ pub fn overloads(sc: &Scenario) -> Vec<Overload> {
         .iter()
         .enumerate()
         .filter(|&(l, _)| load[l] > 0.0 && load[l] >= cap[l])
-        .filter(|&(l, _)| {
+        .map(|(l, line)| {
             // a line fed only by live channels whose customers abandon is
             // bounded by abandonment; anything else piles up
             let escalated_in = sc.lines.iter().any(|x| x.escalates_to == Some(l));
@@ -138,12 +153,14 @@ pub fn overloads(sc: &Scenario) -> Vec<Overload> {
                 .channels
                 .iter()
                 .any(|c| c.line == l && c.patience.is_none());
-            escalated_in || patient_in || sc.ticket_types.iter().any(|t| t.misroute > 0.0)
-        })
-        .map(|(l, line)| Overload {
-            line: line.name.clone(),
-            load: load[l],
-            capacity: cap[l],
+            Overload {
+                line: line.name.clone(),
+                load: load[l],
+                capacity: cap[l],
+                unbounded: escalated_in
+                    || patient_in
+                    || sc.ticket_types.iter().any(|t| t.misroute > 0.0),
+            }
         })
         .collect()
 }
@@ -159,6 +176,7 @@ mod tests {
             line: "L2".into(),
             load: 2.5,
             capacity: 0.0,
+            unbounded: true,
         };
         let text = o.to_string();
         assert!(text.contains("against no agent ever available;"), "{text}");
@@ -208,13 +226,18 @@ handle = "10m"
         let o = overloads(&sc);
         assert_eq!(o.len(), 1);
         assert_eq!(o[0].line, "L2");
+        assert!(o[0].unbounded);
         assert!(o[0].to_string().contains("line L2: offered load 10.0"));
-        // L1 with 7 agents at 8 Erlangs is overloaded too, but its callers abandon
+        // L1 with 7 agents at 8 Erlangs is overloaded too: flagged, but its
+        // callers abandon, so its queue stays bounded
         let text = scenario(12, "patience = \"2m\"");
         let mut sc = text;
         sc.lines[0].agents = 7;
-        assert!(overloads(&sc).iter().all(|o| o.line != "L1"));
+        let l1 = overloads(&sc).into_iter().find(|o| o.line == "L1").unwrap();
+        assert!(!l1.unbounded);
+        assert!(l1.to_string().contains("(114%)"), "{l1}");
+        assert!(l1.to_string().contains("hang up"), "{l1}");
         sc.channels[0].patience = None;
-        assert!(overloads(&sc).iter().any(|o| o.line == "L1"));
+        assert!(overloads(&sc).iter().any(|o| o.line == "L1" && o.unbounded));
     }
 }

@@ -165,8 +165,10 @@ pub struct Channel {
     pub patience: Option<Dist>,
     /// The service-level threshold ("answered within").
     pub answer_within: SimTime,
-    /// The service-level target share, if the scenario states one.
-    pub service_level_target: Option<f64>,
+    /// This channel's own targets (`service_level.target`,
+    /// `abandon_rate_max`, `asa_max`, `resolved_within`), judged on its own
+    /// figures.
+    pub targets: Targets,
     /// Index of the line that takes this channel's first contacts.
     pub line: usize,
     /// A live channel (a customer is waiting on it) is offered only within
@@ -374,8 +376,9 @@ impl Default for Economics {
     }
 }
 
-/// Targets a plan must meet.
-#[derive(Debug, Clone, Default)]
+/// Targets a plan must meet: the whole desk's (`[targets]`, judged on the
+/// figures mixed over channels) or one channel's (judged on its own figures).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Targets {
     /// Least acceptable service level.
     pub service_level: Option<f64>,
@@ -388,6 +391,14 @@ pub struct Targets {
 }
 
 impl Targets {
+    /// True when no target is set.
+    pub fn is_empty(&self) -> bool {
+        self.service_level.is_none()
+            && self.abandon_rate_max.is_none()
+            && self.asa_max_seconds.is_none()
+            && self.resolved_within.is_none()
+    }
+
     /// The "resolved within" time of the KPI `resolved_within_target` (24 h when not set).
     pub fn resolved_within_time(&self) -> SimTime {
         self.resolved_within
@@ -405,6 +416,28 @@ impl Scenario {
     /// Index of the line named `name`.
     pub fn line_index(&self, name: &str) -> Option<usize> {
         self.lines.iter().position(|l| l.name == name)
+    }
+
+    /// True when the scenario states any target, for the desk or a channel.
+    pub fn has_targets(&self) -> bool {
+        !self.targets.is_empty() || self.channels.iter().any(|c| !c.targets.is_empty())
+    }
+
+    /// True when some channels are live and others backlog: an overall
+    /// figure (service level, ASA, wait quantiles) then mixes seconds-long
+    /// waits with hours-long ones.
+    pub fn mixes_live_and_backlog(&self) -> bool {
+        self.channels.iter().any(|c| c.live) && self.channels.iter().any(|c| !c.live)
+    }
+
+    /// The "resolved within" time of channel `c`'s `resolved_within_target`:
+    /// its own target's, else the desk's (24 h when neither is set).
+    pub fn channel_resolved_within_time(&self, c: usize) -> SimTime {
+        self.channels[c]
+            .targets
+            .resolved_within
+            .map(|r| r.0)
+            .unwrap_or_else(|| self.targets.resolved_within_time())
     }
 
     /// Index of the channel named `name`.

@@ -360,7 +360,7 @@ struct RawChannel {
     duplicate: bool,
     patience: Option<Dist>,
     answer_within: f64,
-    target: Option<f64>,
+    targets: Targets,
     live: Option<bool>,
     hours: Option<Hours>,
     retry: Option<Retry>,
@@ -382,6 +382,9 @@ fn read_channels(ctx: &mut Ctx, root: &Obj) -> Vec<RawChannel> {
                 "concurrency",
                 "hours",
                 "live",
+                "abandon_rate_max",
+                "asa_max",
+                "resolved_within",
             ],
             &[],
         );
@@ -401,6 +404,11 @@ fn read_channels(ctx: &mut Ctx, root: &Obj) -> Vec<RawChannel> {
                 target = ctx.probability(&sl, "target");
             }
         }
+        let limits = ctx.target_limits(&ch).unwrap_or_default();
+        let targets = Targets {
+            service_level: target,
+            ..limits
+        };
         let live = ch.item("live").and_then(|_| ctx.boolean(&ch, "live"));
         let hours = ctx.table(&ch, "hours").and_then(|h| ctx.hours(&h));
         let retry = ctx.table(&ch, "retry").and_then(|r| {
@@ -478,7 +486,7 @@ fn read_channels(ctx: &mut Ctx, root: &Obj) -> Vec<RawChannel> {
                 duplicate,
                 patience,
                 answer_within,
-                target,
+                targets,
                 live,
                 hours,
                 retry,
@@ -1219,28 +1227,41 @@ fn read_targets(ctx: &mut Ctx, root: &Obj) -> Option<Targets> {
     let service_level = ctx.optional(&t, "service_level", None, |c, o, k| {
         c.probability(o, k).map(Some)
     });
-    let abandon = ctx.optional(&t, "abandon_rate_max", None, |c, o, k| {
-        c.probability(o, k).map(Some)
-    });
-    let asa = ctx.optional(&t, "asa_max", None, |c, o, k| c.duration(o, k).map(Some));
-    let resolved = match ctx.table(&t, "resolved_within") {
-        None => Some(None),
-        Some(r) => {
-            ctx.check_keys(&r, &["time", "target"], &[]);
-            let time = ctx.required(&r, "time", Ctx::duration);
-            let target = ctx.required(&r, "target", Ctx::probability);
-            match (time, target) {
-                (Some(a), Some(b)) => Some(Some((SimTime::from_secs_f64(a), b))),
-                _ => None,
-            }
-        }
-    };
+    let limits = ctx.target_limits(&t);
     Some(Targets {
         service_level: service_level?,
-        abandon_rate_max: abandon?,
-        asa_max_seconds: asa?,
-        resolved_within: resolved?,
+        ..limits?
     })
+}
+
+impl Ctx<'_> {
+    /// The targets `abandon_rate_max`, `asa_max` and `resolved_within` of a
+    /// `[targets]` table or a `[[channel]]` (the service level is written
+    /// differently in each); `None` when one of them is bad.
+    fn target_limits(&mut self, t: &Obj) -> Option<Targets> {
+        let abandon = self.optional(t, "abandon_rate_max", None, |c, o, k| {
+            c.probability(o, k).map(Some)
+        });
+        let asa = self.optional(t, "asa_max", None, |c, o, k| c.duration(o, k).map(Some));
+        let resolved = match self.table(t, "resolved_within") {
+            None => Some(None),
+            Some(r) => {
+                self.check_keys(&r, &["time", "target"], &[]);
+                let time = self.required(&r, "time", Ctx::duration);
+                let target = self.required(&r, "target", Ctx::probability);
+                match (time, target) {
+                    (Some(a), Some(b)) => Some(Some((SimTime::from_secs_f64(a), b))),
+                    _ => None,
+                }
+            }
+        };
+        Some(Targets {
+            service_level: None,
+            abandon_rate_max: abandon?,
+            asa_max_seconds: asa?,
+            resolved_within: resolved?,
+        })
+    }
 }
 
 /// The per-minute rate of one arrival stream over a week (Monday first).
@@ -1635,7 +1656,7 @@ pub(super) fn read_scenario(ctx: &mut Ctx, root: &Obj) -> Option<Scenario> {
                     live: c.live.unwrap_or(c.patience.is_some()),
                     patience: c.patience,
                     answer_within: SimTime::from_secs_f64(c.answer_within),
-                    service_level_target: c.target,
+                    targets: c.targets,
                     line,
                     hours: c.hours.or(hours).unwrap_or(Hours::ALWAYS),
                     retry: c.retry,

@@ -104,66 +104,34 @@ pub fn service_level_target(base: &Scenario) -> Option<f64> {
     if let Some(t) = base.targets.service_level {
         return Some(t);
     }
-    let mut targets = base.channels.iter().filter_map(|c| c.service_level_target);
+    let mut targets = base.channels.iter().filter_map(|c| c.targets.service_level);
     let first = targets.next()?;
     targets.all(|t| t == first).then_some(first)
 }
 
-/// True when the base scenario states any target.
+/// True when the base scenario states any target, for the desk or a channel.
 pub fn has_targets(base: &Scenario) -> bool {
-    let t = &base.targets;
-    service_level_target(base).is_some()
-        || t.abandon_rate_max.is_some()
-        || t.asa_max_seconds.is_some()
-        || t.resolved_within.is_some()
+    base.has_targets()
 }
 
-/// The targets a scenario misses by its mean, in words; empty when it
-/// meets them all. An unstable scenario misses by definition.
-pub fn missed_targets(s: &ScenarioResult, base: &Scenario) -> Vec<String> {
+/// The targets a scenario misses by its mean, in words, the one missed by
+/// most first (channels before the whole desk); empty when it meets them
+/// all. An unstable scenario misses by definition. Each scenario is judged
+/// on its own targets (see [`crate::targets`]); `_base` is kept for callers
+/// that pass it.
+pub fn missed_targets(s: &ScenarioResult, _base: &Scenario) -> Vec<String> {
     let mut out = Vec::new();
-    let t = &base.targets;
-    let mean = |k: &str| s.kpis.get(k).map_or(0.0, |e| e.mean);
     if s.unstable {
         out.push("the queue grows without bound (unstable)".to_string());
     }
-    if let Some(target) = service_level_target(base)
-        && mean("service_level") < target
-    {
-        out.push(format!(
-            "service level {} below {}",
-            style::pct(mean("service_level")),
-            style::pct_tick(target)
-        ));
-    }
-    if let Some(max) = t.abandon_rate_max
-        && mean("abandon_rate") > max
-    {
-        out.push(format!(
-            "abandon rate {} above {}",
-            style::pct(mean("abandon_rate")),
-            style::pct_tick(max)
-        ));
-    }
-    if let Some(max) = t.asa_max_seconds
-        && mean("asa_seconds") > max
-    {
-        out.push(format!(
-            "ASA {} above {}",
-            style::duration(mean("asa_seconds")),
-            style::duration(max)
-        ));
-    }
-    if let Some((time, share)) = t.resolved_within
-        && mean("resolved_within_target") < share
-    {
-        out.push(format!(
-            "{} resolved within {}, below {}",
-            style::pct(mean("resolved_within_target")),
-            style::duration(time.as_secs_f64()),
-            style::pct_tick(share)
-        ));
-    }
+    let mut missed: Vec<_> = s.targets.iter().filter(|j| !j.met).collect();
+    missed.sort_by(|a, b| {
+        a.channel()
+            .is_none()
+            .cmp(&b.channel().is_none())
+            .then(b.shortfall().total_cmp(&a.shortfall()))
+    });
+    out.extend(missed.into_iter().map(crate::report::words::judgement));
     out
 }
 

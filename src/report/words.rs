@@ -1,0 +1,135 @@
+//! Targets and their judgements in plain words, the same in the table, the report and the charts.
+
+use super::charts::style::{duration, pct, pct_tick};
+use crate::targets::{Direction, Judgement, Scope};
+
+/// The KPI of a judgement for people: `service level`, `abandon rate`,
+/// `ASA`, `resolved in time`.
+pub fn kpi_name(kpi: &str) -> &str {
+    match kpi {
+        "service_level" => "service level",
+        "abandon_rate" => "abandon rate",
+        "asa_seconds" => "ASA",
+        "resolved_within_target" => "resolved in time",
+        other => other,
+    }
+}
+
+/// A value of `kpi` for people: a percentage, or a duration for ASA.
+pub fn value(kpi: &str, x: f64) -> String {
+    if kpi.ends_with("_seconds") {
+        duration(x)
+    } else {
+        pct(x)
+    }
+}
+
+/// A target value of `kpi` for people (`80%`, `30 s`).
+fn target_value(kpi: &str, x: f64) -> String {
+    if kpi.ends_with("_seconds") {
+        duration(x)
+    } else {
+        pct_tick(x)
+    }
+}
+
+/// Whose figure: `phone`, or `whole desk` (figures mixed over channels).
+pub fn subject(j: &Judgement) -> String {
+    match &j.scope {
+        Scope::Desk => "whole desk".to_string(),
+        Scope::Channel(c) => c.clone(),
+    }
+}
+
+/// The target alone: `service level ≥ 80% within 20 s`, `abandon rate ≤ 5%`,
+/// `resolved within 24.0 h ≥ 95%`.
+pub fn target(j: &Judgement) -> String {
+    let rel = match j.direction {
+        Direction::AtLeast => "≥",
+        Direction::AtMost => "≤",
+    };
+    let t = target_value(j.kpi, j.target);
+    match (j.kpi, j.within_seconds) {
+        ("service_level", Some(w)) => format!("service level {rel} {t} within {}", duration(w)),
+        ("resolved_within_target", Some(w)) => {
+            format!("resolved within {} {rel} {t}", duration(w))
+        }
+        (kpi, _) => format!("{} {rel} {t}", kpi_name(kpi)),
+    }
+}
+
+/// The target, whose it is, the value and the verdict in one phrase:
+/// `phone: service level 73.4% against a target of 80% within 20 s — missed
+/// by 6.6 points`.
+pub fn judgement(j: &Judgement) -> String {
+    let v = value(j.kpi, j.value);
+    let t = target_value(j.kpi, j.target);
+    let what = match (j.kpi, j.direction, j.within_seconds) {
+        ("service_level", _, Some(w)) => format!(
+            "service level {v} (answered within {}) against a target of {t}",
+            duration(w)
+        ),
+        ("resolved_within_target", _, Some(w)) => format!(
+            "{v} resolved within {} against a target of {t}",
+            duration(w)
+        ),
+        (kpi, Direction::AtMost, _) => format!("{} {v} against a limit of {t}", kpi_name(kpi)),
+        (kpi, Direction::AtLeast, _) => {
+            format!("{} {v} against a target of {t}", kpi_name(kpi))
+        }
+    };
+    let gap = (j.value - j.target).abs();
+    let by = if j.kpi.ends_with("_seconds") {
+        duration(gap)
+    } else {
+        format!("{:.1} points", gap * 100.0)
+    };
+    let verdict = if j.met {
+        "met".to_string()
+    } else {
+        format!("missed by {by}")
+    };
+    let whose = match &j.scope {
+        Scope::Desk => "whole desk (all channels mixed)".to_string(),
+        Scope::Channel(c) => c.clone(),
+    };
+    format!("{whose}: {what} — {verdict}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missed_channel_target_reads_plainly() {
+        let j = Judgement {
+            scope: Scope::Channel("phone".into()),
+            kpi: "service_level",
+            target: 0.8,
+            value: 0.734,
+            met: false,
+            ci95: 0.004,
+            direction: Direction::AtLeast,
+            within_seconds: Some(20.0),
+        };
+        assert_eq!(
+            judgement(&j),
+            "phone: service level 73.4% (answered within 20 s) against a target of 80% — missed by 6.6 points"
+        );
+        assert_eq!(target(&j), "service level ≥ 80% within 20 s");
+        let a = Judgement {
+            kpi: "asa_seconds",
+            target: 30.0,
+            value: 14.0,
+            met: true,
+            direction: Direction::AtMost,
+            within_seconds: None,
+            scope: Scope::Desk,
+            ..j
+        };
+        assert_eq!(
+            judgement(&a),
+            "whole desk (all channels mixed): ASA 14 s against a limit of 30 s — met"
+        );
+    }
+}
