@@ -169,7 +169,14 @@ fn targets_cell(s: &ScenarioResult) -> String {
 fn compact(results: &Results) -> String {
     let mut grid = Grid { rows: Vec::new() };
     let mut head = vec!["scenario (mean ± 95% CI)".to_string()];
-    head.extend(COMPACT.iter().map(|k| label(k)));
+    let mixed = results.scenarios.first().and_then(|s| s.mixed.as_ref());
+    head.extend(COMPACT.iter().map(|k| {
+        if mixed.is_some_and(|m| m.kpis.contains(k)) {
+            format!("{}*", label(k))
+        } else {
+            label(k)
+        }
+    }));
     // each channel's own service level beside the mixed one
     let channels: Vec<String> = match results.scenarios.first() {
         Some(s) if s.channels.len() > 1 => s.channels.keys().cloned().collect(),
@@ -254,7 +261,7 @@ fn targets_block(grid: &mut Grid, scenarios: &[ScenarioResult]) {
 
 /// The footer: per scenario, the targets missed (worst first) and the
 /// warnings, each said once.
-fn footer(results: &Results, mixed: Option<&str>) -> String {
+fn footer(results: &Results, mixed: Option<&str>, compact: bool) -> String {
     let scenarios = &results.scenarios;
     let mut out = String::new();
     if let Some(note) = mixed {
@@ -266,7 +273,27 @@ fn footer(results: &Results, mixed: Option<&str>) -> String {
              single runs; run at least 2 (--replications) to see how sure they are.\n",
         );
     }
-    for s in scenarios {
+    if compact {
+        // the table's targets column has each scenario's verdict
+        let meeting: Vec<&str> = scenarios
+            .iter()
+            .filter(|s| !s.targets.is_empty() && s.targets.iter().all(|j| j.met))
+            .map(|s| s.name.as_str())
+            .collect();
+        if scenarios.iter().any(|s| !s.targets.is_empty()) {
+            if meeting.is_empty() {
+                out.push_str("\nNo scenario meets every target.\n");
+            } else {
+                out.push_str(&format!(
+                    "\nMeeting every target ({} of {}): {}.\n",
+                    meeting.len(),
+                    scenarios.len(),
+                    meeting.join("; ")
+                ));
+            }
+        }
+    }
+    for s in scenarios.iter().filter(|_| !compact) {
         if s.targets.is_empty() {
             continue;
         }
@@ -328,7 +355,8 @@ impl Exporter for Table {
         let n = scenarios.len();
         if n > 6 {
             let mut out = compact(results);
-            out.push_str(&footer(results, None));
+            let mixed = scenarios.first().and_then(mixed_note);
+            out.push_str(&footer(results, mixed.as_deref(), true));
             return out.into_bytes();
         }
         let ci: Vec<bool> = scenarios.iter().map(has_ci).collect();
@@ -352,7 +380,7 @@ impl Exporter for Table {
         targets_block(&mut grid, scenarios);
 
         let mixed = mixed_note(first);
-        let overall = |kpi: &str| {
+        let overall_label = |kpi: &str| {
             if first.mixed.as_ref().is_some_and(|m| m.kpis.contains(&kpi)) {
                 format!("{}*", label(kpi))
             } else {
@@ -364,7 +392,7 @@ impl Exporter for Table {
         if first.channels.len() > 1 {
             grid.section("headline: all channels, then each channel", n);
             for kpi in HEADLINE {
-                grid.row(format!("  {} all channels", overall(kpi)), kpi, &overall_maps, &ci);
+                grid.row(format!("  {} all channels", overall_label(kpi)), kpi, &overall_maps, &ci);
                 for name in first.channels.keys() {
                     let maps: Vec<_> = scenarios.iter().map(|s| s.channels.get(name)).collect();
                     grid.row(format!("    {name}"), kpi, &maps, &ci);
@@ -375,7 +403,7 @@ impl Exporter for Table {
         grid.section("overall", n);
         if let Some(kpis) = overall_maps.iter().flatten().next() {
             for kpi in kpis.keys().filter(|k| !skip.contains(&k.as_str())) {
-                grid.row(format!("  {}", overall(kpi)), kpi, &overall_maps, &ci);
+                grid.row(format!("  {}", overall_label(kpi)), kpi, &overall_maps, &ci);
             }
         }
         for name in first.lines.keys() {
@@ -417,7 +445,7 @@ impl Exporter for Table {
             if let Some(kpis) = overall.iter().flatten().next() {
                 grid.section("overall", n + 1);
                 for kpi in kpis.keys() {
-                    diff_row(&mut grid, format!("  {}", label(kpi)), kpi, &overall);
+                    diff_row(&mut grid, format!("  {}", overall_label(kpi)), kpi, &overall);
                 }
             }
             for name in first.channels.keys() {
@@ -435,7 +463,7 @@ impl Exporter for Table {
             }
         }
         let mut out = grid.render();
-        out.push_str(&footer(results, mixed.as_deref()));
+        out.push_str(&footer(results, mixed.as_deref(), false));
         out.into_bytes()
     }
 }

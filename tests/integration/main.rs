@@ -2,6 +2,7 @@
 
 mod bad_input;
 mod calendar;
+mod channels;
 mod cli;
 mod crn;
 mod determinism;
