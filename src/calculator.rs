@@ -739,7 +739,8 @@ pub fn scenario_requirements(sc: &Scenario, shrinkage: Option<f64>) -> ScenarioR
             ));
         }
         let target = ch
-            .targets.service_level
+            .targets
+            .service_level
             .or(sc.targets.service_level)
             .unwrap_or(DEFAULT_TARGET);
         let answer_within = ch.answer_within.as_secs_f64();

@@ -241,7 +241,10 @@ impl RunTally {
                     vec![
                         ("offered", t.offered as f64),
                         ("handled", t.handled as f64),
-                        ("delay_hours", ratio(t.handle_sum, t.handled as f64) / 3600.0),
+                        (
+                            "delay_hours",
+                            ratio(t.handle_sum, t.handled as f64) / 3600.0,
+                        ),
                         ("vendor_tickets", t.vendor_tickets as f64),
                         ("cost_total", cost.lines[li]),
                     ],

@@ -88,7 +88,12 @@ fn row_of(s: &ScenarioResult) -> (Vec<String>, Vec<String>) {
         columns("vs_base.", d, &mut header, &mut row);
     }
     for (name, m) in s.vs_base_channels.iter().flatten() {
-        columns(&format!("vs_base.channels.{name}."), m, &mut header, &mut row);
+        columns(
+            &format!("vs_base.channels.{name}."),
+            m,
+            &mut header,
+            &mut row,
+        );
     }
     (header, row)
 }

@@ -243,7 +243,10 @@ fn targets_block(grid: &mut Grid, scenarios: &[ScenarioResult]) {
     if keys.is_empty() {
         return;
     }
-    grid.section("targets (judged on the mean; channels on their own figures)", scenarios.len());
+    grid.section(
+        "targets (judged on the mean; channels on their own figures)",
+        scenarios.len(),
+    );
     for (key, label) in keys.iter().zip(labels) {
         let mut r = vec![label];
         for s in scenarios {
@@ -392,14 +395,23 @@ impl Exporter for Table {
         if first.channels.len() > 1 {
             grid.section("headline: all channels, then each channel", n);
             for kpi in HEADLINE {
-                grid.row(format!("  {} all channels", overall_label(kpi)), kpi, &overall_maps, &ci);
+                grid.row(
+                    format!("  {} all channels", overall_label(kpi)),
+                    kpi,
+                    &overall_maps,
+                    &ci,
+                );
                 for name in first.channels.keys() {
                     let maps: Vec<_> = scenarios.iter().map(|s| s.channels.get(name)).collect();
                     grid.row(format!("    {name}"), kpi, &maps, &ci);
                 }
             }
         }
-        let skip: &[&str] = if first.channels.len() > 1 { &HEADLINE } else { &[] };
+        let skip: &[&str] = if first.channels.len() > 1 {
+            &HEADLINE
+        } else {
+            &[]
+        };
         grid.section("overall", n);
         if let Some(kpis) = overall_maps.iter().flatten().next() {
             for kpi in kpis.keys().filter(|k| !skip.contains(&k.as_str())) {
@@ -430,22 +442,28 @@ impl Exporter for Table {
             head.push(String::new());
             head.extend(scenarios[1..].iter().map(|s| s.name.clone()));
             grid.rows.push(head);
-            let diff_row = |grid: &mut Grid, title: String, kpi: &str, maps: &[Option<&EstimateMap>]| {
-                let mut r = vec![title, String::new()];
-                for (m, s) in maps.iter().zip(&scenarios[1..]) {
-                    r.push(
-                        m.and_then(|m| m.get(kpi))
-                            .map(|e| format_difference(kpi, e, has_ci(s)))
-                            .unwrap_or_default(),
-                    );
-                }
-                grid.rows.push(r);
-            };
+            let diff_row =
+                |grid: &mut Grid, title: String, kpi: &str, maps: &[Option<&EstimateMap>]| {
+                    let mut r = vec![title, String::new()];
+                    for (m, s) in maps.iter().zip(&scenarios[1..]) {
+                        r.push(
+                            m.and_then(|m| m.get(kpi))
+                                .map(|e| format_difference(kpi, e, has_ci(s)))
+                                .unwrap_or_default(),
+                        );
+                    }
+                    grid.rows.push(r);
+                };
             let overall: Vec<_> = scenarios[1..].iter().map(|s| s.vs_base.as_ref()).collect();
             if let Some(kpis) = overall.iter().flatten().next() {
                 grid.section("overall", n + 1);
                 for kpi in kpis.keys() {
-                    diff_row(&mut grid, format!("  {}", overall_label(kpi)), kpi, &overall);
+                    diff_row(
+                        &mut grid,
+                        format!("  {}", overall_label(kpi)),
+                        kpi,
+                        &overall,
+                    );
                 }
             }
             for name in first.channels.keys() {

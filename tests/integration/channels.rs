@@ -103,7 +103,10 @@ fn phone_misses_its_target_while_the_mix_meets_80_percent() {
         true
     );
     assert_eq!(judgement(s, "channel.phone", "abandon_rate")["target"], 0.1);
-    assert_eq!(judgement(s, "channel.phone", "asa_seconds")["target"], 120.0);
+    assert_eq!(
+        judgement(s, "channel.phone", "asa_seconds")["target"],
+        120.0
+    );
     assert_eq!(s["warnings"], serde_json::json!([]));
     assert_eq!(s["unstable"], false);
     // the headline figures per channel, and the overall count of resolved tickets
@@ -138,10 +141,7 @@ fn phone_misses_its_target_while_the_mix_meets_80_percent() {
             .find(|l| l.trim_start().starts_with(start))
             .unwrap_or_else(|| panic!("no row {start:?} in\n{table}"))
     };
-    assert!(
-        row("phone: service level").contains("MISSED"),
-        "{table}"
-    );
+    assert!(row("phone: service level").contains("MISSED"), "{table}");
     assert!(row("whole desk: service level").ends_with("met"), "{table}");
     assert!(
         table.contains("1 of 6 targets missed:\n  phone: service level"),
@@ -156,7 +156,10 @@ fn phone_misses_its_target_while_the_mix_meets_80_percent() {
         .next()
         .unwrap();
     assert!(headline.contains("    phone") && headline.contains("    email"));
-    assert!(headline.contains("service_level (%)* all channels"), "{headline}");
+    assert!(
+        headline.contains("service_level (%)* all channels"),
+        "{headline}"
+    );
 
     // the report's summary says phone misses
     let out = tmp.path().join("report");
@@ -274,7 +277,10 @@ fn an_overloaded_line_is_flagged_by_validate_the_json_and_the_table_once() {
     let out = staffsim().args(["validate", &file]).output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
-    assert!(stderr.contains("line L1") && stderr.contains("(147%)"), "{stderr}");
+    assert!(
+        stderr.contains("line L1") && stderr.contains("(147%)"),
+        "{stderr}"
+    );
     assert!(stderr.contains("line L2"), "{stderr}");
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("2 warnings"), "{stdout}");
@@ -306,12 +312,8 @@ fn an_overloaded_line_is_flagged_by_validate_the_json_and_the_table_once() {
 
 #[test]
 fn one_replication_says_no_interval_can_be_computed() {
-    let table = stdout_of(staffsim().args([
-        "run",
-        "scenarios/two-lines.toml",
-        "--replications",
-        "1",
-    ]));
+    let table =
+        stdout_of(staffsim().args(["run", "scenarios/two-lines.toml", "--replications", "1"]));
     assert!(!table.contains("± 0.0"), "{table}");
     assert!(table.contains("1 rep, no CI"), "{table}");
     assert!(table.contains("no confidence interval"), "{table}");
@@ -323,7 +325,10 @@ fn a_vendor_line_shows_its_delay_and_an_empty_interval_no_service_level() {
     let s = &doc["scenarios"][0];
     let l4 = &s["lines"]["L4"];
     let delay = l4["delay_hours"]["mean"].as_f64().unwrap();
-    assert!((delay - 48.0).abs() < 12.0, "vendor delay {delay} h (2 days)");
+    assert!(
+        (delay - 48.0).abs() < 12.0,
+        "vendor delay {delay} h (2 days)"
+    );
     assert!(l4.get("occupancy").is_none() && l4.get("asa_seconds").is_none());
     // phone is closed at night: no contact, no service level
     let night = s["intervals"]
