@@ -5,7 +5,7 @@ use crate::error::{Error, Result};
 use crate::model::IntervalTally;
 use crate::model::{RunTally, run_replication};
 use crate::scenario::Scenario;
-use crate::stats::{Estimate, EstimateMap, KpiValues, RunKpis, aggregate, aggregate_groups};
+use crate::stats::{Estimate, EstimateMap, KpiValues, RunKpis, aggregate, aggregate_groups, tidy};
 use crate::targets::{Judgement, Rule, judge};
 use indexmap::IndexMap;
 use rayon::prelude::*;
@@ -411,13 +411,13 @@ pub fn summarize_records(sc: &Scenario, tallies: &[Record]) -> ScenarioResult {
             agents.push(AgentSummary {
                 line: line.name.clone(),
                 agent: a + 1,
-                handled,
-                busy_hours,
-                occupancy: if window_h > 0.0 {
+                handled: tidy(handled),
+                busy_hours: tidy(busy_hours),
+                occupancy: tidy(if window_h > 0.0 {
                     busy_hours / window_h
                 } else {
                     0.0
-                },
+                }),
             });
             i += 1;
         }
@@ -513,6 +513,11 @@ fn intervals(sc: &Scenario, tallies: &[Record]) -> Vec<IntervalResult> {
             m.insert("agents_on_break", sum(4) / time);
             m.insert("agents_busy", sum(2) / time);
             lines.insert(line.name.clone(), m);
+        }
+        for m in channels.values_mut().chain(lines.values_mut()) {
+            for v in m.values_mut() {
+                *v = tidy(*v);
+            }
         }
         out.push(IntervalResult {
             weekday: crate::scenario::WEEKDAYS[slot / per_day],

@@ -235,18 +235,33 @@ impl RunTally {
                 .collect();
             first_agent += n;
             if line.external.is_some() {
-                // a vendor has no queue and no agents: its own figures only
+                // a vendor has no queue and no agents: the contract's keys
+                // are kept (as zeros) so every line has them, reports show
+                // them as "n/a" and give the vendor's delay instead
                 lines.push((
                     line.name.clone(),
                     vec![
                         ("offered", t.offered as f64),
                         ("handled", t.handled as f64),
+                        ("asa_seconds", 0.0),
+                        ("aht_seconds", 0.0),
+                        ("occupancy", 0.0),
+                        ("escalated", t.escalated as f64),
+                        ("abandoned", t.abandoned as f64),
+                        ("tickets_per_agent_day", 0.0),
+                        ("load_balance_cv", 0.0),
+                        ("agents", 0.0),
+                        ("paid_hours", 0.0),
+                        ("on_duty_hours", 0.0),
+                        ("break_hours", 0.0),
+                        ("overtime_hours", 0.0),
+                        ("absent_days", 0.0),
+                        ("vendor_tickets", t.vendor_tickets as f64),
+                        ("cost_total", cost.lines[li]),
                         (
                             "delay_hours",
                             ratio(t.handle_sum, t.handled as f64) / 3600.0,
                         ),
-                        ("vendor_tickets", t.vendor_tickets as f64),
-                        ("cost_total", cost.lines[li]),
                     ],
                 ));
                 continue;

@@ -22,18 +22,15 @@ pub(crate) fn quote(field: &str) -> String {
     }
 }
 
-/// A number for a CSV cell: rounded to 12 significant digits, then written
-/// in the shortest form that reads back to that value, so sums of floats
-/// give `266.764486`, not `266.76448600000003`; empty when not finite.
+/// A number for a CSV cell: rounded to 12 significant digits
+/// ([`crate::stats::tidy`], as the results already are), then written in the
+/// shortest form that reads back to that value, so sums of floats give
+/// `266.764486`, not `266.76448600000003`; empty when not finite.
 pub(crate) fn number(x: f64) -> String {
-    if !x.is_finite() {
-        return String::new();
-    }
-    let rounded: f64 = format!("{x:.11e}").parse().unwrap_or(x);
-    if rounded == 0.0 {
-        "0".to_string()
+    if x.is_finite() {
+        crate::stats::tidy(x).to_string()
     } else {
-        rounded.to_string()
+        String::new()
     }
 }
 

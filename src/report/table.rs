@@ -55,6 +55,21 @@ const HEADLINE: [&str; 6] = [
     "wait_p99_seconds",
 ];
 
+/// Line KPIs that mean nothing for an outside vendor (no agents, no queue).
+const VENDOR_NA: [&str; 11] = [
+    "asa_seconds",
+    "aht_seconds",
+    "occupancy",
+    "tickets_per_agent_day",
+    "load_balance_cv",
+    "agents",
+    "paid_hours",
+    "on_duty_hours",
+    "break_hours",
+    "overtime_hours",
+    "absent_days",
+];
+
 /// True when a scenario's figures have a confidence interval (two or more replications).
 fn has_ci(s: &ScenarioResult) -> bool {
     s.replications >= 2
@@ -418,10 +433,24 @@ impl Exporter for Table {
                 grid.row(format!("  {}", overall_label(kpi)), kpi, &overall_maps, &ci);
             }
         }
-        for name in first.lines.keys() {
+        for (name, kpis) in &first.lines {
             grid.section(&format!("line {name}"), n);
             let maps: Vec<_> = scenarios.iter().map(|s| s.lines.get(name)).collect();
-            grid.kpis("  ", &maps, &ci, &[]);
+            if kpis.contains_key("delay_hours") {
+                // an outside vendor: its delay, and no agents or queue
+                grid.row("  delay_hours".into(), "delay_hours", &maps, &ci);
+                for kpi in kpis.keys().filter(|k| *k != "delay_hours") {
+                    if VENDOR_NA.contains(&kpi.as_str()) {
+                        let mut r = vec![format!("  {}", label(kpi))];
+                        r.resize(n + 1, "n/a".into());
+                        grid.rows.push(r);
+                    } else {
+                        grid.row(format!("  {}", label(kpi)), kpi, &maps, &ci);
+                    }
+                }
+            } else {
+                grid.kpis("  ", &maps, &ci, &[]);
+            }
         }
         for name in first.ticket_types.keys() {
             grid.section(&format!("ticket type {name}"), n);

@@ -831,6 +831,21 @@ impl<'s> Ctx<'s> {
         what: &str,
         known: &Names,
     ) -> Option<usize> {
+        self.resolve_other(name, span, key, what, known, None)
+    }
+
+    /// Like [`Ctx::resolve`], but an unknown name is never answered with
+    /// `known.list[this]` (a line's `escalates_to` never suggests the line
+    /// itself).
+    pub(super) fn resolve_other(
+        &mut self,
+        name: &str,
+        span: Span,
+        key: &str,
+        what: &str,
+        known: &Names,
+        this: Option<usize>,
+    ) -> Option<usize> {
         if let Some(i) = known.index(name) {
             return Some(i);
         }
@@ -841,7 +856,13 @@ impl<'s> Ctx<'s> {
         // a suggestion among a few hundred names at most: beyond, comparing
         // each dangling name with all of them would cost more than it helps
         let hint = if known.list.len() <= MAX_SUGGESTION_CANDIDATES {
-            closest(name, known.list.iter().map(String::as_str))
+            let others = known
+                .list
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| Some(*i) != this)
+                .map(|(_, k)| k.as_str());
+            closest(name, others)
                 .map(|b| format!("did you mean \"{b}\"? "))
                 .unwrap_or_default()
         } else {

@@ -1417,12 +1417,13 @@ pub(super) fn read_scenario(ctx: &mut Ctx, root: &Obj) -> Option<Scenario> {
             );
         }
         let escalates_to = raw.escalates_to.as_ref().and_then(|(target, span)| {
-            ctx.resolve(
+            ctx.resolve_other(
                 target,
                 span.clone(),
                 &format!("{}.escalates_to", raw.path),
                 "line",
                 &line_names,
+                line_names.index(&raw.name),
             )
         });
         if let Some(r) = raw.resolve

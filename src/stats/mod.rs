@@ -68,6 +68,18 @@ impl DurationHistogram {
     }
 }
 
+/// `x` rounded to 12 significant digits: what the results carry, so that
+/// float noise from summing (`266.76448600000003`) is gone from every output
+/// and a figure reads the same in the JSON and the CSV (written in the
+/// shortest form that reads back to it). Not finite values are unchanged.
+pub fn tidy(x: f64) -> f64 {
+    if !x.is_finite() || x == 0.0 {
+        // also turns -0 into 0
+        return if x == 0.0 { 0.0 } else { x };
+    }
+    format!("{x:.11e}").parse().unwrap_or(x)
+}
+
 /// `num / den`, or 0 when there is nothing to divide.
 #[inline]
 pub fn ratio(num: f64, den: f64) -> f64 {
@@ -99,8 +111,18 @@ pub struct Estimate {
 }
 
 impl Estimate {
-    /// Mean and 95% CI half-width of independent observations.
+    /// Mean and 95% CI half-width of independent observations, both
+    /// rounded to 12 significant digits ([`tidy`]).
     pub fn from_samples(xs: &[f64]) -> Estimate {
+        let e = Estimate::exact(xs);
+        Estimate {
+            mean: tidy(e.mean),
+            ci95: tidy(e.ci95),
+        }
+    }
+
+    /// [`Estimate::from_samples`] before rounding.
+    fn exact(xs: &[f64]) -> Estimate {
         let n = xs.len();
         if n == 0 {
             return Estimate {
@@ -191,6 +213,17 @@ mod tests {
         // s = sqrt(2.5), t(4) = 2.776445
         assert!((e.ci95 - 2.776_445 * (2.5f64 / 5.0).sqrt()).abs() < 1e-5);
         assert_eq!(Estimate::from_samples(&[7.0]).ci95, 0.0);
+    }
+
+    #[test]
+    fn tidy_rounds_away_float_noise_only() {
+        assert_eq!(tidy(266.764_486_000_000_03).to_string(), "266.764486");
+        assert_eq!(tidy(0.1 + 0.2).to_string(), "0.3");
+        assert_eq!(tidy(6755.666_666_666_667), 6755.666_666_67);
+        assert_eq!(tidy(-0.0).to_string(), "0");
+        assert_eq!(tidy(1e-300), 1e-300);
+        assert!(tidy(f64::NAN).is_nan());
+        assert_eq!(tidy(tidy(2.0 / 3.0)), tidy(2.0 / 3.0));
     }
 
     #[test]

@@ -329,7 +329,20 @@ fn a_vendor_line_shows_its_delay_and_an_empty_interval_no_service_level() {
         (delay - 48.0).abs() < 12.0,
         "vendor delay {delay} h (2 days)"
     );
-    assert!(l4.get("occupancy").is_none() && l4.get("asa_seconds").is_none());
+    // the contract's line keys stay, as zeros; the table says n/a
+    assert_eq!(l4["occupancy"]["mean"], 0.0);
+    let table =
+        stdout_of(staffsim().args(["run", "scenarios/helpdesk.toml", "--replications", "2"]));
+    let l4 = table
+        .split("line L4")
+        .nth(1)
+        .unwrap()
+        .split("\nticket type")
+        .next()
+        .unwrap();
+    assert!(l4.contains("delay_hours"), "{l4}");
+    let occupancy = l4.lines().find(|l| l.contains("occupancy")).unwrap();
+    assert!(occupancy.ends_with("n/a"), "{l4}");
     // phone is closed at night: no contact, no service level
     let night = s["intervals"]
         .as_array()

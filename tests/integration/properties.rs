@@ -701,6 +701,15 @@ fn check(text: &str) -> Vec<String> {
         for iv in s["intervals"].as_array().into_iter().flatten() {
             let at = format!("interval {} {}", iv["weekday"], iv["start"]);
             for (name, c) in iv["channels"].as_object().into_iter().flatten() {
+                // no contact in the interval: no service level at all, not 0
+                if c["offered"].as_f64() == Some(0.0) {
+                    if c.get("service_level").is_some() {
+                        bad.push(format!(
+                            "{at}: channel {name}: a service level with no contact"
+                        ));
+                    }
+                    continue;
+                }
                 let sl = c["service_level"].as_f64().unwrap_or(f64::NAN);
                 if !(0.0..=1.0 + 1e-9).contains(&sl) {
                     bad.push(format!("{at}: channel {name}: service_level {sl}"));
