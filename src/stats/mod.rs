@@ -219,7 +219,7 @@ mod tests {
     fn tidy_rounds_away_float_noise_only() {
         assert_eq!(tidy(266.764_486_000_000_03).to_string(), "266.764486");
         assert_eq!(tidy(0.1 + 0.2).to_string(), "0.3");
-        assert_eq!(tidy(6755.666_666_666_667), 6755.666_666_67);
+        assert_eq!(tidy(6_755.666_666_666_667), 6_755.666_666_67);
         assert_eq!(tidy(-0.0).to_string(), "0");
         assert_eq!(tidy(1e-300), 1e-300);
         assert!(tidy(f64::NAN).is_nan());
