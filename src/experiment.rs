@@ -137,6 +137,9 @@ pub struct Record {
     pub agent_handled: Vec<u64>,
     /// Busy seconds per agent.
     pub agent_busy: Vec<f64>,
+    /// Available seconds per agent (on duty less breaks).
+    #[serde(default)]
+    pub agent_available: Vec<f64>,
     /// Per-interval counters.
     pub intervals: IntervalTally,
     /// The run stopped because too many tickets were open.
@@ -164,6 +167,7 @@ impl Record {
             types: groups(&k.types),
             agent_handled: tally.agent_handled.clone(),
             agent_busy: tally.agent_busy.clone(),
+            agent_available: tally.agent_available.clone(),
             intervals: tally.intervals.clone(),
             overflow: tally.overflow,
         }
@@ -220,7 +224,13 @@ pub struct AgentSummary {
     pub handled: f64,
     /// Mean busy hours per replication (inside the measured window).
     pub busy_hours: f64,
-    /// Busy share of the measured window.
+    /// Mean available hours per replication: on duty (overtime included)
+    /// less breaks, inside the measured window.
+    pub available_hours: f64,
+    /// Busy share of the agent's own available time, over every
+    /// replication: the line's definition of occupancy, so the agents of a
+    /// line, weighted by their available hours, average to the line's
+    /// busy time over its available time.
     pub occupancy: f64,
 }
 
@@ -397,7 +407,6 @@ pub fn summarize_records(sc: &Scenario, tallies: &[Record]) -> ScenarioResult {
     let channels: Vec<_> = kpis.iter().map(|k| k.channels.as_slice()).collect();
     let types: Vec<_> = kpis.iter().map(|k| k.types.as_slice()).collect();
     let reps = tallies.len().max(1) as f64;
-    let window_h = sc.window().as_secs_f64() / 3600.0;
     let mut agents = Vec::new();
     let mut i = 0;
     for line in &sc.lines {
@@ -407,17 +416,18 @@ pub fn summarize_records(sc: &Scenario, tallies: &[Record]) -> ScenarioResult {
                 .map(|t| t.agent_handled[i] as f64)
                 .sum::<f64>()
                 / reps;
-            let busy_hours = tallies.iter().map(|t| t.agent_busy[i]).sum::<f64>() / reps / 3600.0;
+            let busy = tallies.iter().map(|t| t.agent_busy[i]).sum::<f64>();
+            let available = tallies
+                .iter()
+                .map(|t| t.agent_available.get(i).copied().unwrap_or(0.0))
+                .sum::<f64>();
             agents.push(AgentSummary {
                 line: line.name.clone(),
                 agent: a + 1,
                 handled: tidy(handled),
-                busy_hours: tidy(busy_hours),
-                occupancy: tidy(if window_h > 0.0 {
-                    busy_hours / window_h
-                } else {
-                    0.0
-                }),
+                busy_hours: tidy(busy / reps / 3600.0),
+                available_hours: tidy(available / reps / 3600.0),
+                occupancy: tidy(crate::stats::ratio(busy, available)),
             });
             i += 1;
         }

@@ -1320,6 +1320,7 @@ impl<'s> SupportCenter<'s> {
         } else {
             0.0
         };
+        self.tally.agent_available[a as usize] += duty;
         let lt = &mut self.tally.lines[l];
         lt.on_duty += duty;
         lt.overtime += overtime;
@@ -1337,7 +1338,9 @@ impl<'s> SupportCenter<'s> {
         let ag = self.agents[a as usize];
         let l = ag.line as usize;
         self.line_account(l, now);
-        self.tally.lines[l].on_break += self.in_window(ag.break_start, now);
+        let on_break = self.in_window(ag.break_start, now);
+        self.tally.lines[l].on_break += on_break;
+        self.tally.agent_available[a as usize] -= on_break;
         self.lines[l].on_break -= 1;
         self.with_agent(a, |ag| ag.on_break = false);
     }
@@ -1483,9 +1486,13 @@ impl<'s> SupportCenter<'s> {
             if ag.on_duty {
                 let l = ag.line as usize;
                 if ag.on_break {
-                    self.tally.lines[l].on_break += self.in_window(ag.break_start, now);
+                    let on_break = self.in_window(ag.break_start, now);
+                    self.tally.lines[l].on_break += on_break;
+                    self.tally.agent_available[a as usize] -= on_break;
                 }
-                self.tally.lines[l].on_duty += self.in_window(ag.duty_since, now);
+                let duty = self.in_window(ag.duty_since, now);
+                self.tally.lines[l].on_duty += duty;
+                self.tally.agent_available[a as usize] += duty;
                 if now > ag.shift_end {
                     self.tally.lines[l].overtime += self.in_window(ag.shift_end, now);
                 }

@@ -144,6 +144,10 @@ pub struct RunTally {
     pub agent_handled: Vec<u64>,
     /// Busy seconds per agent inside the measured window.
     pub agent_busy: Vec<f64>,
+    /// Seconds each agent was available inside the measured window: on
+    /// duty (overtime included) less breaks, the time its occupancy is
+    /// measured on, as the line's is.
+    pub agent_available: Vec<f64>,
     /// Waits to first answer, microseconds.
     pub waits: DurationHistogram,
     /// Tickets resolved.
@@ -184,6 +188,7 @@ impl RunTally {
             types: vec![TypeTally::default(); sc.ticket_types.len()],
             agent_handled: vec![0; agents],
             agent_busy: vec![0.0; agents],
+            agent_available: vec![0.0; agents],
             waits: DurationHistogram::new(),
             resolved: 0,
             resolved_in_target: 0,

@@ -24,9 +24,44 @@ pub struct OptimizeReport<'a> {
     pub date: &'a str,
 }
 
-/// The most agents of `shifts` (with the agents of `plan`) on duty at the
-/// same minute of the week.
-fn most_on_duty(shifts: &[Shift], agents: impl Fn(&Shift) -> u32) -> u32 {
+/// The minute of the week (from Monday 00:00) when the first contacts of
+/// line `l` arrive fastest: the busiest load Erlang C is sized for. `None`
+/// for a line that takes no first contacts.
+fn busiest_minute(sc: &Scenario, l: usize) -> Option<usize> {
+    let rates: Vec<&crate::engine::PeriodicRate> = sc
+        .arrivals
+        .iter()
+        .filter(|a| sc.channels[a.channel].line == l)
+        .map(|a| &a.rate)
+        .collect();
+    if rates.is_empty() {
+        return None;
+    }
+    let at = |m: usize| -> f64 {
+        rates
+            .iter()
+            .map(|r| {
+                let slot_min = (r.slot().0 / 60_000_000).max(1) as usize;
+                r.rates()[(m / slot_min) % r.rates().len()]
+            })
+            .sum()
+    };
+    let week = 7 * MINUTES_PER_DAY as usize;
+    (0..week)
+        .fold(None, |best: Option<(usize, f64)>, m| {
+            let x = at(m);
+            match best {
+                Some((_, b)) if b >= x => best,
+                _ => Some((m, x)),
+            }
+        })
+        .map(|b| b.0)
+}
+
+/// The agents of `shifts` (with the agents of `plan`) on duty at minute
+/// `minute` of the week, or, with `None`, the most on duty at any one
+/// minute.
+fn on_duty_at(shifts: &[Shift], minute: Option<usize>, agents: impl Fn(&Shift) -> u32) -> u32 {
     let mut on = vec![0u32; 7 * MINUTES_PER_DAY as usize];
     for s in shifts {
         let n = agents(s);
@@ -34,7 +69,10 @@ fn most_on_duty(shifts: &[Shift], agents: impl Fn(&Shift) -> u32) -> u32 {
             on[m] += n;
         }
     }
-    on.into_iter().max().unwrap_or(0)
+    match minute {
+        Some(m) => on.get(m).copied().unwrap_or(0),
+        None => on.into_iter().max().unwrap_or(0),
+    }
 }
 
 /// A KPI value for people: shares in percent, times as durations.
@@ -98,16 +136,20 @@ impl OptimizeReport<'_> {
         }
     }
 
-    /// Agents of the plan on duty at the busiest minute of the week (for a
-    /// line without shifts: its agents).
+    /// Agents of the plan on duty at the line's busiest time, the minute of
+    /// the week its first contacts arrive fastest (the load Erlang C is
+    /// sized for): only the shifts working then count. A line fed by
+    /// escalations only: the most on duty at any one minute. A line
+    /// without shifts: its agents.
     fn on_duty(&self, line: &str, plan: &LinePlan) -> u32 {
         match plan {
             LinePlan::Agents { agents } => *agents,
             LinePlan::Shifts { shifts } => {
-                let Some(l) = self.base.lines.iter().find(|l| l.name == line) else {
+                let Some(l) = self.base.lines.iter().position(|l| l.name == line) else {
                     return shifts.values().sum();
                 };
-                most_on_duty(&l.shifts, |s| {
+                let busiest = busiest_minute(self.base, l);
+                on_duty_at(&self.base.lines[l].shifts, busiest, |s| {
                     shifts.get(&s.name).copied().unwrap_or(s.agents)
                 })
             }
@@ -440,11 +482,24 @@ mod tests {
     #[test]
     fn overlapping_shifts_add_up() {
         let shifts = [shift(8 * 60, 16 * 60, 5), shift(12 * 60, 20 * 60, 4)];
-        assert_eq!(most_on_duty(&shifts, |s| s.agents), 9);
-        assert_eq!(most_on_duty(&shifts, |s| s.agents * 2), 18);
+        assert_eq!(on_duty_at(&shifts, None, |s| s.agents), 9);
+        assert_eq!(on_duty_at(&shifts, None, |s| s.agents * 2), 18);
         // a night shift across midnight meets the next day's early shift
         let night = [shift(22 * 60, 9 * 60, 3), shift(8 * 60, 16 * 60, 5)];
-        assert_eq!(most_on_duty(&night, |s| s.agents), 8);
+        assert_eq!(on_duty_at(&night, None, |s| s.agents), 8);
+    }
+
+    /// At Monday 10:00 only the early shift works: its agents, not the
+    /// early and late shifts added up.
+    #[test]
+    fn on_duty_at_the_busiest_time_counts_the_shifts_working_then() {
+        let shifts = [shift(8 * 60, 16 * 60, 24), shift(12 * 60, 20 * 60, 21)];
+        assert_eq!(on_duty_at(&shifts, Some(10 * 60), |s| s.agents), 24);
+        assert_eq!(on_duty_at(&shifts, Some(13 * 60), |s| s.agents), 45);
+        assert_eq!(
+            on_duty_at(&shifts, Some(5 * 1440 + 10 * 60), |s| s.agents),
+            0
+        );
     }
 
     #[test]

@@ -11,6 +11,7 @@ mod golden;
 mod helpdesk;
 mod inputs;
 mod merge_input;
+mod occupancy;
 mod optimize;
 mod outdir;
 mod properties;
