@@ -3,7 +3,8 @@
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use staffsim::report::{
-    AgentsCsv, Csv, Exporter, IntervalsCsv, Json, Table, refuse_existing, utc_now, write_dir,
+    AgentsCsv, Csv, Exporter, IntervalsCsv, Json, Table, printable, refuse_existing, utc_now,
+    write_dir,
 };
 use staffsim::report::{HtmlReport, charts};
 use staffsim::scenario::{Scenario, WEEKDAYS, load_experiment_text_with, read_source};
@@ -251,7 +252,8 @@ fn write_stdout(bytes: &[u8]) -> staffsim::Result<()> {
 /// stderr) there is nowhere left to say so: the line is dropped, the exit
 /// code still tells.
 fn warn(line: std::fmt::Arguments) {
-    let _ = writeln!(std::io::stderr().lock(), "{line}");
+    // names from the scenario may hold terminal escapes: shown, not obeyed
+    let _ = writeln!(std::io::stderr().lock(), "{}", printable(&line.to_string()));
 }
 
 /// A progress bar on standard error, hidden when that is not a terminal.
@@ -349,6 +351,12 @@ fn print_results(format: Format, results: &experiment::Results) -> staffsim::Res
     let bytes = match format {
         Format::Table => Table.render(results),
         Format::Json => Json.render(results),
+        // on a terminal, names' control characters are shown, not obeyed
+        Format::Csv if std::io::stdout().is_terminal() => {
+            printable(&String::from_utf8_lossy(&Csv.render(results)))
+                .into_owned()
+                .into_bytes()
+        }
         Format::Csv => Csv.render(results),
     };
     write_stdout(&bytes)
@@ -589,7 +597,7 @@ fn optimize_command(
     }
     let text = match format {
         ErlangFormat::Json => json,
-        ErlangFormat::Table => render_table(&sc, &result),
+        ErlangFormat::Table => printable(&render_table(&sc, &result)).into_owned(),
     };
     write_stdout(text.as_bytes())
 }
@@ -658,7 +666,7 @@ fn erlang_command(
         };
         let calc = calculate(&queue, shrinkage, max_agents)?;
         match format {
-            ErlangFormat::Table => calc.table(),
+            ErlangFormat::Table => printable(&calc.table()).into_owned(),
             ErlangFormat::Json => calc.json(),
         }
     };

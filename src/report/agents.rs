@@ -17,8 +17,8 @@ impl Exporter for AgentsCsv {
             for a in &s.agents {
                 out.push_str(&format!(
                     "{},{},{},{},{},{},{}\n",
-                    super::csv::quote(&s.name),
-                    super::csv::quote(&a.line),
+                    super::csv::quote(&super::csv::text(&s.name)),
+                    super::csv::quote(&super::csv::text(&a.line)),
                     a.agent,
                     super::csv::number(a.handled),
                     super::csv::number(a.busy_hours),

@@ -13,6 +13,18 @@ use crate::stats::EstimateMap;
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Csv;
 
+/// A text cell (a name) safe to open in a spreadsheet: one starting with
+/// `=`, `+`, `-` or `@` (or a tab or carriage return) would be read as a
+/// formula, so it is written with a leading `'`, which spreadsheets show as
+/// text. Numbers are never passed here, so `-0.5` stays a number.
+pub(crate) fn text(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
+}
+
 /// Quotes a CSV field when it needs it.
 pub(crate) fn quote(field: &str) -> String {
     if field.contains([',', '"', '\n', '\r']) {
@@ -52,7 +64,7 @@ fn row_of(s: &ScenarioResult) -> (Vec<String>, Vec<String>) {
         "warnings".into(),
     ];
     let mut row = vec![
-        s.name.clone(),
+        text(&s.name).into_owned(),
         s.replications.to_string(),
         s.unstable.to_string(),
         // 1 or 0; empty when the scenario states no target
@@ -136,5 +148,19 @@ impl Exporter for Csv {
             out.push('\n');
         }
         out.into_bytes()
+    }
+}
+
+#[cfg(test)]
+mod formula_tests {
+    use super::*;
+
+    #[test]
+    fn formulas_become_text_and_numbers_stay() {
+        for f in ["=1+1", "+1", "-2 agents", "@SUM(A1)", "\tx"] {
+            assert_eq!(text(f), format!("'{f}"));
+        }
+        assert_eq!(text("L1"), "L1");
+        assert_eq!(text("a=b"), "a=b");
     }
 }

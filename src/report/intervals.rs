@@ -37,10 +37,10 @@ impl Exporter for IntervalsCsv {
                 for (name, m) in &iv.channels {
                     out.push_str(&format!(
                         "{},{},{},channel,{}",
-                        quote(&s.name),
+                        quote(&super::csv::text(&s.name)),
                         iv.weekday,
                         iv.start,
-                        quote(name)
+                        quote(&super::csv::text(name))
                     ));
                     for k in CHANNEL {
                         out.push(',');
@@ -53,10 +53,10 @@ impl Exporter for IntervalsCsv {
                 for (name, m) in &iv.lines {
                     out.push_str(&format!(
                         "{},{},{},line,{}",
-                        quote(&s.name),
+                        quote(&super::csv::text(&s.name)),
                         iv.weekday,
                         iv.start,
-                        quote(name)
+                        quote(&super::csv::text(name))
                     ));
                     out.push_str(&",".repeat(CHANNEL.len()));
                     for k in LINE {

@@ -10,6 +10,7 @@ mod json;
 mod outdir;
 mod plan;
 mod table;
+mod terminal;
 pub mod words;
 
 pub use agents::AgentsCsv;
@@ -20,6 +21,7 @@ pub use json::Json;
 pub use outdir::{refuse_existing, utc_now, write_dir};
 pub use plan::OptimizeReport;
 pub use table::Table;
+pub use terminal::printable;
 
 use crate::experiment::Results;
 

@@ -116,15 +116,21 @@ impl Grid {
     }
 
     fn render(&self) -> String {
-        let ncols = self.rows.iter().map(Vec::len).max().unwrap_or(0);
+        // names escaped before measuring: no control character reaches a terminal
+        let rows: Vec<Vec<std::borrow::Cow<str>>> = self
+            .rows
+            .iter()
+            .map(|r| r.iter().map(|c| super::terminal::printable(c)).collect())
+            .collect();
+        let ncols = rows.iter().map(Vec::len).max().unwrap_or(0);
         let mut widths = vec![0; ncols];
-        for r in &self.rows {
+        for r in &rows {
             for (i, c) in r.iter().enumerate() {
                 widths[i] = widths[i].max(c.chars().count());
             }
         }
         let mut out = String::new();
-        for r in &self.rows {
+        for r in &rows {
             let mut line = String::new();
             for (i, c) in r.iter().enumerate() {
                 let pad = widths[i] - c.chars().count();

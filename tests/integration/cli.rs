@@ -256,3 +256,81 @@ fn help_describes_the_commands() {
         assert!(out.contains(word), "no {word:?} in run --help:\n{out}");
     }
 }
+
+/// A one-line scenario whose names start like spreadsheet formulas and hold
+/// a terminal escape (`\u001b[2J` clears the screen).
+const FORMULA_NAMES: &str = r#"
+[simulation]
+name = "=HYPERLINK(1)"
+horizon = "2d"
+warmup = "1d"
+replications = 2
+seed = 3
+
+[[channel]]
+name = "-phone\u001b[2J"
+
+[[arrivals]]
+channel = "-phone\u001b[2J"
+per_hour = 30
+
+[[line]]
+name = "@L1"
+channels = ["-phone\u001b[2J"]
+agents = 5
+handle = "4m"
+
+[[variant]]
+name = "+1 agent"
+set = { "line.@L1.agents" = 6 }
+"#;
+
+/// Issue 19 item 23: CSV text cells starting with `=`, `+`, `-` or `@` are
+/// written with a leading `'`, numbers are left alone; names' terminal
+/// escapes are shown escaped in the table and in error messages.
+#[test]
+fn formulas_and_terminal_escapes_are_neutralised() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("f.toml");
+    std::fs::write(&file, FORMULA_NAMES).unwrap();
+    let out = dir.path().join("out");
+    let table = stdout_of(
+        staffsim()
+            .arg("run")
+            .arg(&file)
+            .arg("-q")
+            .arg("--out")
+            .arg(&out),
+    );
+    assert!(
+        !table.contains('\u{1b}'),
+        "raw escape in the table:\n{table}"
+    );
+    assert!(table.contains("-phone\\u{1b}[2J"), "{table}");
+    for name in ["kpis.csv", "agents.csv", "intervals.csv"] {
+        let text = std::fs::read_to_string(out.join(name)).unwrap();
+        let mut names = 0;
+        for line in text.lines().skip(1) {
+            for f in csv_fields(line) {
+                if f.parse::<f64>().is_err() {
+                    assert!(!f.starts_with(['=', '+', '-', '@']), "{name}: {f}");
+                }
+                names += usize::from(f.starts_with('\''));
+            }
+        }
+        assert!(names > 0, "{name} shows no neutralised name:\n{text}");
+    }
+    let kpis = std::fs::read_to_string(out.join("kpis.csv")).unwrap();
+    assert!(kpis.contains("\n'=HYPERLINK(1),") && kpis.contains("\n'+1 agent,"));
+    // an error naming the channel: shown escaped on standard error
+    std::fs::write(
+        &file,
+        FORMULA_NAMES.replace("channels = [\"-phone", "channels = [\"-phon"),
+    )
+    .unwrap();
+    let bad = staffsim().arg("validate").arg(&file).output().unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&bad.stderr);
+    assert!(!stderr.contains('\u{1b}'), "raw escape in:\n{stderr}");
+    assert!(stderr.contains("\\u{1b}[2J"), "{stderr}");
+}

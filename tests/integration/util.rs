@@ -45,26 +45,16 @@ pub fn run_json(file: &str, args: &[&str]) -> serde_json::Value {
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("invalid JSON ({e}):\n{text}"))
 }
 
-/// Splits one CSV record into its fields (RFC 4180 quoting: `"a,b"`, `""`).
+/// Splits one CSV record into its fields (read by the `csv` crate).
 pub fn csv_fields(line: &str) -> Vec<String> {
-    let mut fields = Vec::new();
-    let mut field = String::new();
-    let mut quoted = false;
-    let mut chars = line.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '"' if quoted && chars.peek() == Some(&'"') => {
-                field.push('"');
-                chars.next();
-            }
-            '"' => quoted = !quoted,
-            ',' if !quoted => fields.push(std::mem::take(&mut field)),
-            c => field.push(c),
-        }
-    }
-    assert!(!quoted, "unterminated quoted CSV field in {line:?}");
-    fields.push(field);
-    fields
+    let record = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(line.as_bytes())
+        .records()
+        .next()
+        .unwrap_or_else(|| panic!("no CSV record in {line:?}"))
+        .unwrap_or_else(|e| panic!("invalid CSV record {line:?}: {e}"));
+    record.iter().map(String::from).collect()
 }
 
 #[test]
