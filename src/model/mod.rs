@@ -105,7 +105,8 @@ struct Ticket {
     ttype: u16,
     line: u16,
     first_line: u16,
-    cost: u16,
+    /// Capacity units the ticket takes of its agent (see [`LineState::cap`]).
+    cost: u32,
     misroutes: u8,
     passes: u8,
     live: bool,
@@ -122,8 +123,8 @@ struct Ticket {
 struct Agent {
     line: u32,
     shift: u32,
-    cap: u16,
-    used: u16,
+    cap: u32,
+    used: u32,
     on_duty: bool,
     on_break: bool,
     break_is_lunch: bool,
@@ -205,12 +206,15 @@ struct LineState {
     idle: VecDeque<(u32, u32)>,
     first_agent: u32,
     end_agent: u32,
-    cap: u16,
+    /// Capacity units of each agent: the lcm of the concurrencies of the
+    /// channels the line takes first (at most lcm(1..=20) = 232,792,560, so
+    /// it fits a u32); a chat of concurrency k costs cap / k units.
+    cap: u32,
     fast: bool,
     rr: u32,
     // state integrated over each results interval
     last: SimTime,
-    busy_units: u32,
+    busy_units: u64,
     on_duty: u32,
     on_break: u32,
     rostered: u32,
@@ -263,7 +267,7 @@ pub struct SupportCenter<'s> {
     pub tally: RunTally,
 }
 
-fn gcd(a: u16, b: u16) -> u16 {
+fn gcd(a: u64, b: u64) -> u64 {
     if b == 0 { a } else { gcd(b, a % b) }
 }
 
@@ -285,11 +289,13 @@ impl<'s> SupportCenter<'s> {
         let mut lines = Vec::new();
         for (li, line) in sc.lines.iter().enumerate() {
             // capacity units: the lcm of the concurrencies of the channels it takes first
-            let mut cap: u16 = 1;
+            let mut cap: u64 = 1;
             for &c in &line.channels {
-                let k = sc.channels[c].concurrency.max(1) as u16;
+                let k = u64::from(sc.channels[c].concurrency.max(1));
                 cap = cap / gcd(cap, k) * k;
             }
+            // concurrency is validated to 1..=20, whose lcm fits a u32
+            let cap = u32::try_from(cap).expect("validated: concurrency is at most 20");
             let first = agents.len() as u32;
             let spread = line.breaks.as_ref().map_or(0.0, |b| b.lunch_spread);
             let break_spread = line.breaks.as_ref().map_or(0.0, |b| b.spread);
@@ -519,7 +525,7 @@ impl<'s> SupportCenter<'s> {
 
     /// Can agent `a` take a ticket of `cost` units now?
     #[inline]
-    fn can_take(&self, a: u32, cost: u16, key: bool) -> bool {
+    fn can_take(&self, a: u32, cost: u32, key: bool) -> bool {
         let ag = &self.agents[a as usize];
         ag.on_duty
             && !ag.on_break
@@ -549,7 +555,7 @@ impl<'s> SupportCenter<'s> {
     }
 
     /// Picks the agent for a new ticket by the line's routing, or none.
-    fn pick_agent(&mut self, l: usize, cost: u16, key: bool) -> Option<u32> {
+    fn pick_agent(&mut self, l: usize, cost: u32, key: bool) -> Option<u32> {
         if self.lines[l].fast {
             while let Some((a, stamp)) = self.lines[l].idle.pop_front() {
                 if self.agents[a as usize].stamp == stamp && self.can_take(a, cost, key) {
@@ -570,7 +576,7 @@ impl<'s> SupportCenter<'s> {
     fn pick_among(
         &mut self,
         l: usize,
-        cost: u16,
+        cost: u32,
         key: bool,
         reserved: Option<bool>,
     ) -> Option<u32> {
@@ -593,7 +599,7 @@ impl<'s> SupportCenter<'s> {
         match self.sc.lines[l].routing {
             Routing::LongestIdle => {
                 // fully idle longest first, else the least used
-                let mut best: Option<(u16, SimTime, u32)> = None;
+                let mut best: Option<(u32, SimTime, u32)> = None;
                 for a in self.free_agents(l) {
                     if ok(self, a) {
                         let ag = &self.agents[a as usize];
@@ -617,7 +623,7 @@ impl<'s> SupportCenter<'s> {
                 None
             }
             Routing::LeastLoaded => {
-                let mut best: Option<(u64, u16, u32)> = None;
+                let mut best: Option<(u64, u32, u32)> = None;
                 for a in self.free_agents(l) {
                     if ok(self, a) {
                         let ag = &self.agents[a as usize];
@@ -678,7 +684,7 @@ impl<'s> SupportCenter<'s> {
         }
         let cap = self.lines[l].cap;
         let t = self.tickets[idx as usize];
-        let conc = self.sc.channels[t.channel as usize].concurrency as u16;
+        let conc = self.sc.channels[t.channel as usize].concurrency;
         let cost = if t.waiting_first && conc > 1 && l == t.first_line as usize {
             cap / conc
         } else {
@@ -762,7 +768,7 @@ impl<'s> SupportCenter<'s> {
             ag.assigned += 1;
             ag.stamp = ag.stamp.wrapping_add(1);
         });
-        self.lines[l].busy_units += t.cost as u32;
+        self.lines[l].busy_units += u64::from(t.cost);
         let sc = self.sc;
         let dist: &Dist = sc
             .handle(t.ttype as usize, l)
@@ -894,7 +900,7 @@ impl<'s> SupportCenter<'s> {
         self.agent_account(agent, now);
         self.line_account(l, now);
         self.with_agent(agent, |ag| ag.used -= t.cost);
-        self.lines[l].busy_units -= t.cost as u32;
+        self.lines[l].busy_units -= u64::from(t.cost);
         if t.counted {
             self.tally.agent_handled[agent as usize] += 1;
             let handle = (now - t.service_start).as_secs_f64();

@@ -12,6 +12,7 @@ mod helpdesk;
 mod inputs;
 mod merge_input;
 mod occupancy;
+mod model_bounds;
 mod optimize;
 mod outdir;
 mod properties;
