@@ -652,7 +652,21 @@ fn read_breaks(ctx: &mut Ctx, b: &Obj) -> Option<Breaks> {
     })
 }
 
-fn read_lines(ctx: &mut Ctx, root: &Obj) -> (Vec<RawLine>, bool) {
+/// True when the file declares ticket types: lines may then take their
+/// handling times from the types, else every internal line needs its own
+/// `handle`. `ticket_type = []` declares none. (A `ticket_type` that is not
+/// an array is reported where the types are read, and counts as declared so
+/// that it is not reported again as missing handling times.)
+fn has_ticket_types(root: &Obj) -> bool {
+    match root.item("ticket_type") {
+        None => false,
+        Some(toml_edit::Item::ArrayOfTables(a)) => !a.is_empty(),
+        Some(toml_edit::Item::Value(toml_edit::Value::Array(a))) => !a.is_empty(),
+        Some(_) => true,
+    }
+}
+
+fn read_lines(ctx: &mut Ctx, root: &Obj, typed: bool) -> (Vec<RawLine>, bool) {
     let mut out: Vec<RawLine> = Vec::new();
     let mut seen = HashSet::new();
     // "no line takes channel X" is only said when every line's channels are known
@@ -751,7 +765,7 @@ fn read_lines(ctx: &mut Ctx, root: &Obj) -> (Vec<RawLine>, bool) {
         if handle_given && handle.is_none() {
             ok = false;
         }
-        if !handle_given && !is_external && root.item("ticket_type").is_none() {
+        if !handle_given && !is_external && !typed {
             // without ticket types every line needs its own handling time
             ctx.missing(&l, "handle");
             ok = false;
@@ -1372,7 +1386,8 @@ pub(super) fn read_scenario(ctx: &mut Ctx, root: &Obj) -> Option<Scenario> {
     };
     let channels_raw = read_channels(ctx, root);
     let channel_names = Names::new(channels_raw.iter().map(|c| c.name.clone()).collect());
-    let (lines_raw, mut channels_known) = read_lines(ctx, root);
+    let explicit = has_ticket_types(root);
+    let (lines_raw, mut channels_known) = read_lines(ctx, root, explicit);
     let line_names = Names::new(lines_raw.iter().map(|l| l.name.clone()).collect());
     let types_raw = read_ticket_types(ctx, root, &line_names);
     let arrivals_raw = read_arrivals(ctx, root, &channel_names);
@@ -1555,7 +1570,6 @@ pub(super) fn read_scenario(ctx: &mut Ctx, root: &Obj) -> Option<Scenario> {
     }
 
     // Ticket types (one implicit type when the file has none).
-    let explicit = types_raw.as_ref().is_some_and(|t| !t.is_empty());
     let mut ticket_types = Vec::new();
     for t in types_raw.into_iter().flatten() {
         if let (
