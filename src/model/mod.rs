@@ -1137,6 +1137,7 @@ impl<'s> SupportCenter<'s> {
         self.line_account(l, now);
         self.lines[l].waiting -= 1;
         self.tickets[idx as usize].queued = false;
+        self.compact_queue(l);
         match retry {
             Some(due) => {
                 // the queue entry goes stale; the contact comes back later
@@ -1146,6 +1147,29 @@ impl<'s> SupportCenter<'s> {
                 s.at(due, Event::Retry(idx, tk.generation));
             }
             None => self.release(idx),
+        }
+    }
+
+    /// Drops the stale entries (abandoned tickets) of line `l`'s queues once
+    /// they outnumber the waiting tickets: where nobody serves the queue, they
+    /// were never popped and the queue grew with the horizon. Live entries
+    /// keep their order, so results do not change; the work is amortized
+    /// over the abandonments that made the entries stale.
+    fn compact_queue(&mut self, l: usize) {
+        let ls = &self.lines[l];
+        let entries: usize = ls.queues.iter().map(VecDeque::len).sum();
+        if entries <= 2 * ls.waiting as usize + 64 {
+            return;
+        }
+        let tickets = &self.tickets;
+        for q in &mut self.lines[l].queues {
+            q.retain(|&(idx, generation)| {
+                let t = &tickets[idx as usize];
+                t.generation == generation && t.queued
+            });
+            if q.capacity() > 4 * q.len() + 64 {
+                q.shrink_to(2 * q.len() + 32);
+            }
         }
     }
 
@@ -1589,4 +1613,31 @@ pub fn run_replication(sc: &Scenario, replication: u64) -> RunTally {
     center.finish();
     center.tally.events = events;
     center.tally
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A line with no agents and impatient callers: 432,000 contacts abandon
+    /// over 30 days, and its queue stays as long as the few that wait at a
+    /// time (it kept an entry for every abandoned contact: issue 19 item 11).
+    #[test]
+    fn unserved_queue_stays_bounded() {
+        let text = "[simulation]\nname = \"nobody\"\nhorizon = \"30d\"\nwarmup = \"0s\"\n\
+            replications = 1\nseed = 5\n\
+            [[channel]]\nname = \"phone\"\npatience = { dist = \"exponential\", mean = \"1m\" }\n\
+            [[arrivals]]\nchannel = \"phone\"\nper_hour = 600\n\
+            [[line]]\nname = \"L1\"\nchannels = [\"phone\"]\nagents = 0\nhandle = \"4m\"\n";
+        let sc = crate::scenario::load_str(text, "nobody.toml", None).expect("valid scenario");
+        let mut sim = Simulation::new(SupportCenter::new(&sc, 0));
+        sim.run_until(sc.horizon, |m| !m.overflow);
+        let center = sim.model();
+        assert!(center.tally.channels[0].abandoned > 400_000);
+        let allocated: usize = center.lines[0].queues.iter().map(VecDeque::capacity).sum();
+        assert!(
+            allocated <= 4096,
+            "the queue holds room for {allocated} entries"
+        );
+    }
 }
