@@ -272,7 +272,9 @@ impl RunTally {
                 continue;
             }
             let cv = coefficient_of_variation(&counts);
-            cv_weighted += cv * t.handled as f64;
+            if line.external.is_none() {
+                cv_weighted += cv * t.handled as f64;
+            }
             lines.push((
                 line.name.clone(),
                 vec![

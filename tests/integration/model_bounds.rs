@@ -32,3 +32,27 @@ fn chat_concurrency_lcm_does_not_overflow() {
         "a full agent is busy the whole window: {busy} s of {window} s"
     );
 }
+
+/// L1 handles every contact in exactly 300 s and sends half of them to an
+/// outside vendor: the overall AHT is 300 s (it read 200 s, the vendor's
+/// tickets counting as handled in no time), and the agents' tickets per
+/// agent-day and load balance are L1's (issue 19 item 18).
+#[test]
+fn vendor_tickets_stay_out_of_agent_kpis() {
+    let text = "[simulation]\nname = \"vendor\"\nhorizon = \"3d\"\nwarmup = \"2h\"\nreplications = 1\nseed = 11\n\
+        [[channel]]\nname = \"phone\"\n\
+        [[arrivals]]\nchannel = \"phone\"\nper_hour = 30\n\
+        [[line]]\nname = \"L1\"\nchannels = [\"phone\"]\nagents = 4\nhandle = \"300s\"\n\
+        resolve = 0.5\nescalates_to = \"V\"\n\
+        [[line]]\nname = \"V\"\nexternal = true\ndelay = \"1h\"\n";
+    let sc = load_str(text, "vendor.toml", None).expect("the scenario is valid");
+    let t = run_replication(&sc, 0);
+    assert!(t.lines[1].vendor_tickets > 500, "half the tickets go out");
+    let k = t.kpis(&sc);
+    let overall = |name: &str| k.overall.iter().find(|x| x.0 == name).unwrap().1;
+    let l1 = |name: &str| k.lines[0].1.iter().find(|x| x.0 == name).unwrap().1;
+    assert_eq!(overall("aht_seconds"), 300.0);
+    assert_eq!(overall("tickets_per_agent_day"), l1("tickets_per_agent_day"));
+    let (cv, cv1) = (overall("load_balance_cv"), l1("load_balance_cv"));
+    assert!(cv1 > 0.0 && (cv - cv1).abs() <= 1e-12 * cv1, "{cv} vs L1's {cv1}");
+}
