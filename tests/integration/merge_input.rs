@@ -250,7 +250,10 @@ fn every_damaged_field_of_a_shard_is_named() {
     assert_refused(&dirs, &bad, "is in the shards twice");
     // a truncated file
     let text = serde_json::to_string(&good).unwrap();
-    std::fs::write(&bad, &text[..text.len() / 2]).unwrap();
+    // cut just after a comma, so the parser meets the end of the file and
+    // not a number cut in two (which it names "invalid number")
+    let cut = text[..text.len() / 2].rfind(',').unwrap() + 1;
+    std::fs::write(&bad, &text[..cut]).unwrap();
     assert_refused(&dirs, &bad, "EOF while parsing");
     // not a regular file
     std::fs::remove_file(&bad).unwrap();

@@ -52,7 +52,13 @@ fn vendor_tickets_stay_out_of_agent_kpis() {
     let overall = |name: &str| k.overall.iter().find(|x| x.0 == name).unwrap().1;
     let l1 = |name: &str| k.lines[0].1.iter().find(|x| x.0 == name).unwrap().1;
     assert_eq!(overall("aht_seconds"), 300.0);
-    assert_eq!(overall("tickets_per_agent_day"), l1("tickets_per_agent_day"));
+    assert_eq!(
+        overall("tickets_per_agent_day"),
+        l1("tickets_per_agent_day")
+    );
     let (cv, cv1) = (overall("load_balance_cv"), l1("load_balance_cv"));
-    assert!(cv1 > 0.0 && (cv - cv1).abs() <= 1e-12 * cv1, "{cv} vs L1's {cv1}");
+    assert!(
+        cv1 > 0.0 && (cv - cv1).abs() <= 1e-12 * cv1,
+        "{cv} vs L1's {cv1}"
+    );
 }
