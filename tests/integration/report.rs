@@ -10,7 +10,7 @@ use staffsim::scenario::{Scenario, load_experiment};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// A copy of erlang-a.toml with a sweep over L1 agents, a short horizon and
 /// few replications, in `dir`.
@@ -569,7 +569,9 @@ fn headless(bin: &Path, profile: &Path, args: &[String], url: &str) -> String {
         .stderr(Stdio::null())
         .spawn()
         .expect("chromium starts");
-    let start = Instant::now();
+    // a watchdog against a hung browser (a load takes a few seconds), not a
+    // speed limit: at most 1,800 polls 100 ms apart
+    let mut polls = 0u32;
     // read stdout on a thread so a full pipe cannot block the browser
     let mut stdout = child.stdout.take().unwrap();
     let reader = std::thread::spawn(move || {
@@ -582,9 +584,8 @@ fn headless(bin: &Path, profile: &Path, args: &[String], url: &str) -> String {
             assert!(status.success(), "chromium {args:?} failed: {status}");
             break;
         }
-        // a watchdog against a hung browser (a load takes a few seconds),
-        // not a speed limit
-        if start.elapsed() > Duration::from_secs(180) {
+        polls += 1;
+        if polls > 1800 {
             let _ = child.kill();
             panic!("chromium {args:?} hangs: still running after 180 s");
         }
