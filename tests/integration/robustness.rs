@@ -11,7 +11,7 @@ use staffsim::scenario::load_experiment;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 // ---------------------------------------------------------------------------
 // Corpus subdirectory: tests/data/bad/variants
@@ -250,8 +250,8 @@ fn kill9(pid: u32) {
 /// When to kill a run.
 #[derive(Debug, Clone, Copy)]
 enum Moment {
-    /// After this long.
-    After(Duration),
+    /// After this many polls of the run, 2 ms apart.
+    Polls(u64),
     /// After the directory has been seen to change this many times (a new
     /// temporary file, a file replaced): in the middle of the writing.
     Changes(usize),
@@ -304,7 +304,7 @@ fn interrupted_run(
         std::fs::write(dir.join(name), bytes).expect("the previous results can be written");
     }
     let mut child = helpdesk_run(dir, 40, 2).spawn().expect("staffsim starts");
-    let start = Instant::now();
+    let mut polls: u64 = 0;
     let mut finished = false;
     let mut last = snapshot(dir);
     let mut changes = 0;
@@ -314,7 +314,7 @@ fn interrupted_run(
             break;
         }
         let due = match moment {
-            Moment::After(d) => start.elapsed() >= d,
+            Moment::Polls(n) => polls >= n,
             Moment::Changes(n) => {
                 let now = snapshot(dir);
                 if now != last {
@@ -329,12 +329,13 @@ fn interrupted_run(
             break;
         }
         // a watchdog against a hung run (it takes seconds), not a speed limit
+        polls += 1;
         assert!(
-            start.elapsed() < Duration::from_secs(600),
-            "the run hangs: still running after 10 minutes"
+            polls < 2_000_000,
+            "the run hangs: still running after 2 million polls"
         );
         std::thread::sleep(Duration::from_micros(match moment {
-            Moment::After(_) => 2000,
+            Moment::Polls(_) => 2000,
             Moment::Changes(_) => 50,
         }));
     }
@@ -362,11 +363,17 @@ fn an_interrupted_run_leaves_old_or_complete_new_files_only() {
     // nothing is asserted on it, and any moment must leave the old or the
     // complete new files
     let new_dir = tmp.path().join("new");
-    let t0 = Instant::now();
-    let st = helpdesk_run(&new_dir, 40, 2)
-        .status()
+    let mut child = helpdesk_run(&new_dir, 40, 2)
+        .spawn()
         .expect("staffsim starts");
-    let full = t0.elapsed();
+    let mut full: u64 = 0;
+    let st = loop {
+        if let Some(st) = child.try_wait().expect("the child can be polled") {
+            break st;
+        }
+        full += 1;
+        std::thread::sleep(Duration::from_micros(2000));
+    };
     assert!(st.success(), "the reference run failed: {st:?}");
     let new = read_dir_files(&new_dir);
     let summary: serde_json::Value =
@@ -381,8 +388,8 @@ fn an_interrupted_run_leaves_old_or_complete_new_files_only() {
 
     let dir = tmp.path().join("out");
     let moments = [
-        Moment::After(Duration::ZERO),
-        Moment::After(full.mul_f64(0.5)),
+        Moment::Polls(0),
+        Moment::Polls(full / 2),
         Moment::Changes(1),
         Moment::Changes(4),
         Moment::Changes(9),
