@@ -177,9 +177,16 @@ pub fn apply(sc: &Scenario, vars: &[Variable], plan: &[u32]) -> Scenario {
     for (v, &n) in vars.iter().zip(plan) {
         let line = &mut out.lines[v.line];
         match v.shift {
-            Some(s) => line.shifts[s].agents = n,
+            Some(s) => {
+                let shift = &mut line.shifts[s];
+                shift.agents = n;
+                // a shift's own reservation, never more than its agents
+                shift.key_clients = shift.key_clients.map(|k| k.min(n));
+            }
             None => line.agents = n,
         }
+        // the line's reservation is spread over its shifts as they are now
+        // (Line::key_clients_per_shift), never more than all its agents
         line.key_clients = line.key_clients.min(line.headcount());
     }
     out

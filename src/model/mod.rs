@@ -299,9 +299,11 @@ impl<'s> SupportCenter<'s> {
             let first = agents.len() as u32;
             let spread = line.breaks.as_ref().map_or(0.0, |b| b.lunch_spread);
             let break_spread = line.breaks.as_ref().map_or(0.0, |b| b.spread);
-            let push = |shift: u32, n: u32, agents: &mut Vec<Agent>| {
+            // the first `reserved` agents of each shift are kept for key
+            // clients (see Line::key_clients_per_shift for the spread)
+            let push = |shift: u32, n: u32, reserved: u32, agents: &mut Vec<Agent>| {
                 for i in 0..n {
-                    let reserved = (agents.len() as u32 - first) < line.key_clients;
+                    let reserved = i < reserved;
                     agents.push(Agent {
                         line: li as u32,
                         shift,
@@ -328,12 +330,13 @@ impl<'s> SupportCenter<'s> {
                     });
                 }
             };
+            let reserved = line.key_clients_per_shift();
             if line.external.is_none() {
                 if line.shifts.is_empty() {
-                    push(NONE, line.agents, &mut agents);
+                    push(NONE, line.agents, reserved[0], &mut agents);
                 } else {
                     for (si, s) in line.shifts.iter().enumerate() {
-                        push(si as u32, s.agents, &mut agents);
+                        push(si as u32, s.agents, reserved[si], &mut agents);
                     }
                 }
             }
@@ -344,7 +347,7 @@ impl<'s> SupportCenter<'s> {
                 first_agent: first,
                 end_agent: agents.len() as u32,
                 cap,
-                fast: cap == 1 && line.key_clients == 0 && line.routing == Routing::LongestIdle,
+                fast: cap == 1 && reserved.iter().all(|&r| r == 0) && line.routing == Routing::LongestIdle,
                 rr: first,
                 last: SimTime::ZERO,
                 busy_units: 0,

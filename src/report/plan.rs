@@ -476,6 +476,7 @@ mod tests {
             end,
             days: [true, true, true, true, true, false, false],
             agents,
+            key_clients: None,
         }
     }
 

@@ -245,6 +245,9 @@ pub struct Shift {
     pub days: [bool; 7],
     /// Agents rostered on the shift.
     pub agents: u32,
+    /// Agents of this shift reserved for key clients, when the shift sets
+    /// `key_clients` itself (see [`Line::key_clients_per_shift`]).
+    pub key_clients: Option<u32>,
 }
 
 impl Shift {
@@ -318,7 +321,10 @@ pub struct Line {
     pub wage: f64,
     /// Breaks and lunch.
     pub breaks: Option<Breaks>,
-    /// Agents reserved for key-client tickets.
+    /// Agents reserved for key-client tickets, as the line's own
+    /// `key_clients` says: all of them for a line without shifts; with
+    /// shifts, spread over them (see [`Line::key_clients_per_shift`]) unless
+    /// the shifts set their own.
     pub key_clients: u32,
     /// Whether reserved key-client agents take other work when no key-client
     /// ticket waits.
@@ -337,6 +343,51 @@ impl Line {
         } else {
             self.shifts.iter().map(|s| s.agents).sum()
         }
+    }
+
+    /// The agents reserved for key clients in each shift, in shift order.
+    ///
+    /// When a shift sets `key_clients`, every shift keeps its own (0 where
+    /// it sets none). Otherwise the line's `key_clients` is spread over the
+    /// shifts in proportion to their agents, by largest remainder: shift i
+    /// of n agents gets `floor(k × agents_i / n)`, and the agents left over
+    /// go one each to the shifts with the largest remainders, the earlier
+    /// shift first on a tie. Each shift keeps at most its own agents. A
+    /// line without shifts has one entry: all its reserved agents.
+    pub fn key_clients_per_shift(&self) -> Vec<u32> {
+        if self.shifts.is_empty() {
+            return vec![self.key_clients.min(self.agents)];
+        }
+        if self.shifts.iter().any(|s| s.key_clients.is_some()) {
+            return self
+                .shifts
+                .iter()
+                .map(|s| s.key_clients.unwrap_or(0).min(s.agents))
+                .collect();
+        }
+        let total = u64::from(self.headcount());
+        let k = u64::from(self.key_clients).min(total);
+        if k == 0 {
+            return vec![0; self.shifts.len()];
+        }
+        let mut out: Vec<u32> = self
+            .shifts
+            .iter()
+            .map(|s| (k * u64::from(s.agents) / total) as u32)
+            .collect();
+        let left = k - out.iter().map(|&n| u64::from(n)).sum::<u64>();
+        let mut order: Vec<usize> = (0..self.shifts.len()).collect();
+        // largest remainder first; a stable sort keeps file order on ties
+        order.sort_by_key(|&i| std::cmp::Reverse(k * u64::from(self.shifts[i].agents) % total));
+        for &i in order.iter().take(left as usize) {
+            out[i] += 1;
+        }
+        out
+    }
+
+    /// All agents the line reserves for key clients, over its shifts.
+    pub fn key_clients_total(&self) -> u32 {
+        self.key_clients_per_shift().iter().sum()
     }
 }
 
@@ -502,6 +553,7 @@ mod tests {
             end: 6 * 60,
             days,
             agents: 1,
+            key_clients: None,
         };
         let minutes: Vec<usize> = night.week_minutes().collect();
         assert_eq!(minutes.len(), 8 * 60);
@@ -510,5 +562,61 @@ mod tests {
         assert_eq!(minutes[2 * 60 - 1], 7 * MINUTES_PER_DAY as usize - 1);
         assert_eq!(minutes[2 * 60], 0, "Monday 00:00 follows");
         assert_eq!(*minutes.last().unwrap(), 6 * 60 - 1);
+    }
+
+    fn line_with_shifts(key_clients: u32, shifts: &[(u32, Option<u32>)]) -> Line {
+        Line {
+            name: "L".into(),
+            channels: vec![],
+            agents: 0,
+            shifts: shifts
+                .iter()
+                .enumerate()
+                .map(|(i, &(agents, key_clients))| Shift {
+                    name: format!("s{i}"),
+                    start: 8 * 60,
+                    end: 16 * 60,
+                    days: [true; 7],
+                    agents,
+                    key_clients,
+                })
+                .collect(),
+            handle: None,
+            resolve: 1.0,
+            escalates_to: None,
+            routing: Routing::LongestIdle,
+            wage: 0.0,
+            breaks: None,
+            key_clients,
+            key_clients_take_other_work: false,
+            live_first: true,
+            external: None,
+        }
+    }
+
+    #[test]
+    fn key_clients_spread_over_shifts_by_largest_remainder() {
+        let spread = |k, agents: &[u32]| {
+            let shifts: Vec<(u32, Option<u32>)> = agents.iter().map(|&a| (a, None)).collect();
+            line_with_shifts(k, &shifts).key_clients_per_shift()
+        };
+        // the help desk's L2: 2 over 13 + 11 (quotas 1.08 and 0.92)
+        assert_eq!(spread(2, &[13, 11]), [1, 1]);
+        assert_eq!(spread(2, &[3, 3]), [1, 1]);
+        // a tie goes to the earlier shift
+        assert_eq!(spread(1, &[3, 3]), [1, 0]);
+        assert_eq!(spread(3, &[8, 2]), [2, 1]);
+        assert_eq!(spread(5, &[2, 3]), [2, 3]);
+        assert_eq!(spread(0, &[4, 4]), [0, 0]);
+        assert_eq!(spread(4, &[0, 4]), [0, 4]);
+        for k in 0..=12 {
+            let s = spread(k, &[5, 4, 3]);
+            assert_eq!(s.iter().sum::<u32>(), k, "{k}: {s:?}");
+            assert!(s.iter().zip([5, 4, 3]).all(|(r, a)| *r <= a), "{k}: {s:?}");
+        }
+        // shifts that set their own keep them, the others none
+        let own = line_with_shifts(0, &[(5, Some(2)), (4, None), (3, Some(3))]);
+        assert_eq!(own.key_clients_per_shift(), [2, 0, 3]);
+        assert_eq!(own.key_clients_total(), 5);
     }
 }

@@ -524,6 +524,7 @@ struct RawLine {
     breaks_ok: bool,
     key_clients: Option<u32>,
     key_clients_span: Span,
+    key_clients_given: bool,
     key_clients_take_other_work: Option<bool>,
     live_first: Option<bool>,
     external: Option<External>,
@@ -536,11 +537,30 @@ struct RawLine {
 /// `[[variant]]` `set` uses.
 fn read_shift(ctx: &mut Ctx, s: &mut Obj, line_path: &str) -> Option<Shift> {
     let named = ctx.entry_name(s, &format!("{line_path}.shift"));
-    ctx.check_keys(s, &["name", "start", "end", "days", "agents"], &[]);
+    ctx.check_keys(
+        s,
+        &["name", "start", "end", "days", "agents", "key_clients"],
+        &[],
+    );
     let start = ctx.required(s, "start", Ctx::clock);
     let end = ctx.required(s, "end", Ctx::clock);
     let days = ctx.optional(s, "days", [true; 7], Ctx::weekdays);
     let agents = ctx.required(s, "agents", |c, o, k| c.integer(o, k, 0, MAX_AGENTS));
+    let key_clients = if s.item("key_clients").is_some() {
+        Some(ctx.integer(s, "key_clients", 0, MAX_AGENTS)? as u32)
+    } else {
+        None
+    };
+    if let (Some(k), Some(a)) = (key_clients, agents)
+        && u64::from(k) > a
+    {
+        ctx.error(
+            s.item("key_clients").and_then(item_span),
+            &s.key_path("key_clients"),
+            format!("{k} agents reserved for key clients, but the shift has only {a}"),
+        );
+        return None;
+    }
     let (start, end) = (start?, end?);
     let shift = Shift {
         name: named?.0,
@@ -548,6 +568,7 @@ fn read_shift(ctx: &mut Ctx, s: &mut Obj, line_path: &str) -> Option<Shift> {
         end: end % MINUTES_PER_DAY,
         days: days?,
         agents: agents? as u32,
+        key_clients,
     };
     let minutes = shift.minutes();
     if minutes > MAX_SHIFT_MINUTES {
@@ -872,6 +893,7 @@ fn read_lines(ctx: &mut Ctx, root: &Obj, typed: bool) -> (Vec<RawLine>, bool) {
                 breaks_ok,
                 key_clients,
                 key_clients_span: l.item("key_clients").and_then(item_span).or(l.span.clone()),
+                key_clients_given: l.item("key_clients").is_some(),
                 key_clients_take_other_work,
                 live_first,
                 external,
@@ -1454,20 +1476,30 @@ pub(super) fn read_scenario(ctx: &mut Ctx, root: &Obj) -> Option<Scenario> {
                 ),
             );
         }
-        if let (Some(k), Some(agents)) = (raw.key_clients, raw.agents) {
+        if let (Some(k), Some(agents)) = (raw.key_clients, raw.agents)
+            && !raw.is_external
+        {
             let headcount = if raw.shifts.is_empty() {
                 agents
             } else {
-                raw.shifts.iter().map(|s| s.agents).min().unwrap_or(0)
+                raw.shifts.iter().map(|s| s.agents).sum()
             };
-            if k > headcount && !raw.is_external {
+            if raw.key_clients_given && raw.shifts.iter().any(|s| s.key_clients.is_some()) {
+                ctx.error(
+                    raw.key_clients_span.clone(),
+                    &format!("{}.key_clients", raw.path),
+                    "key_clients is set on the line and on its shifts; set it on each shift \
+                     (that shift's reserved agents) or on the line only (spread over the shifts \
+                     in proportion to their agents)",
+                );
+            } else if k > headcount {
                 ctx.error(
                     raw.key_clients_span.clone(),
                     &format!("{}.key_clients", raw.path),
                     if raw.shifts.is_empty() {
                         format!("{k} agents reserved for key clients, but the line has only {headcount}")
                     } else {
-                        format!("{k} agents reserved for key clients, but the line has only {headcount} in its smallest shift")
+                        format!("{k} agents reserved for key clients, but the line's shifts have only {headcount} together")
                     },
                 );
             }

@@ -1008,6 +1008,92 @@ fn key_clients_still_wait_less_when_reserved_agents_take_other_work() {
     );
 }
 
+/// Reserved agents belong to shifts (issue 19 item 21): `key_clients = 2`
+/// on a line of two shifts of three agents reserves the first agent of each
+/// shift, not the first two of the early shift. With no key-client tickets
+/// and `key_clients_take_other_work = false`, the reserved agents handle
+/// nothing, exactly, and every other agent handles contacts: in the early
+/// shift two general agents, in the late shift two (it had three, and the
+/// late shift no reserved agent, when the first two agents in file order
+/// were reserved). The same holds for shifts that set their own
+/// `key_clients`. Not statistical: counts of one replication.
+#[test]
+fn key_clients_are_reserved_in_every_shift() {
+    let text = |line_keys: &str, early: &str, late: &str| {
+        format!(
+            r#"
+[simulation]
+horizon = "3d"
+seed = 7611
+[[channel]]
+name = "phone"
+[[arrivals]]
+channel = "phone"
+per_hour = 40
+[[line]]
+name = "L1"
+channels = ["phone"]
+handle = {{ dist = "exponential", mean = "4m" }}
+key_clients_take_other_work = false
+{line_keys}
+  [[line.shift]]
+  name = "early"
+  start = "06:00"
+  end = "14:00"
+  agents = 3
+  {early}
+  [[line.shift]]
+  name = "late"
+  start = "14:00"
+  end = "22:00"
+  agents = 3
+  {late}
+"#
+        )
+    };
+    for (what, t) in [
+        ("spread over the shifts", text("key_clients = 2", "", "")),
+        (
+            "set on each shift",
+            text("", "key_clients = 1", "key_clients = 1"),
+        ),
+    ] {
+        let sc = load(&t);
+        assert_eq!(sc.lines[0].key_clients_per_shift(), [1, 1], "{what}");
+        let tally = run_replication(&sc, 0);
+        let handled = &tally.agent_handled;
+        assert_eq!(handled.len(), 6, "{what}");
+        assert_eq!(
+            (handled[0], handled[3]),
+            (0, 0),
+            "{what}: the first agent of each shift is reserved: {handled:?}"
+        );
+        for a in [1, 2, 4, 5] {
+            assert!(
+                handled[a] > 100,
+                "{what}: agent {} is a general agent: {handled:?}",
+                a + 1
+            );
+        }
+    }
+}
+
+/// The help desk's L2 (`key_clients = 2`, early 08:00–16:00 with 13 agents,
+/// late 11:00–19:00 with 11) keeps one reserved agent in each shift, so one
+/// is on duty from 16:00 to 19:00 too.
+#[test]
+fn the_help_desk_keeps_a_reserved_agent_until_the_late_shift_ends() {
+    let sc = &staffsim::scenario::load_experiment(std::path::Path::new("scenarios/helpdesk.toml"))
+        .unwrap()[0];
+    let l2 = &sc.lines[sc.line_index("L2").unwrap()];
+    assert_eq!(l2.key_clients, 2);
+    let late = l2.shifts.iter().position(|s| s.name == "late").unwrap();
+    assert_eq!(l2.shifts[late].end, 19 * 60);
+    let reserved = l2.key_clients_per_shift();
+    assert_eq!(reserved, [1, 1]);
+    assert!(reserved[late] >= 1, "a reserved agent from 16:00 to 19:00");
+}
+
 // ---------------------------------------------------------------------------
 // 7. External line
 
