@@ -156,6 +156,11 @@ fn blocks<'a>(intervals: &'a [Interval<'a>], line: &str, step: u32) -> Vec<Block
     out
 }
 
+/// Agents who can take a contact: on duty less those on break.
+fn available(on_duty: f64, on_break: f64) -> f64 {
+    (on_duty - on_break).max(0.0)
+}
+
 /// Agents as people read them: `16`, `22.4`.
 fn agents(x: f64) -> String {
     if (x - x.round()).abs() < 0.05 {
@@ -261,8 +266,10 @@ pub(super) fn section(sc: &Scenario, result: &ScenarioResult) -> Markup {
              channel needs in each interval to meet its service-level target, as if the channel \
              had its agents to itself, contacts arrived at a steady rate through the interval \
              and nothing else took the agents' time. Beside them: the agents the base scenario \
-             has on duty in those intervals and the service level the simulation measured. \
-             Where the two disagree, the formulas mislead."
+             has on duty in those intervals, those of them available (not on break), and the \
+             service level the simulation measured. Where the simulation misses the target \
+             with as many agents available as the formulas ask for, the formulas mislead; \
+             with fewer, the plan is short."
         } "\n"
         @for p in &parts { (p) }
         @if parts.is_empty() {
@@ -423,6 +430,7 @@ impl Part<'_> {
         let on_duty = b
             .line_value(line, "agents_on_duty")
             .filter(|_| !reached.is_empty());
+        let on_break = b.line_value(line, "agents_on_break").unwrap_or(0.0);
         html! {
             p {
                 (when) ", the Erlang formulas say " (and_list(&says))
@@ -436,22 +444,31 @@ impl Part<'_> {
                     "The simulation, with " (and_list(&factors)) ", "
                 }
                 @if let Some(d) = on_duty {
+                    @let avail = available(d, on_break);
                     "reaches " (and_list(&reached)) " with the " strong { (agents(d)) }
                     " agents on duty"
-                    @if let Some(br) = b.line_value(line, "agents_on_break") && br >= 0.05 {
-                        " (" (agents(br)) " of them on break on average)"
+                    @if on_break >= 0.05 {
+                        " (" (agents(on_break)) " of them on break on average, so "
+                        strong { (agents(avail)) } " available)"
                     }
                     "."
                     @if let Some(t) = b.total() {
-                        @if d + 1e-9 >= f64::from(t) && misses {
+                        @let t = f64::from(t);
+                        @if avail + 1e-9 >= t && misses {
                             " " span.miss {
-                                "As many agents as the formulas ask for, or more, and still short \
-                                 of the target"
+                                "As many agents available as the formulas ask for, or more, and \
+                                 still short of the target"
                             }
                             ": here the formulas mislead."
-                        } @else if d + 1e-9 < f64::from(t) && !misses {
-                            " Fewer agents than the formulas ask for, and still on target: here \
-                             the formulas ask for too many."
+                        } @else if d + 1e-9 >= t && avail + 1e-9 < t && misses {
+                            " " span.miss {
+                                "Enough agents on duty, but once breaks are taken fewer are \
+                                 available than the formulas ask for"
+                            }
+                            ": the plan itself is short, and the formulas agree."
+                        } @else if avail + 1e-9 < t && !misses {
+                            " Fewer agents available than the formulas ask for, and still on \
+                             target: here the formulas ask for too many."
                         }
                     }
                 } @else {
@@ -474,6 +491,7 @@ impl Part<'_> {
             let (Some(t), Some(d)) = (r.total(), r.line_value(line, "agents_on_duty")) else {
                 continue;
             };
+            let d = available(d, r.line_value(line, "agents_on_break").unwrap_or(0.0));
             compared += 1;
             let enough = d + 1e-9 >= f64::from(t);
             with_enough += usize::from(enough);
@@ -502,7 +520,8 @@ impl Part<'_> {
         let (missing, better) = (count(&misled), count(&pessimistic));
         html! {
             p {
-                "Over the week, " (line) " has at least the agents the formulas ask for in "
+                "Over the week, " (line) " has at least the agents the formulas ask for available \
+                 (on duty and not on break) in "
                 (with_enough) " of the " (compared) " intervals with contacts"
                 @if with_enough > 0 {
                     @if missing.is_empty() {
@@ -542,9 +561,11 @@ impl Part<'_> {
                 "). Simulated service level: contacts arriving in the row's intervals answered \
                  within the channel's threshold, over every week measured and "
                 (self.replications)
-                " replications. On duty, on break: time averages; agents on break count as on \
-                 duty. A row joins consecutive intervals with the same requirement and about the \
-                 same agents on duty."
+                " replications. On duty, on break, available: time averages over the interval \
+                 of the agents on duty at each moment (only the shifts working then), those of \
+                 them on break, and the others, who can take a contact: the formulas are \
+                 compared with the agents available. A row joins consecutive intervals with the \
+                 same requirement and about the same agents on duty."
                 @for (n, c) in self.channels {
                     @if let Some(note) = &c.note { " " (n) ": " (note) }
                 }
@@ -576,7 +597,7 @@ impl Part<'_> {
                                 (duration(ch.answer_within_seconds)) ")"
                             }
                         }
-                        th colspan=(if several { 3 } else { 2 }) class="group" { "Line " (line) }
+                        th colspan=(if several { 4 } else { 3 }) class="group" { "Line " (line) }
                     } "\n"
                     tr {
                         th { (first) }
@@ -584,7 +605,7 @@ impl Part<'_> {
                             th.sub { "Erlang: agents" } th.sub { "Simulated service level" }
                         }
                         @if several { th.sub { "Erlang: all channels" } }
-                        th.sub { "On duty" } th.sub { "On break" }
+                        th.sub { "On duty" } th.sub { "On break" } th.sub { "Available" }
                     }
                 } "\n"
                 tbody { "\n"
@@ -610,6 +631,14 @@ impl Part<'_> {
                                 }
                             }
                             td { (v(b, "agents_on_duty")) } td { (v(b, "agents_on_break")) }
+                            td {
+                                @match b.line_value(line, "agents_on_duty") {
+                                    Some(d) => {
+                                        (agents(available(d, b.line_value(line, "agents_on_break").unwrap_or(0.0))))
+                                    }
+                                    None => { "–" }
+                                }
+                            }
                         } "\n"
                     }
                 } "\n"

@@ -8,7 +8,9 @@ use super::Exporter;
 use super::charts::style::{duration, money, pct, pct_tick, thousands};
 use super::charts::{RenderedChart, has_targets, missed_targets, service_level_target, sweep};
 use crate::experiment::{Results, ScenarioResult};
+use super::words;
 use crate::scenario::Scenario;
+use crate::targets::{self, Judgement};
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 /// The style sheet of every page.
@@ -88,38 +90,112 @@ impl HtmlReport<'_> {
             .any(|s| mean(s, "cost_total") != 0.0)
     }
 
-    /// The base against its targets, in one list item.
-    fn base_item(&self, results: &Results, base: &ScenarioResult) -> Markup {
+    /// The summary's lead: the base's worst target, the channel that
+    /// misses its own target by most (a whole-desk target only when no
+    /// channel target is missed), then the other targets it misses. Without
+    /// targets: the channel answered worst.
+    fn lead_item(&self, base: &ScenarioResult) -> Markup {
+        let Some(w) = targets::worst(&base.targets) else {
+            return self.worst_channel_item(base);
+        };
+        let mut others: Vec<&Judgement> = base
+            .targets
+            .iter()
+            .filter(|j| !j.met && !std::ptr::eq(*j, w))
+            .collect();
+        others.sort_by(|a, b| {
+            a.channel()
+                .is_none()
+                .cmp(&b.channel().is_none())
+                .then(b.shortfall().total_cmp(&a.shortfall()))
+        });
+        let others: Vec<String> = others.into_iter().map(words::judgement).collect();
+        let ci = w.ci95 > 0.0 && base.replications > 1;
+        html! {
+            "The base scenario " (quote(&base.name))
+            @match w.channel() {
+                Some(c) => {
+                    @if w.met { ", channel closest to its target: " } @else { ", worst channel against its target: " }
+                    strong { (c) } ", "
+                }
+                None => { ", against the whole-desk target (all channels mixed): " }
+            }
+            (words::measure(w))
+            @if ci {
+                " (95% CI " (words::value(w.kpi, w.value - w.ci95)) " to "
+                (words::value(w.kpi, w.value + w.ci95)) ")"
+            }
+            ": "
+            @if w.too_close_to_call() {
+                "too close to call with " (base.replications)
+                " replications (the interval includes the target)"
+            } @else if w.met {
+                span.ok { (words::verdict(w)) }
+            } @else {
+                span.miss { (words::verdict(w)) }
+            }
+            "."
+            @if !others.is_empty() {
+                " Also missed: " (others.join("; ")) "."
+            } @else if w.met && base.targets.len() > 1 {
+                " Every other target is met with more room."
+            }
+        }
+    }
+
+    /// Without targets: the base's channel with the lowest service level.
+    fn worst_channel_item(&self, base: &ScenarioResult) -> Markup {
+        let worst = self
+            .base
+            .channels
+            .iter()
+            .filter_map(|ch| {
+                let m = base.channels.get(&ch.name)?;
+                let offered = m.get("offered").map_or(0.0, |e| e.mean);
+                let sl = m.get("service_level").filter(|e| e.mean.is_finite())?;
+                (offered > 0.0).then_some((ch, *sl))
+            })
+            .min_by(|a, b| a.1.mean.total_cmp(&b.1.mean));
+        let Some((ch, sl)) = worst else {
+            return html! { "The base scenario " (quote(&base.name)) " had no contacts to answer." };
+        };
+        html! {
+            "The base scenario " (quote(&base.name)) " answers "
+            @if self.base.channels.len() > 1 { "its worst channel, " }
+            strong { (ch.name) } ", " strong { (pct(sl.mean)) } " in time (within "
+            (duration(ch.answer_within.as_secs_f64())) ")"
+            @if sl.ci95 > 0.0 && base.replications > 1 {
+                " (95% CI " (pct(sl.mean - sl.ci95)) " to " (pct(sl.mean + sl.ci95)) ")"
+            }
+            "."
+        }
+    }
+
+    /// The base's figures over every channel together, labelled as mixed
+    /// when they mix live and backlog channels, and its costs.
+    fn mix_item(&self, results: &Results, base: &ScenarioResult) -> Markup {
         let cur = self.currency();
         let sl = mean(base, "service_level");
         let sl_ci = ci(base, "service_level");
         let ab = mean(base, "abandon_rate");
+        let several = self.base.channels.len() > 1;
         html! {
-            "The base scenario " (quote(&base.name)) " answers " strong { (pct(sl)) }
-            " of contacts in time (95% CI " (pct(sl - sl_ci)) " to " (pct(sl + sl_ci)) ")"
-            @if let Some(t) = service_level_target(self.base) {
-                @let gap = (sl - t) * 100.0;
-                ", against a target of " (pct_tick(t)) ": "
-                @if (sl - sl_ci..=sl + sl_ci).contains(&t) {
-                    "too close to call with " (base.replications)
-                    " replications (the interval includes the target)"
-                } @else if gap < 0.0 {
-                    span.miss { "it misses the target by " (format!("{:.1}", -gap)) " points" }
-                } @else {
-                    span.ok { "it meets the target" } " (" (format!("{gap:.1}")) " points above)"
+            @if several {
+                "Over all channels together"
+                @if let Some(m) = &base.mixed {
+                    " (mixing live " (m.live.join(", ")) " with backlog " (m.backlog.join(", "))
+                    ": judge each channel on its own)"
                 }
+                ", "
+            } @else {
+                "Overall, "
             }
-            ". " (pct(ab)) " of contacts hang up before an answer"
-            @if let Some(max) = self.base.targets.abandon_rate_max {
-                " ("
-                @if ab <= max {
-                    span.ok { "within the limit of " (pct_tick(max)) }
-                } @else {
-                    span.miss { "above the limit of " (pct_tick(max)) }
-                }
-                ")"
+            strong { (pct(sl)) } " of contacts are answered in time"
+            @if sl_ci > 0.0 && base.replications > 1 {
+                " (95% CI " (pct(sl - sl_ci)) " to " (pct(sl + sl_ci)) ")"
             }
-            "; answered contacts wait " (duration(mean(base, "asa_seconds"))) " on average."
+            ", " (pct(ab)) " hang up before an answer, and answered contacts wait "
+            (duration(mean(base, "asa_seconds"))) " on average."
             @if self.has_costs(results) {
                 " It costs " (money(mean(base, "cost_total"), cur)) " over the measured "
                 (format!("{:.0}", self.days())) " days, "
@@ -135,33 +211,7 @@ impl HtmlReport<'_> {
             return html! { p { "No scenario was run." } };
         };
         let cur = self.currency();
-        let mut items = vec![self.base_item(results, base)];
-
-        // channels that miss their own targets
-        let mut channel_misses = Vec::new();
-        for ch in &self.base.channels {
-            if let (Some(t), Some(m)) = (
-                ch.targets.service_level,
-                base.channels
-                    .get(&ch.name)
-                    .and_then(|m| m.get("service_level")),
-            ) && m.mean < t
-            {
-                channel_misses.push(format!(
-                    "{} {} (target {} within {})",
-                    ch.name,
-                    pct(m.mean),
-                    pct_tick(t),
-                    duration(ch.answer_within.as_secs_f64())
-                ));
-            }
-        }
-        if !channel_misses.is_empty() {
-            items.push(html! {
-                "Channels of the base below their own service-level target: "
-                (channel_misses.join("; ")) "."
-            });
-        }
+        let mut items = vec![self.lead_item(base), self.mix_item(results, base)];
 
         // each variant against the base, in paired differences
         let sweep = sweep(results);
@@ -220,12 +270,23 @@ impl HtmlReport<'_> {
                 " in time); see the staffing chart."
             });
         }
-        for s in scenarios.iter().filter(|s| s.unstable) {
-            items.push(html! {
-                span.miss { (quote(&s.name)) " is unstable" }
-                ": more tickets were open at once than simulation.max_in_system allows, so the \
-                 plan does not keep up with demand and its averages understate the queue."
-            });
+        // every warning of every scenario, once each
+        for s in scenarios {
+            for w in &s.warnings {
+                items.push(html! {
+                    span.miss {
+                        "Warning"
+                        @if scenarios.len() > 1 { " (" (quote(&s.name)) ")" }
+                    }
+                    ": " (w) "."
+                });
+            }
+            if s.unstable && s.warnings.is_empty() {
+                items.push(html! {
+                    span.miss { (quote(&s.name)) " is unstable" }
+                    ": the plan does not keep up with demand and its averages understate the queue."
+                });
+            }
         }
         html! {
             p.verdict { (self.verdict(results)) } "\n"

@@ -58,13 +58,12 @@ pub fn target(j: &Judgement) -> String {
     }
 }
 
-/// The target, whose it is, the value and the verdict in one phrase:
-/// `phone: service level 73.4% against a target of 80% within 20 s — missed
-/// by 6.6 points`.
-pub fn judgement(j: &Judgement) -> String {
+/// The value against the target, without whose it is or the verdict:
+/// `service level 73.4% (answered within 20 s) against a target of 80%`.
+pub fn measure(j: &Judgement) -> String {
     let v = value(j.kpi, j.value);
     let t = target_value(j.kpi, j.target);
-    let what = match (j.kpi, j.direction, j.within_seconds) {
+    match (j.kpi, j.direction, j.within_seconds) {
         ("service_level", _, Some(w)) => format!(
             "service level {v} (answered within {}) against a target of {t}",
             duration(w)
@@ -77,23 +76,33 @@ pub fn judgement(j: &Judgement) -> String {
         (kpi, Direction::AtLeast, _) => {
             format!("{} {v} against a target of {t}", kpi_name(kpi))
         }
-    };
+    }
+}
+
+/// The verdict alone: `met`, `missed by 6.6 points`, `missed by 12 s`.
+pub fn verdict(j: &Judgement) -> String {
     let gap = (j.value - j.target).abs();
     let by = if j.kpi.ends_with("_seconds") {
         duration(gap)
     } else {
         format!("{:.1} points", gap * 100.0)
     };
-    let verdict = if j.met {
+    if j.met {
         "met".to_string()
     } else {
         format!("missed by {by}")
-    };
+    }
+}
+
+/// The target, whose it is, the value and the verdict in one phrase:
+/// `phone: service level 73.4% against a target of 80% within 20 s — missed
+/// by 6.6 points`.
+pub fn judgement(j: &Judgement) -> String {
     let whose = match &j.scope {
         Scope::Desk => "whole desk (all channels mixed)".to_string(),
         Scope::Channel(c) => c.clone(),
     };
-    format!("{whose}: {what} — {verdict}")
+    format!("{whose}: {} — {}", measure(j), verdict(j))
 }
 
 #[cfg(test)]
