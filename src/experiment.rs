@@ -84,6 +84,47 @@ pub const MIXED_KPIS: [&str; 7] = [
     "aht_seconds",
 ];
 
+/// KPIs that mean nothing where no contact arrived (scenario-wide, or for
+/// one channel): shares and means over contacts, answers, resolutions, and
+/// costs per contact. Where the scope's `offered` is 0 in every
+/// replication they are undefined: NaN in [`ScenarioResult`], `null` in the
+/// JSON, an empty CSV cell, "no traffic" in the table and the report,
+/// never 0 (a service level of 0% would read as a missed target).
+pub const NO_TRAFFIC_KPIS: [&str; 14] = [
+    "abandon_rate",
+    "asa_seconds",
+    "wait_p50_seconds",
+    "wait_p90_seconds",
+    "wait_p99_seconds",
+    "service_level",
+    "aht_seconds",
+    "resolution_hours",
+    "resolved_within_target",
+    "fcr",
+    "escalation_rate",
+    "misroute_rate",
+    "cost_per_incident",
+    "cost_per_contact",
+];
+
+/// True when `kpis` (scenario-wide or one channel's) saw no contact: its
+/// `offered` is 0 in every replication.
+pub fn no_traffic(kpis: &EstimateMap) -> bool {
+    kpis.get("offered").is_some_and(|e| e.mean <= 0.0)
+}
+
+/// Marks the [`NO_TRAFFIC_KPIS`] of `kpis` undefined (mean and interval NaN).
+fn undefined_without_traffic(kpis: &mut EstimateMap) {
+    for k in NO_TRAFFIC_KPIS {
+        if let Some(e) = kpis.get_mut(k) {
+            *e = Estimate {
+                mean: f64::NAN,
+                ci95: f64::NAN,
+            };
+        }
+    }
+}
+
 /// The label of overall figures that mix live and backlog channels.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Mixed {
@@ -324,6 +365,9 @@ pub fn paired_differences(base: &ScenarioResult, other: &ScenarioResult) -> Esti
             .collect();
         out.insert((*name).to_string(), Estimate::from_samples(&diffs));
     }
+    if no_traffic(&base.kpis) || no_traffic(&other.kpis) {
+        undefined_without_traffic(&mut out);
+    }
     out
 }
 
@@ -351,6 +395,12 @@ pub fn paired_channel_differences(
                 .map(|k| other.runs[k].channels[c].1[i].1 - base.runs[k].channels[bc].1[bi].1)
                 .collect();
             m.insert((*kpi).to_string(), Estimate::from_samples(&diffs));
+        }
+        if [&base.channels, &other.channels]
+            .iter()
+            .any(|c| c.get(name).is_some_and(no_traffic))
+        {
+            undefined_without_traffic(&mut m);
         }
         out.insert(name.clone(), m);
     }
@@ -445,8 +495,17 @@ pub fn summarize_records(sc: &Scenario, tallies: &[Record]) -> ScenarioResult {
             sc.max_in_system
         ));
     }
-    let kpi_estimates = aggregate(&overall);
-    let channel_estimates = aggregate_groups(&channels);
+    let mut kpi_estimates = aggregate(&overall);
+    let mut channel_estimates = aggregate_groups(&channels);
+    // no contact, no service level: undefined rather than 0
+    if no_traffic(&kpi_estimates) {
+        undefined_without_traffic(&mut kpi_estimates);
+    }
+    for m in channel_estimates.values_mut() {
+        if no_traffic(m) {
+            undefined_without_traffic(m);
+        }
+    }
     ScenarioResult {
         name: sc.name.clone(),
         replications: tallies.len() as u32,

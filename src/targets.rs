@@ -57,8 +57,10 @@ pub enum Rule {
     Confident,
 }
 
-/// One target, judged.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// One target, judged. In the JSON: `scope`, `kpi`, `target`, `value` and
+/// `met`; where the scope had no traffic (no contact offered), `value` and
+/// `met` are `null` and `no_traffic` is `true`.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Judgement {
     /// `desk` or `channel.<name>`.
     pub scope: Scope,
@@ -68,21 +70,41 @@ pub struct Judgement {
     pub kpi: &'static str,
     /// The target (a share, or seconds for `asa_seconds`).
     pub target: f64,
-    /// The KPI's mean over replications.
+    /// The KPI's mean over replications (NaN with no traffic).
     pub value: f64,
-    /// Whether the target is met, by the [`Rule`] it was judged with.
+    /// Whether the target is met, by the [`Rule`] it was judged with (false
+    /// with no traffic: nothing shows it met).
     pub met: bool,
     /// Half-width of the KPI's 95% confidence interval.
-    #[serde(skip)]
     pub ci95: f64,
     /// Which side of the target the KPI must be on.
-    #[serde(skip)]
     pub direction: Direction,
     /// The time the KPI counts within, seconds: the channel's
     /// `answer_within` for a channel's service level, the `resolved_within`
     /// time for a resolution target; `None` otherwise.
-    #[serde(skip)]
     pub within_seconds: Option<f64>,
+    /// True when no contact arrived in the scope (the channel, or the whole
+    /// desk): the KPI is undefined, and the target neither met nor missed.
+    pub no_traffic: bool,
+}
+
+impl Serialize for Judgement {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("Judgement", 5 + usize::from(self.no_traffic))?;
+        st.serialize_field("scope", &self.scope)?;
+        st.serialize_field("kpi", self.kpi)?;
+        st.serialize_field("target", &self.target)?;
+        if self.no_traffic {
+            st.serialize_field("value", &None::<f64>)?;
+            st.serialize_field("met", &None::<bool>)?;
+            st.serialize_field("no_traffic", &true)?;
+        } else {
+            st.serialize_field("value", &self.value)?;
+            st.serialize_field("met", &self.met)?;
+        }
+        st.end()
+    }
 }
 
 impl Judgement {
@@ -108,7 +130,12 @@ impl Judgement {
     /// True when the value lies within the 95% interval of the target: the
     /// replications cannot tell whether it is met.
     pub fn too_close_to_call(&self) -> bool {
-        self.ci95 > 0.0 && (self.value - self.target).abs() <= self.ci95
+        !self.no_traffic && self.ci95 > 0.0 && (self.value - self.target).abs() <= self.ci95
+    }
+
+    /// True when the target is missed: judged (there was traffic) and not met.
+    pub fn missed(&self) -> bool {
+        !self.met && !self.no_traffic
     }
 }
 
@@ -122,12 +149,15 @@ fn judge_one(
     answer_within: Option<f64>,
     rule: Rule,
 ) {
+    let no_traffic = kpis.get("offered").is_some_and(|e| e.mean <= 0.0);
     let mut push = |kpi: &'static str, target: f64, direction, within_seconds| {
         let e = kpis.get(kpi).copied().unwrap_or(Estimate {
             mean: 0.0,
             ci95: 0.0,
         });
-        let met = match (direction, rule) {
+        let no_traffic = no_traffic || !e.mean.is_finite();
+        let met = !no_traffic
+            && match (direction, rule) {
             (Direction::AtLeast, Rule::Mean) => e.mean >= target,
             (Direction::AtLeast, Rule::Confident) => e.low() >= target,
             (Direction::AtMost, Rule::Mean) => e.mean <= target,
@@ -142,6 +172,7 @@ fn judge_one(
             ci95: e.ci95,
             direction,
             within_seconds,
+            no_traffic,
         });
     };
     if let Some(x) = targets.service_level {
@@ -165,8 +196,9 @@ fn judge_one(
 
 /// Every target of `sc` judged on the scenario-wide KPIs `overall` and the
 /// per-channel KPIs `channels` (both as in the results): each channel's own
-/// targets first, in file order, then `[targets]` (scope `desk`). A channel
-/// that offered nothing is not judged.
+/// targets first, in file order, then `[targets]` (scope `desk`). Where a
+/// channel (or the whole desk) had no contact, its judgements say so
+/// ([`Judgement::no_traffic`]) instead of judging an undefined figure.
 pub fn judge(
     sc: &Scenario,
     overall: &EstimateMap,
@@ -175,12 +207,14 @@ pub fn judge(
 ) -> Vec<Judgement> {
     let mut out = Vec::new();
     for ch in &sc.channels {
-        let Some(kpis) = channels.get(&ch.name) else {
-            continue;
-        };
-        if kpis.get("offered").is_none_or(|e| e.mean <= 0.0) {
-            continue;
-        }
+        let none = EstimateMap::from_iter([(
+            "offered".to_string(),
+            Estimate {
+                mean: 0.0,
+                ci95: 0.0,
+            },
+        )]);
+        let kpis = channels.get(&ch.name).unwrap_or(&none);
         judge_one(
             &mut out,
             &Scope::Channel(ch.name.clone()),
@@ -197,27 +231,29 @@ pub fn judge(
 /// The judgement a summary leads with: the channel target missed by the
 /// most (relative to its target), else the desk target missed by the most,
 /// else, when every target is met, the one met by the thinnest margin
-/// (channels first again).
+/// (channels first again). Targets with no traffic are left out: `None`
+/// when no target could be judged.
 pub fn worst(judgements: &[Judgement]) -> Option<&Judgement> {
     let by_shortfall = |a: &&Judgement, b: &&Judgement| a.shortfall().total_cmp(&b.shortfall());
     let missed = |channel: bool| {
         judgements
             .iter()
-            .filter(move |j| !j.met && j.channel().is_some() == channel)
+            .filter(move |j| j.missed() && j.channel().is_some() == channel)
             .max_by(by_shortfall)
     };
     missed(true).or_else(|| missed(false)).or_else(|| {
         let met = |channel: bool| {
             judgements
                 .iter()
-                .filter(move |j| j.channel().is_some() == channel)
+                .filter(move |j| !j.no_traffic && j.channel().is_some() == channel)
                 .max_by(by_shortfall)
         };
         met(true).or_else(|| met(false))
     })
 }
 
-/// True when every target is met (also when there is none).
+/// True when every target is met (also when there is none); a target with
+/// no traffic is not met.
 pub fn all_met(judgements: &[Judgement]) -> bool {
     judgements.iter().all(|j| j.met)
 }
@@ -327,10 +363,19 @@ service_level = 0.80
         let channels = IndexMap::new();
         let mean = judge(&sc, &overall, &channels, Rule::Mean);
         let sure = judge(&sc, &overall, &channels, Rule::Confident);
-        assert_eq!(mean.len(), 1, "no channel figures: only the desk");
-        assert!(mean[0].met);
-        assert!(!sure[0].met, "0.805 ± 0.01 may be below 0.80");
-        assert!(sure[0].too_close_to_call());
+        // no channel figures: every channel target says no traffic
+        assert_eq!(mean.len(), 6);
+        assert!(mean[..5].iter().all(|j| j.no_traffic && !j.met && !j.missed()));
+        let json = serde_json::to_value(&mean[0]).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"scope": "channel.phone", "kpi": "service_level",
+                "target": 0.8, "value": null, "met": null, "no_traffic": true})
+        );
+        let (mean, sure) = (&mean[5], &sure[5]);
+        assert!(mean.met && !mean.no_traffic);
+        assert!(!sure.met, "0.805 ± 0.01 may be below 0.80");
+        assert!(sure.too_close_to_call());
     }
 
     #[test]
@@ -344,6 +389,7 @@ service_level = 0.80
             ci95: 0.0,
             direction: Direction::AtLeast,
             within_seconds: None,
+            no_traffic: false,
         };
         let b = Judgement {
             scope: Scope::Channel("chat".into()),

@@ -6,8 +6,9 @@ use crate::stats::EstimateMap;
 
 /// CSV with columns `scenario, replications, unstable, targets_met` (1 when
 /// every target is met, else 0), `warnings` (how many), then per target
-/// `targets.<scope>.<kpi>.target` and `….met` (1 or 0), `<kpi>, <kpi>_ci95, …,
-/// lines.<line>.<kpi>, …, channels.<channel>.<kpi>, …`, then the paired
+/// `targets.<scope>.<kpi>.target` and `….met` (1 or 0; empty with no
+/// traffic), `<kpi>, <kpi>_ci95, …, lines.<line>.<kpi>, …,
+/// channels.<channel>.<kpi>, …` (empty where undefined: no traffic), then the paired
 /// differences to the base `vs_base.<kpi>, …, vs_base.channels.<channel>.<kpi>, …`
 /// (empty on the base's row).
 #[derive(Debug, Default, Clone, Copy)]
@@ -80,7 +81,12 @@ fn row_of(s: &ScenarioResult) -> (Vec<String>, Vec<String>) {
         header.push(format!("{key}.target"));
         row.push(number(j.target));
         header.push(format!("{key}.met"));
-        row.push(u8::from(j.met).to_string());
+        // empty where no contact arrived to judge it on
+        row.push(if j.no_traffic {
+            String::new()
+        } else {
+            u8::from(j.met).to_string()
+        });
     }
     columns("", &s.kpis, &mut header, &mut row);
     for (name, m) in &s.lines {

@@ -6,8 +6,8 @@
 
 use super::Exporter;
 use super::charts::style::{duration, money, pct, pct_tick, thousands};
-use super::charts::{RenderedChart, has_targets, missed_targets, service_level_target, sweep};
-use crate::experiment::{Results, ScenarioResult};
+use super::charts::{RenderedChart, has_targets, missed_targets, sweep};
+use crate::experiment::{self, Results, ScenarioResult};
 use super::words;
 use crate::scenario::Scenario;
 use crate::targets::{self, Judgement};
@@ -95,13 +95,24 @@ impl HtmlReport<'_> {
     /// channel target is missed), then the other targets it misses. Without
     /// targets: the channel answered worst.
     fn lead_item(&self, base: &ScenarioResult) -> Markup {
+        let idle: Vec<String> = base
+            .targets
+            .iter()
+            .filter(|j| j.no_traffic)
+            .map(words::judgement)
+            .collect();
         let Some(w) = targets::worst(&base.targets) else {
-            return self.worst_channel_item(base);
+            return html! {
+                (self.worst_channel_item(base))
+                @if !idle.is_empty() {
+                    " No contact arrived to judge the targets on: " (idle.join("; ")) "."
+                }
+            };
         };
         let mut others: Vec<&Judgement> = base
             .targets
             .iter()
-            .filter(|j| !j.met && !std::ptr::eq(*j, w))
+            .filter(|j| j.missed() && !std::ptr::eq(*j, w))
             .collect();
         others.sort_by(|a, b| {
             a.channel()
@@ -137,8 +148,11 @@ impl HtmlReport<'_> {
             "."
             @if !others.is_empty() {
                 " Also missed: " (others.join("; ")) "."
-            } @else if w.met && base.targets.len() > 1 {
+            } @else if w.met && base.targets.len() > idle.len() + 1 {
                 " Every other target is met with more room."
+            }
+            @if !idle.is_empty() {
+                " No traffic to judge: " (idle.join("; ")) "."
             }
         }
     }
@@ -157,7 +171,10 @@ impl HtmlReport<'_> {
             })
             .min_by(|a, b| a.1.mean.total_cmp(&b.1.mean));
         let Some((ch, sl)) = worst else {
-            return html! { "The base scenario " (quote(&base.name)) " had no contacts to answer." };
+            return html! {
+                "The base scenario " (quote(&base.name)) " had "
+                strong { "no traffic" } ": no contact arrived in the measured window."
+            };
         };
         html! {
             "The base scenario " (quote(&base.name)) " answers "
@@ -179,6 +196,15 @@ impl HtmlReport<'_> {
         let sl_ci = ci(base, "service_level");
         let ab = mean(base, "abandon_rate");
         let several = self.base.channels.len() > 1;
+        if experiment::no_traffic(&base.kpis) {
+            return html! {
+                "With no traffic there is no service level, abandon rate or wait to report."
+                @if self.has_costs(results) {
+                    " The plan costs " (money(mean(base, "cost_total"), cur)) " over the measured "
+                    (format!("{:.0}", self.days())) " days."
+                }
+            };
+        }
         html! {
             @if several {
                 "Over all channels together"
@@ -227,21 +253,21 @@ impl HtmlReport<'_> {
             let Some(d) = &s.vs_base else { continue };
             let mut parts = Vec::new();
             let sign = |x: f64| if x < 0.0 { "−" } else { "+" };
-            if let Some(e) = d.get("service_level") {
+            if let Some(e) = d.get("service_level").filter(|e| e.mean.is_finite()) {
                 parts.push(format!(
                     "service level {} points (± {:.1})",
                     signed(e.mean * 100.0),
                     e.ci95 * 100.0
                 ));
             }
-            if let Some(e) = d.get("abandon_rate") {
+            if let Some(e) = d.get("abandon_rate").filter(|e| e.mean.is_finite()) {
                 parts.push(format!(
                     "abandon rate {} points (± {:.1})",
                     signed(e.mean * 100.0),
                     e.ci95 * 100.0
                 ));
             }
-            if let Some(e) = d.get("asa_seconds") {
+            if let Some(e) = d.get("asa_seconds").filter(|e| e.mean.is_finite()) {
                 parts.push(format!(
                     "ASA {}{} (± {})",
                     sign(e.mean),
@@ -304,6 +330,7 @@ impl HtmlReport<'_> {
         if !has_targets(self.base) {
             let best = scenarios
                 .iter()
+                .filter(|s| mean(s, "service_level").is_finite())
                 .max_by(|a, b| mean(a, "service_level").total_cmp(&mean(b, "service_level")));
             return match (scenarios.len(), best) {
                 (1, _) | (_, None) => html! {
@@ -317,10 +344,21 @@ impl HtmlReport<'_> {
                 },
             };
         }
+        if scenarios.iter().all(|s| experiment::no_traffic(&s.kpis)) {
+            return html! {
+                "No contact arrived in the measured window: there was " strong { "no traffic" }
+                " to judge the plan on."
+            };
+        }
+        // met: nothing missed, and something judged (a scenario with no
+        // traffic meets nothing)
         let meeting: Vec<(usize, &ScenarioResult)> = scenarios
             .iter()
             .enumerate()
-            .filter(|(_, s)| missed_targets(s, self.base).is_empty())
+            .filter(|(_, s)| {
+                missed_targets(s, self.base).is_empty()
+                    && (s.targets.is_empty() || s.targets.iter().any(|j| !j.no_traffic))
+            })
             .collect();
         if meeting.is_empty() {
             let closest = scenarios.iter().min_by(|a, b| {
@@ -420,6 +458,9 @@ impl HtmlReport<'_> {
         }
         let cell = |s: &ScenarioResult, key: &str| {
             let (m, c) = (mean(s, key), ci(s, key));
+            if m.is_nan() {
+                return (pct(m), String::new());
+            }
             match key {
                 "service_level" | "abandon_rate" | "occupancy" | "fcr" => {
                     (pct(m), format!("± {:.1} pts", c * 100.0))
@@ -449,7 +490,9 @@ impl HtmlReport<'_> {
                             @if targets {
                                 @let missed = missed_targets(s, self.base);
                                 td.targets {
-                                    @if missed.is_empty() {
+                                    @if missed.is_empty() && !s.targets.is_empty() && s.targets.iter().all(|j| j.no_traffic) {
+                                        "no traffic"
+                                    } @else if missed.is_empty() {
                                         span.ok { "✓ all met" }
                                     } @else {
                                         span.miss { "✗ missed:" } " " (missed.join("; "))
@@ -492,6 +535,9 @@ impl HtmlReport<'_> {
                                 td { (pct(g("service_level"))) }
                                 td {
                                     @match ch.targets.service_level {
+                                        Some(t) if g("service_level").is_nan() => {
+                                            (pct_tick(t)) " within " (within)
+                                        }
                                         Some(t) => {
                                             span class=(if g("service_level") >= t { "ok" } else { "miss" }) {
                                                 (pct_tick(t)) " within " (within)

@@ -27,6 +27,10 @@ fn is_share(kpi: &str) -> bool {
 /// How a KPI reads best; `ci` false (one replication): the mean alone,
 /// since no interval can be computed.
 fn format_estimate(kpi: &str, e: &Estimate, ci: bool) -> String {
+    if !e.mean.is_finite() {
+        // undefined: no contact arrived (experiment::NO_TRAFFIC_KPIS)
+        return "no traffic".to_string();
+    }
     let (mean, half, decimals, unit) = if is_share(kpi) {
         (e.mean * 100.0, e.ci95 * 100.0, 2, "%")
     } else if kpi.ends_with("_seconds")
@@ -163,6 +167,9 @@ const COMPACT: [&str; 7] = [
 
 /// A paired difference; `ci` false (one replication): the difference alone.
 fn format_difference(kpi: &str, e: &Estimate, ci: bool) -> String {
+    if !e.mean.is_finite() {
+        return "no traffic".to_string();
+    }
     match (is_share(kpi), ci) {
         (true, true) => format!("{:+.2} pp ± {:.2}", e.mean * 100.0, e.ci95 * 100.0),
         (true, false) => format!("{:+.2} pp", e.mean * 100.0),
@@ -173,17 +180,24 @@ fn format_difference(kpi: &str, e: &Estimate, ci: bool) -> String {
 
 /// A scenario's targets in one cell: `met`, or what is missed.
 fn targets_cell(s: &ScenarioResult) -> String {
-    let missed: Vec<String> = s
-        .targets
-        .iter()
-        .filter(|j| !j.met)
-        .map(|j| format!("{} {}", words::subject(j), words::kpi_name(j.kpi)))
-        .collect();
-    match (s.targets.is_empty(), missed.is_empty()) {
-        (true, _) => String::new(),
-        (false, true) => "all met".into(),
-        (false, false) => format!("missed: {}", missed.join(", ")),
+    let names = |keep: fn(&Judgement) -> bool| -> Vec<String> {
+        s.targets
+            .iter()
+            .filter(|j| keep(j))
+            .map(|j| format!("{} {}", words::subject(j), words::kpi_name(j.kpi)))
+            .collect()
+    };
+    let (missed, idle) = (names(Judgement::missed), names(|j| j.no_traffic));
+    let mut parts = Vec::new();
+    if !missed.is_empty() {
+        parts.push(format!("missed: {}", missed.join(", ")));
+    } else if idle.len() < s.targets.len() {
+        parts.push("all met".to_string());
     }
+    if !idle.is_empty() {
+        parts.push(format!("no traffic: {}", idle.join(", ")));
+    }
+    parts.join("; ")
 }
 
 /// One row per scenario, a few KPIs as columns: for sweeps and long lists.
@@ -244,6 +258,9 @@ fn target_label(j: &Judgement) -> String {
 
 /// A judgement's cell: the value and whether it is met.
 fn judgement_cell(j: &Judgement) -> String {
+    if j.no_traffic {
+        return "no traffic".to_string();
+    }
     let verdict = if j.met { "met" } else { "MISSED" };
     format!("{} {verdict}", words::value(j.kpi, j.value))
 }
@@ -321,7 +338,22 @@ fn footer(results: &Results, mixed: Option<&str>, compact: bool) -> String {
         if s.targets.is_empty() {
             continue;
         }
-        let mut missed: Vec<&Judgement> = s.targets.iter().filter(|j| !j.met).collect();
+        let idle: Vec<&Judgement> = s.targets.iter().filter(|j| j.no_traffic).collect();
+        if !idle.is_empty() {
+            out.push_str(&format!(
+                "\n{}: no traffic, so {} of {} targets cannot be judged:\n",
+                s.name,
+                idle.len(),
+                s.targets.len()
+            ));
+            for j in &idle {
+                out.push_str(&format!("  {}\n", words::judgement(j)));
+            }
+            if idle.len() == s.targets.len() {
+                continue;
+            }
+        }
+        let mut missed: Vec<&Judgement> = s.targets.iter().filter(|j| j.missed()).collect();
         missed.sort_by(|a, b| {
             a.channel()
                 .is_none()
@@ -329,10 +361,11 @@ fn footer(results: &Results, mixed: Option<&str>, compact: bool) -> String {
                 .then(b.shortfall().total_cmp(&a.shortfall()))
         });
         if missed.is_empty() {
+            let judged = s.targets.len() - idle.len();
             out.push_str(&format!(
-                "\n{}: every target is met ({}).\n",
+                "\n{}: every target {} met ({judged}).\n",
                 s.name,
-                s.targets.len()
+                if idle.is_empty() { "is" } else { "judged is" }
             ));
         } else {
             out.push_str(&format!(

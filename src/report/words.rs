@@ -15,9 +15,12 @@ pub fn kpi_name(kpi: &str) -> &str {
     }
 }
 
-/// A value of `kpi` for people: a percentage, or a duration for ASA.
+/// A value of `kpi` for people: a percentage, or a duration for ASA;
+/// `no traffic` for a figure undefined because no contact arrived.
 pub fn value(kpi: &str, x: f64) -> String {
-    if kpi.ends_with("_seconds") {
+    if !x.is_finite() {
+        "no traffic".to_string()
+    } else if kpi.ends_with("_seconds") {
         duration(x)
     } else {
         pct(x)
@@ -61,6 +64,9 @@ pub fn target(j: &Judgement) -> String {
 /// The value against the target, without whose it is or the verdict:
 /// `service level 73.4% (answered within 20 s) against a target of 80%`.
 pub fn measure(j: &Judgement) -> String {
+    if j.no_traffic {
+        return target(j);
+    }
     let v = value(j.kpi, j.value);
     let t = target_value(j.kpi, j.target);
     match (j.kpi, j.direction, j.within_seconds) {
@@ -79,8 +85,12 @@ pub fn measure(j: &Judgement) -> String {
     }
 }
 
-/// The verdict alone: `met`, `missed by 6.6 points`, `missed by 12 s`.
+/// The verdict alone: `met`, `missed by 6.6 points`, `missed by 12 s`, or
+/// `no traffic` when no contact arrived to judge it on.
 pub fn verdict(j: &Judgement) -> String {
+    if j.no_traffic {
+        return "no traffic".to_string();
+    }
     let gap = (j.value - j.target).abs();
     let by = if j.kpi.ends_with("_seconds") {
         duration(gap)
@@ -120,6 +130,7 @@ mod tests {
             ci95: 0.004,
             direction: Direction::AtLeast,
             within_seconds: Some(20.0),
+            no_traffic: false,
         };
         assert_eq!(
             judgement(&j),

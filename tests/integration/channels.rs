@@ -354,3 +354,114 @@ fn a_vendor_line_shows_its_delay_and_an_empty_interval_no_service_level() {
     assert_eq!(phone["offered"], 0.0);
     assert!(phone.get("service_level").is_none(), "{phone}");
 }
+
+/// No traffic at all: phone's arrivals are 0 an hour (issue 19 item 23).
+/// Every figure that needs a contact is undefined: `null` in the JSON (not
+/// 0), an empty CSV cell, "no traffic" in the table and the report, and the
+/// targets are neither met nor missed: "no traffic".
+const NO_TRAFFIC: &str = r#"
+[simulation]
+name = "quiet"
+horizon = "2d"
+replications = 2
+seed = 3
+
+[[channel]]
+name = "phone"
+patience = "3m"
+service_level = { answer_within = "20s", target = 0.80 }
+abandon_rate_max = 0.05
+
+[[arrivals]]
+channel = "phone"
+per_hour = 0
+
+[[line]]
+name = "L1"
+channels = ["phone"]
+agents = 2
+wage = 20.0
+handle = { dist = "exponential", mean = "4m" }
+
+[targets]
+service_level = 0.80
+"#;
+
+#[test]
+fn no_traffic_is_said_not_scored_as_a_missed_target() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = write(tmp.path(), "quiet.toml", NO_TRAFFIC);
+
+    let doc = run_json(&file, &[]);
+    let s = &doc["scenarios"][0];
+    assert_eq!(s["kpis"]["offered"]["mean"], 0.0);
+    for kpi in ["service_level", "abandon_rate", "asa_seconds", "wait_p90_seconds"] {
+        assert!(s["kpis"][kpi]["mean"].is_null(), "kpis.{kpi}: {}", s["kpis"][kpi]);
+        assert!(
+            s["channels"]["phone"][kpi]["mean"].is_null(),
+            "channels.phone.{kpi}"
+        );
+    }
+    // figures that do not need a contact stay numbers
+    assert_eq!(s["kpis"]["occupancy"]["mean"], 0.0);
+    assert!(s["kpis"]["cost_total"]["mean"].as_f64().unwrap() > 0.0);
+    for (scope, kpi) in [
+        ("channel.phone", "service_level"),
+        ("channel.phone", "abandon_rate"),
+        ("desk", "service_level"),
+    ] {
+        let j = judgement(s, scope, kpi);
+        assert!(j["value"].is_null() && j["met"].is_null(), "{j}");
+        assert_eq!(j["no_traffic"], true, "{j}");
+    }
+
+    let table = stdout_of(staffsim().args(["run", &file]));
+    let sl = table
+        .lines()
+        .find(|l| l.trim_start().starts_with("service_level"))
+        .unwrap();
+    assert!(sl.ends_with("no traffic"), "{table}");
+    assert!(!table.contains("MISSED") && !table.contains("missed"), "{table}");
+    assert!(
+        table.contains("quiet: no traffic, so 3 of 3 targets cannot be judged"),
+        "{table}"
+    );
+
+    let csv = stdout_of(staffsim().args(["run", &file, "--format", "csv"]));
+    let header = csv_fields(csv.lines().next().unwrap());
+    let row = csv_fields(csv.lines().nth(1).unwrap());
+    let cell = |name: &str| &row[header.iter().position(|h| h == name).unwrap()];
+    assert_eq!(cell("service_level"), "");
+    assert_eq!(cell("channels.phone.service_level"), "");
+    assert_eq!(cell("targets.channel.phone.service_level.met"), "");
+    assert_eq!(cell("occupancy"), "0");
+
+    let out = tmp.path().join("report");
+    stdout_of(staffsim().args(["report", &file, "--out", out.to_str().unwrap(), "-q"]));
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let summary = &html[html.find("<h2>Summary</h2>").unwrap()..html.find("<h2>Key figures</h2>").unwrap()];
+    assert!(summary.contains("no traffic"), "{summary}");
+    for wrong in ["miss", "0.0%", "NaN"] {
+        assert!(!summary.contains(wrong), "{wrong} in {summary}");
+    }
+    assert!(!html.contains("NaN"), "no NaN anywhere in the page");
+}
+
+/// One channel with no traffic beside one with: phone is judged on its own
+/// figures, email (no arrivals) says "no traffic" and is not counted missed.
+#[test]
+fn a_channel_without_traffic_is_not_judged_missed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let text = PHONE_AND_EMAIL.replace("per_hour = 240", "per_hour = 0");
+    let file = write(tmp.path(), "no-email.toml", &text);
+    let doc = run_json(&file, &["--replications", "2"]);
+    let s = &doc["scenarios"][0];
+    assert!(s["channels"]["email"]["service_level"]["mean"].is_null());
+    assert!(s["channels"]["phone"]["service_level"]["mean"].is_number());
+    let email = judgement(s, "channel.email", "service_level");
+    assert_eq!(email["no_traffic"], true, "{email}");
+    assert_eq!(judgement(s, "channel.phone", "service_level")["met"], false);
+    let table = stdout_of(staffsim().args(["run", &file, "--replications", "2"]));
+    assert!(table.contains("no traffic, so 2 of 6 targets cannot be judged"), "{table}");
+    assert!(!table.contains("email: service level ≥ 90% within 4.0 h — missed"), "{table}");
+}

@@ -662,9 +662,14 @@ fn a_runaway_replication_stops_at_max_in_system() {
 // (d) Odd but valid inputs
 // ---------------------------------------------------------------------------
 
-/// Every number finite, nothing null (serde_json writes NaN as null).
+/// Every number finite, nothing null (serde_json writes NaN as null),
+/// except where no contact arrived: a KPI undefined without traffic
+/// (`experiment::NO_TRAFFIC_KPIS`, its mean and interval) and the value and
+/// verdict of a target judged on one; [`no_traffic_nulls_only`] checks
+/// that those scopes did have no traffic.
 fn check_finite(v: &serde_json::Value, path: &str, bad: &mut Vec<String>) {
     match v {
+        serde_json::Value::Null if undefined_without_traffic(path) => {}
         serde_json::Value::Null => bad.push(format!("{path} is null")),
         serde_json::Value::Number(n) if !n.as_f64().is_some_and(f64::is_finite) => {
             bad.push(format!("{path} = {n}"))
@@ -680,6 +685,50 @@ fn check_finite(v: &serde_json::Value, path: &str, bad: &mut Vec<String>) {
             }
         }
         _ => {}
+    }
+}
+
+/// A path where `null` says "no traffic": `….<kpi>.mean` or `….<kpi>.ci95`
+/// of a KPI undefined without contacts, or a target's `value` or `met`.
+fn undefined_without_traffic(path: &str) -> bool {
+    let parts: Vec<&str> = path.rsplit('.').take(2).collect();
+    match parts.as_slice() {
+        [last, kpi] if *last == "mean" || *last == "ci95" => {
+            staffsim::experiment::NO_TRAFFIC_KPIS.contains(kpi)
+        }
+        [last, target] if *last == "value" || *last == "met" => target.starts_with("targets["),
+        _ => false,
+    }
+}
+
+/// Every `null` of a scenario's KPIs belongs to a scope (the whole desk,
+/// a channel, or a difference to the base) where a scenario offered
+/// nothing, and every target with `null` says `no_traffic`.
+fn no_traffic_nulls_only(doc: &serde_json::Value, bad: &mut Vec<String>) {
+    let scenarios = doc["scenarios"].as_array().cloned().unwrap_or_default();
+    let offered = |m: &serde_json::Value| m["offered"]["mean"].as_f64();
+    for (i, s) in scenarios.iter().enumerate() {
+        let mut scopes = vec![("kpis".to_string(), &s["kpis"], offered(&s["kpis"]))];
+        for (c, m) in s["channels"].as_object().into_iter().flatten() {
+            scopes.push((format!("channels.{c}"), m, offered(m)));
+        }
+        for (name, m, offered) in scopes {
+            let nulls = m
+                .as_object()
+                .into_iter()
+                .flatten()
+                .any(|(_, e)| e["mean"].is_null());
+            if nulls && offered != Some(0.0) {
+                bad.push(format!(
+                    "scenarios[{i}].{name}: null KPIs with {offered:?} offered"
+                ));
+            }
+        }
+        for j in s["targets"].as_array().into_iter().flatten() {
+            if (j["value"].is_null() || j["met"].is_null()) && j["no_traffic"] != true {
+                bad.push(format!("scenarios[{i}]: target {j} null without no_traffic"));
+            }
+        }
     }
 }
 
@@ -839,6 +888,7 @@ fn odd_but_valid_inputs_run_to_finite_results() {
                 Ok(doc) => {
                     let mut bad = Vec::new();
                     check_finite(&doc, "results", &mut bad);
+                    no_traffic_nulls_only(&doc, &mut bad);
                     if !bad.is_empty() {
                         failures.push(format!("{name}: {bad:?}"));
                     }

@@ -124,7 +124,7 @@ pub fn missed_targets(s: &ScenarioResult, _base: &Scenario) -> Vec<String> {
     if s.unstable {
         out.push("the queue grows without bound (unstable)".to_string());
     }
-    let mut missed: Vec<_> = s.targets.iter().filter(|j| !j.met).collect();
+    let mut missed: Vec<_> = s.targets.iter().filter(|j| j.missed()).collect();
     missed.sort_by(|a, b| {
         a.channel()
             .is_none()

@@ -779,8 +779,15 @@ where
 
 // ---- numbers for people ----
 
-/// A share as a percentage: `81.2%` (`81%` for ticks).
+/// Said of a figure that is undefined (NaN) because no contact arrived.
+pub const NO_TRAFFIC: &str = "no traffic";
+
+/// A share as a percentage: `81.2%` (`81%` for ticks); `no traffic` when
+/// undefined.
 pub fn pct(x: f64) -> String {
+    if x.is_nan() {
+        return NO_TRAFFIC.to_string();
+    }
     format!("{:.1}%", x * 100.0)
 }
 
@@ -804,8 +811,12 @@ pub fn number_tick(x: f64) -> String {
     }
 }
 
-/// A duration in seconds, in the unit that reads best.
+/// A duration in seconds, in the unit that reads best; `no traffic` when
+/// undefined.
 pub fn duration(secs: f64) -> String {
+    if secs.is_nan() {
+        return NO_TRAFFIC.to_string();
+    }
     let s = secs.max(0.0);
     if s < 90.0 {
         format!("{:.0} s", s)
@@ -865,8 +876,12 @@ pub fn thousands(x: f64) -> String {
     if neg { format!("-{out}") } else { out }
 }
 
-/// Money with the scenario's currency: `EUR 582,907`, `EUR 15.20`.
+/// Money with the scenario's currency: `EUR 582,907`, `EUR 15.20`; `no
+/// traffic` when undefined (a cost per contact with no contact).
 pub fn money(x: f64, currency: &str) -> String {
+    if x.is_nan() {
+        return NO_TRAFFIC.to_string();
+    }
     let amount = if x.abs() >= 1000.0 {
         thousands(x)
     } else {
