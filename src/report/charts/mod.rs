@@ -92,9 +92,13 @@ impl<'a> Context<'a> {
         &self.base.economics.currency
     }
 
-    /// Mean of a scenario-wide KPI.
+    /// Mean and CI half-width of a scenario-wide KPI; `None` when it is
+    /// absent or undefined (no traffic).
     pub fn kpi(s: &ScenarioResult, key: &str) -> Option<(f64, f64)> {
-        s.kpis.get(key).map(|e| (e.mean, e.ci95))
+        s.kpis
+            .get(key)
+            .filter(|e| e.mean.is_finite())
+            .map(|e| (e.mean, e.ci95))
     }
 }
 
