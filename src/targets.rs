@@ -158,11 +158,11 @@ fn judge_one(
         let no_traffic = no_traffic || !e.mean.is_finite();
         let met = !no_traffic
             && match (direction, rule) {
-            (Direction::AtLeast, Rule::Mean) => e.mean >= target,
-            (Direction::AtLeast, Rule::Confident) => e.low() >= target,
-            (Direction::AtMost, Rule::Mean) => e.mean <= target,
-            (Direction::AtMost, Rule::Confident) => e.high() <= target,
-        };
+                (Direction::AtLeast, Rule::Mean) => e.mean >= target,
+                (Direction::AtLeast, Rule::Confident) => e.low() >= target,
+                (Direction::AtMost, Rule::Mean) => e.mean <= target,
+                (Direction::AtMost, Rule::Confident) => e.high() <= target,
+            };
         out.push(Judgement {
             scope: scope.clone(),
             kpi,
@@ -365,7 +365,11 @@ service_level = 0.80
         let sure = judge(&sc, &overall, &channels, Rule::Confident);
         // no channel figures: every channel target says no traffic
         assert_eq!(mean.len(), 6);
-        assert!(mean[..5].iter().all(|j| j.no_traffic && !j.met && !j.missed()));
+        assert!(
+            mean[..5]
+                .iter()
+                .all(|j| j.no_traffic && !j.met && !j.missed())
+        );
         let json = serde_json::to_value(&mean[0]).unwrap();
         assert_eq!(
             json,

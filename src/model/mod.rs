@@ -347,7 +347,9 @@ impl<'s> SupportCenter<'s> {
                 first_agent: first,
                 end_agent: agents.len() as u32,
                 cap,
-                fast: cap == 1 && reserved.iter().all(|&r| r == 0) && line.routing == Routing::LongestIdle,
+                fast: cap == 1
+                    && reserved.iter().all(|&r| r == 0)
+                    && line.routing == Routing::LongestIdle,
                 rr: first,
                 last: SimTime::ZERO,
                 busy_units: 0,

@@ -7,8 +7,8 @@
 use super::Exporter;
 use super::charts::style::{duration, money, pct, pct_tick, thousands};
 use super::charts::{RenderedChart, has_targets, missed_targets, sweep};
-use crate::experiment::{self, Results, ScenarioResult};
 use super::words;
+use crate::experiment::{self, Results, ScenarioResult};
 use crate::scenario::Scenario;
 use crate::targets::{self, Judgement};
 use maud::{DOCTYPE, Markup, PreEscaped, html};

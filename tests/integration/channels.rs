@@ -395,8 +395,17 @@ fn no_traffic_is_said_not_scored_as_a_missed_target() {
     let doc = run_json(&file, &[]);
     let s = &doc["scenarios"][0];
     assert_eq!(s["kpis"]["offered"]["mean"], 0.0);
-    for kpi in ["service_level", "abandon_rate", "asa_seconds", "wait_p90_seconds"] {
-        assert!(s["kpis"][kpi]["mean"].is_null(), "kpis.{kpi}: {}", s["kpis"][kpi]);
+    for kpi in [
+        "service_level",
+        "abandon_rate",
+        "asa_seconds",
+        "wait_p90_seconds",
+    ] {
+        assert!(
+            s["kpis"][kpi]["mean"].is_null(),
+            "kpis.{kpi}: {}",
+            s["kpis"][kpi]
+        );
         assert!(
             s["channels"]["phone"][kpi]["mean"].is_null(),
             "channels.phone.{kpi}"
@@ -421,7 +430,10 @@ fn no_traffic_is_said_not_scored_as_a_missed_target() {
         .find(|l| l.trim_start().starts_with("service_level"))
         .unwrap();
     assert!(sl.ends_with("no traffic"), "{table}");
-    assert!(!table.contains("MISSED") && !table.contains("missed"), "{table}");
+    assert!(
+        !table.contains("MISSED") && !table.contains("missed"),
+        "{table}"
+    );
     assert!(
         table.contains("quiet: no traffic, so 3 of 3 targets cannot be judged"),
         "{table}"
@@ -439,7 +451,8 @@ fn no_traffic_is_said_not_scored_as_a_missed_target() {
     let out = tmp.path().join("report");
     stdout_of(staffsim().args(["report", &file, "--out", out.to_str().unwrap(), "-q"]));
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
-    let summary = &html[html.find("<h2>Summary</h2>").unwrap()..html.find("<h2>Key figures</h2>").unwrap()];
+    let summary =
+        &html[html.find("<h2>Summary</h2>").unwrap()..html.find("<h2>Key figures</h2>").unwrap()];
     assert!(summary.contains("no traffic"), "{summary}");
     for wrong in ["miss", "0.0%", "NaN"] {
         assert!(!summary.contains(wrong), "{wrong} in {summary}");
@@ -462,6 +475,12 @@ fn a_channel_without_traffic_is_not_judged_missed() {
     assert_eq!(email["no_traffic"], true, "{email}");
     assert_eq!(judgement(s, "channel.phone", "service_level")["met"], false);
     let table = stdout_of(staffsim().args(["run", &file, "--replications", "2"]));
-    assert!(table.contains("no traffic, so 2 of 6 targets cannot be judged"), "{table}");
-    assert!(!table.contains("email: service level ≥ 90% within 4.0 h — missed"), "{table}");
+    assert!(
+        table.contains("no traffic, so 2 of 6 targets cannot be judged"),
+        "{table}"
+    );
+    assert!(
+        !table.contains("email: service level ≥ 90% within 4.0 h — missed"),
+        "{table}"
+    );
 }

@@ -726,7 +726,9 @@ fn no_traffic_nulls_only(doc: &serde_json::Value, bad: &mut Vec<String>) {
         }
         for j in s["targets"].as_array().into_iter().flatten() {
             if (j["value"].is_null() || j["met"].is_null()) && j["no_traffic"] != true {
-                bad.push(format!("scenarios[{i}]: target {j} null without no_traffic"));
+                bad.push(format!(
+                    "scenarios[{i}]: target {j} null without no_traffic"
+                ));
             }
         }
     }
