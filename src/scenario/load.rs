@@ -495,6 +495,32 @@ impl<'s> Ctx<'s> {
         }
     }
 
+    /// A string key that must be one of `choices` (name, value): the value
+    /// named, or an error listing the names (with a "did you mean" for a
+    /// typo). `what` names the kind of value in the message.
+    pub(super) fn choice<T: Copy>(
+        &mut self,
+        obj: &Obj,
+        key: &str,
+        what: &str,
+        choices: &[(&str, T)],
+    ) -> Option<T> {
+        let s = self.string(obj, key)?;
+        if let Some((_, v)) = choices.iter().find(|(name, _)| *name == s) {
+            return Some(*v);
+        }
+        let names: Vec<&str> = choices.iter().map(|(name, _)| *name).collect();
+        let hint = closest(&s, names.iter().copied())
+            .map(|b| format!("did you mean \"{b}\"? "))
+            .unwrap_or_default();
+        self.error(
+            obj.item(key).and_then(item_span),
+            &obj.key_path(key),
+            format!("unknown {what} \"{s}\"; {hint}known: {}", names.join(", ")),
+        );
+        None
+    }
+
     pub(super) fn number(&mut self, obj: &Obj, key: &str) -> Option<f64> {
         let item = obj.item(key)?;
         let value = match item {

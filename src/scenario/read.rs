@@ -416,26 +416,15 @@ fn read_channels(ctx: &mut Ctx, root: &Obj) -> Vec<RawChannel> {
             let probability = ctx.required(&r, "probability", Ctx::probability);
             let delay = ctx.required(&r, "delay", Ctx::dist);
             let after_closing = ctx.optional(&r, "after_closing", AfterClosing::Lost, |c, o, k| {
-                let s = c.string(o, k)?;
-                let names = ["lost", "next_opening"];
-                match s.as_str() {
-                    "lost" => Some(AfterClosing::Lost),
-                    "next_opening" => Some(AfterClosing::NextOpening),
-                    other => {
-                        let hint = closest(other, names)
-                            .map(|b| format!("did you mean \"{b}\"? "))
-                            .unwrap_or_default();
-                        c.error(
-                            o.item(k).and_then(item_span),
-                            &o.key_path(k),
-                            format!(
-                                "unknown after_closing \"{other}\"; {hint}known: {}",
-                                names.join(", ")
-                            ),
-                        );
-                        None
-                    }
-                }
+                c.choice(
+                    o,
+                    k,
+                    "after_closing",
+                    &[
+                        ("lost", AfterClosing::Lost),
+                        ("next_opening", AfterClosing::NextOpening),
+                    ],
+                )
             });
             Some(Retry {
                 probability: probability?,
@@ -800,28 +789,17 @@ fn read_lines(ctx: &mut Ctx, root: &Obj, typed: bool) -> (Vec<RawLine>, bool) {
             None
         };
         let routing = ctx.optional(&l, "routing", Routing::LongestIdle, |c, o, k| {
-            let s = c.string(o, k)?;
-            let names = ["longest_idle", "round_robin", "least_loaded", "random"];
-            match s.as_str() {
-                "longest_idle" => Some(Routing::LongestIdle),
-                "round_robin" => Some(Routing::RoundRobin),
-                "least_loaded" => Some(Routing::LeastLoaded),
-                "random" => Some(Routing::Random),
-                other => {
-                    let hint = closest(other, names)
-                        .map(|b| format!("did you mean \"{b}\"? "))
-                        .unwrap_or_default();
-                    c.error(
-                        o.item(k).and_then(item_span),
-                        &o.key_path(k),
-                        format!(
-                            "unknown routing \"{other}\"; {hint}known: {}",
-                            names.join(", ")
-                        ),
-                    );
-                    None
-                }
-            }
+            c.choice(
+                o,
+                k,
+                "routing",
+                &[
+                    ("longest_idle", Routing::LongestIdle),
+                    ("round_robin", Routing::RoundRobin),
+                    ("least_loaded", Routing::LeastLoaded),
+                    ("random", Routing::Random),
+                ],
+            )
         });
         let wage = ctx.optional(&l, "wage", 0.0, |c, o, k| c.non_negative(o, k, 1e6));
         let mut breaks_ok = true;
@@ -948,23 +926,8 @@ fn read_ticket_types(ctx: &mut Ctx, root: &Obj, lines: &Names) -> Option<Vec<Raw
             None => all_shares = false,
         }
         let priority = ctx.optional(&t, "priority", 1u8, |c, o, k| {
-            let s = c.string(o, k)?;
-            match PRIORITIES.iter().position(|p| *p == s) {
-                Some(p) => Some(p as u8),
-                None => {
-                    let hint = closest(&s, PRIORITIES)
-                        .map(|b| format!("did you mean \"{b}\"? "))
-                        .unwrap_or_default();
-                    c.error(
-                        o.item(k).and_then(item_span),
-                        &o.key_path(k),
-                        format!(
-                            "unknown priority \"{s}\"; {hint}write low, normal, high or critical"
-                        ),
-                    );
-                    None
-                }
-            }
+            let choices: Vec<(&str, u8)> = PRIORITIES.iter().zip(0u8..).map(|(p, i)| (*p, i)).collect();
+            c.choice(o, k, "priority", &choices)
         });
         let handle = ctx.optional(&t, "handle", vec![None; lines.list.len()], |c, o, k| {
             c.per_line(o, k, lines, Ctx::dist)
