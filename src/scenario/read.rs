@@ -926,7 +926,8 @@ fn read_ticket_types(ctx: &mut Ctx, root: &Obj, lines: &Names) -> Option<Vec<Raw
             None => all_shares = false,
         }
         let priority = ctx.optional(&t, "priority", 1u8, |c, o, k| {
-            let choices: Vec<(&str, u8)> = PRIORITIES.iter().zip(0u8..).map(|(p, i)| (*p, i)).collect();
+            let choices: Vec<(&str, u8)> =
+                PRIORITIES.iter().zip(0u8..).map(|(p, i)| (*p, i)).collect();
             c.choice(o, k, "priority", &choices)
         });
         let handle = ctx.optional(&t, "handle", vec![None; lines.list.len()], |c, o, k| {
