@@ -135,9 +135,12 @@ enum Command {
         strict: bool,
     },
     /// Find the cheapest staffing (agents per line and shift) that meets
-    /// every [targets] line, by simulation.
+    /// every target (each channel's on its own figures, and [targets]), by
+    /// simulation. Targets no staffing can meet (contacts arriving when
+    /// nobody is rostered, a vendor slower than the target) are named with
+    /// their reason, with no search and exit code 2.
     Optimize {
-        /// The scenario file (TOML), with [targets].
+        /// The scenario file (TOML), with channel targets or [targets].
         file: PathBuf,
         /// Output format on standard output.
         #[arg(long, value_enum, default_value_t = ErlangFormat::Table)]
@@ -599,7 +602,12 @@ fn optimize_command(
         ErlangFormat::Json => json,
         ErlangFormat::Table => printable(&render_table(&sc, &result)).into_owned(),
     };
-    write_stdout(text.as_bytes())
+    write_stdout(text.as_bytes())?;
+    // a target no staffing can meet: the answer above says why; exit code 2
+    match result.unreachable().len() {
+        0 => Ok(()),
+        n => Err(staffsim::optimize::OptimizeError::Infeasible(n).into()),
+    }
 }
 
 /// `staffsim erlang`: parses the options, calls the calculator, prints its table or JSON.

@@ -6,7 +6,8 @@
 //! [`model`] (the support center), [`stats`] (tallies, confidence
 //! intervals), [`targets`] (judging results against targets),
 //! [`experiment`] (parallel replications), [`analytic`]
-//! (queueing formulas), [`report`] (exporters). The library never prints,
+//! (queueing formulas), [`feasibility`] (targets no staffing can meet),
+//! [`optimize`] (the staffing search), [`report`] (exporters). The library never prints,
 //! exits or parses command lines.
 
 #![warn(missing_docs)]
@@ -17,6 +18,7 @@ pub mod economics;
 pub mod engine;
 pub mod error;
 pub mod experiment;
+pub mod feasibility;
 pub mod model;
 pub mod optimize;
 pub mod report;

@@ -1,5 +1,10 @@
-//! The staffing optimizer: the cheapest plan (agents per line and shift)
-//! that meets every `[targets]` line, found by simulation.
+//! The staffing optimizer: the cheapest plan (agents per line and shift) that meets every target, each channel's on its own figures, found by simulation.
+//!
+//! Targets are judged by [`targets::judge`] with [`Rule::Confident`]: each
+//! channel's own targets on that channel's figures, `[targets]` on the
+//! desk's figures mixed over channels. Before searching, targets that no
+//! staffing can meet are looked for ([`feasibility::check`]); when there
+//! are any, the answer names them and no search is run.
 //!
 //! Every candidate plan runs on the same random streams (common random
 //! numbers), so plans are compared on the same customers. A target counts as
@@ -12,8 +17,10 @@
 
 use crate::analytic::ErlangC;
 use crate::experiment::{self, ScenarioResult};
+use crate::feasibility::{self, Unreachable, target_name};
 use crate::scenario::{Scenario, capacity};
-use crate::stats::{Estimate, EstimateMap};
+use crate::stats::EstimateMap;
+use crate::targets::{self, Direction, Judgement, Rule};
 use indexmap::IndexMap;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -35,23 +42,84 @@ pub struct Variable {
     pub path: String,
 }
 
-/// How a plan fares against one target.
+/// How a plan fares against one target, judged with the whole 95%
+/// confidence interval on the right side ([`Rule::Confident`]): each
+/// channel's targets on its own figures, `[targets]` on the desk's mix.
 #[derive(Debug, Clone, Serialize)]
 pub struct TargetCheck {
-    /// The KPI (`service_level`, `abandon_rate`, `asa_seconds`, `resolved_within_target`).
-    pub kpi: String,
+    /// The target as the scenario names it: `channel.phone.service_level`,
+    /// `channel.email.resolved_within`, `targets.abandon_rate_max`.
+    pub name: String,
+    /// The judgement: `scope` (`channel.<name>` or `desk`), `kpi`,
+    /// `target`, `value` (the mean) and `met`, as in `run --format json`.
+    #[serde(flatten)]
+    pub judgement: Judgement,
     /// `>=` or `<=`.
-    pub relation: String,
-    /// The target value.
-    pub target: f64,
-    /// The simulated mean.
-    pub mean: f64,
+    pub relation: &'static str,
+    /// The unit of `target`, `value`, `bound` and `shortfall`: `share` (a
+    /// fraction of 1) or `seconds`.
+    pub unit: &'static str,
     /// The end of the 95% interval that must satisfy the target.
     pub bound: f64,
-    /// Whether the target is met with that margin.
-    pub met: bool,
-    /// How far the bound is from the target (positive: short by this much).
+    /// How far the bound is on the wrong side of the target, in `unit`
+    /// (positive: still missed by this much).
     pub shortfall: f64,
+}
+
+impl TargetCheck {
+    /// The check of one judgement made with [`Rule::Confident`].
+    pub fn of(judgement: Judgement) -> TargetCheck {
+        let (relation, bound, shortfall) = match judgement.direction {
+            Direction::AtLeast => {
+                let b = judgement.value - judgement.ci95;
+                (">=", b, judgement.target - b)
+            }
+            Direction::AtMost => {
+                let b = judgement.value + judgement.ci95;
+                ("<=", b, b - judgement.target)
+            }
+        };
+        TargetCheck {
+            name: target_name(&judgement.scope, judgement.kpi),
+            unit: if judgement.kpi.ends_with("_seconds") {
+                "seconds"
+            } else {
+                "share"
+            },
+            relation,
+            bound,
+            shortfall,
+            judgement,
+        }
+    }
+
+    /// The KPI judged.
+    pub fn kpi(&self) -> &'static str {
+        self.judgement.kpi
+    }
+
+    /// Whether the target is met with the whole interval on its side.
+    pub fn met(&self) -> bool {
+        self.judgement.met
+    }
+
+    /// The shortfall for people: `6.9 points`, `12 s`.
+    pub fn shortfall_text(&self) -> String {
+        if self.unit == "seconds" {
+            crate::report::words::value(self.kpi(), self.shortfall.max(0.0))
+        } else {
+            format!("{:.1} points", self.shortfall.max(0.0) * 100.0)
+        }
+    }
+}
+
+/// Every target of `sc` judged on a plan's results with the whole 95%
+/// interval on the right side: each channel's own, then the desk's.
+pub fn check_plan(sc: &Scenario, r: &ScenarioResult) -> Vec<TargetCheck> {
+    targets::judge(sc, &r.kpis, &r.channels, Rule::Confident)
+        .into_iter()
+        .map(TargetCheck::of)
+        .collect()
 }
 
 /// What one more agent on a variable buys, from the recommended plan.
@@ -61,27 +129,65 @@ pub struct Marginal {
     pub path: String,
     /// Extra cost of the plan with one more agent there.
     pub cost: f64,
-    /// Change of the service level (paired mean difference).
+    /// Change of the desk's service level, mixed over channels (paired mean
+    /// difference).
     pub service_level: f64,
-    /// Change of the mean wait, seconds.
+    /// Change of the desk's mean wait, seconds.
+    pub asa_seconds: f64,
+    /// Per channel: the change of its own service level and ASA.
+    pub channels: IndexMap<String, ChannelGain>,
+}
+
+/// What one more agent buys on one channel (paired mean differences).
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct ChannelGain {
+    /// Change of the channel's service level (a share).
+    pub service_level: f64,
+    /// Change of the channel's mean wait, seconds.
     pub asa_seconds: f64,
 }
 
-/// The optimizer's answer.
+/// Which limit stopped the search before every target was met.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Limit {
+    /// A line or shift reached `--max-agents`.
+    MaxAgents,
+    /// The search simulated as many plans as it may.
+    MaxEvaluations,
+}
+
+/// The optimizer's answer when a plan was searched for.
 #[derive(Debug, Clone, Serialize)]
 pub struct OptimizeResult {
     /// Whether a plan meeting every target was found.
     pub feasible: bool,
+    /// Targets no staffing can meet: always empty here (such a scenario
+    /// gets an [`Infeasible`] answer instead), kept so that every answer
+    /// has the key.
+    pub infeasible: Vec<Unreachable>,
+    /// The limit that stopped the search, when no plan meets every target.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<Limit>,
+    /// The most agents allowed on any one line or shift.
+    pub max_agents: u32,
+    /// The targets the recommended plan still misses, and by how much
+    /// (`shortfall`, in `unit`); empty when feasible.
+    pub missed: Vec<TargetCheck>,
     /// The recommended plan: per line `{"agents": n}` or `{"shifts": {name: n}}`.
     pub recommended: Recommended,
     /// The plan as a `[[variant]]` block to paste into the scenario.
     pub variant: String,
-    /// The plan's KPIs (mean and 95% CI).
+    /// The plan's KPIs (mean and 95% CI), mixed over channels.
     pub kpis: EstimateMap,
+    /// The plan's KPIs per channel.
+    pub channels: IndexMap<String, EstimateMap>,
     /// The plan's total cost (mean over replications).
     pub cost_total: f64,
-    /// Each target and how the plan meets it.
+    /// Each target and how the plan meets it: each channel's, then the desk's.
     pub targets: Vec<TargetCheck>,
+    /// Problems of the recommended plan in plain words (overload, instability).
+    pub warnings: Vec<String>,
     /// Erlang C's answer per line: agents needed on duty at the line's
     /// busiest load (see [`erlang_requirements`]).
     pub erlang: IndexMap<String, Option<u32>>,
@@ -89,6 +195,54 @@ pub struct OptimizeResult {
     pub marginal: Vec<Marginal>,
     /// Plans simulated.
     pub evaluations: usize,
+}
+
+/// The optimizer's answer when some target cannot be met by any staffing:
+/// no search was run.
+#[derive(Debug, Clone, Serialize)]
+pub struct Infeasible {
+    /// Always false.
+    pub feasible: bool,
+    /// Each target out of reach, with its reason.
+    pub infeasible: Vec<Unreachable>,
+    /// Plans simulated: none.
+    pub evaluations: usize,
+}
+
+/// What `optimize` answers: a plan, or the targets no plan can meet.
+#[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
+pub enum Outcome {
+    /// The search ran: the cheapest plan found (feasible or not).
+    Plan(Box<OptimizeResult>),
+    /// Some target is out of reach of any staffing; no search was run.
+    Infeasible(Infeasible),
+}
+
+impl Outcome {
+    /// Whether a plan meeting every target was found.
+    pub fn feasible(&self) -> bool {
+        match self {
+            Outcome::Plan(r) => r.feasible,
+            Outcome::Infeasible(_) => false,
+        }
+    }
+
+    /// The plan, when a search ran.
+    pub fn plan(&self) -> Option<&OptimizeResult> {
+        match self {
+            Outcome::Plan(r) => Some(r),
+            Outcome::Infeasible(_) => None,
+        }
+    }
+
+    /// The targets no staffing can meet (empty when a search ran).
+    pub fn unreachable(&self) -> &[Unreachable] {
+        match self {
+            Outcome::Plan(_) => &[],
+            Outcome::Infeasible(i) => &i.infeasible,
+        }
+    }
 }
 
 /// The recommended staffing.
@@ -137,12 +291,18 @@ impl Default for Options {
 pub enum OptimizeError {
     /// The scenario states no target to meet.
     #[error(
-        "the scenario has no [targets]: add e.g. service_level = 0.80 or abandon_rate_max = 0.05"
+        "the scenario has no [targets] and no channel targets: add e.g. service_level = {{ answer_within = \"20s\", target = 0.80 }} or abandon_rate_max = 0.05 under a [[channel]], or service_level = 0.80 under [targets]"
     )]
     NoTargets,
     /// No line has agents to decide on.
     #[error("the scenario has no line with agents to staff")]
     NothingToStaff,
+    /// Some targets cannot be met by any staffing (the answer, with the
+    /// reasons, is printed before).
+    #[error(
+        "{0} target(s) cannot be met by any staffing (the reasons are above); no search was run"
+    )]
+    Infeasible(usize),
 }
 
 /// The decision variables of a scenario.
@@ -201,64 +361,13 @@ fn current(sc: &Scenario, vars: &[Variable]) -> Vec<u32> {
         .collect()
 }
 
-/// Checks a plan's KPIs against the scenario's targets.
-pub fn check_targets(sc: &Scenario, kpis: &EstimateMap) -> Vec<TargetCheck> {
-    let t = &sc.targets;
-    let get = |k: &str| {
-        kpis.get(k).copied().unwrap_or(Estimate {
-            mean: 0.0,
-            ci95: 0.0,
-        })
-    };
-    let mut out = Vec::new();
-    let mut at_least = |kpi: &str, target: f64| {
-        let e = get(kpi);
-        let bound = e.low();
-        out.push(TargetCheck {
-            kpi: kpi.into(),
-            relation: ">=".into(),
-            target,
-            mean: e.mean,
-            bound,
-            met: bound >= target,
-            shortfall: target - bound,
-        });
-    };
-    if let Some(x) = t.service_level {
-        at_least("service_level", x);
-    }
-    if let Some((_, x)) = t.resolved_within {
-        at_least("resolved_within_target", x);
-    }
-    let mut at_most = |kpi: &str, target: f64| {
-        let e = get(kpi);
-        let bound = e.high();
-        out.push(TargetCheck {
-            kpi: kpi.into(),
-            relation: "<=".into(),
-            target,
-            mean: e.mean,
-            bound,
-            met: bound <= target,
-            shortfall: bound - target,
-        });
-    };
-    if let Some(x) = t.abandon_rate_max {
-        at_most("abandon_rate", x);
-    }
-    if let Some(x) = t.asa_max_seconds {
-        at_most("asa_seconds", x);
-    }
-    out
-}
-
-/// How far a plan is from meeting every target (0: all met), each shortfall
-/// relative to its target.
+/// How far a plan is from meeting every target (0: all met), each
+/// shortfall of the interval's bound relative to its target.
 fn gap(checks: &[TargetCheck]) -> f64 {
     checks
         .iter()
-        .filter(|c| !c.met)
-        .map(|c| c.shortfall.max(0.0) / c.target.abs().max(1e-9) + 1e-6)
+        .filter(|c| !c.met())
+        .map(|c| c.shortfall.max(0.0) / c.judgement.target.abs().max(1e-9) + 1e-6)
         .sum()
 }
 
@@ -272,18 +381,19 @@ fn gap(checks: &[TargetCheck]) -> f64 {
 pub fn erlang_requirements(sc: &Scenario) -> IndexMap<String, Option<u32>> {
     let load = capacity::offered_load(sc);
     let rates = sc.line_arrival_rates();
-    let target = sc.targets.service_level.unwrap_or(0.8);
     let week = 7 * crate::scenario::MINUTES_PER_DAY as usize;
     let mut out = IndexMap::new();
     for (l, line) in sc.lines.iter().enumerate() {
         if line.external.is_some() {
             continue;
         }
-        let threshold = sc
-            .channels
-            .iter()
-            .find(|c| c.line == l && c.live)
-            .map_or(20.0, |c| c.answer_within.as_secs_f64());
+        let first_live = sc.channels.iter().find(|c| c.line == l && c.live);
+        let threshold = first_live.map_or(20.0, |c| c.answer_within.as_secs_f64());
+        // the channel's own target, else the desk's, else 80%
+        let target = first_live
+            .and_then(|c| c.targets.service_level)
+            .or(sc.targets.service_level)
+            .unwrap_or(0.8);
         // how much busier than average the busiest time is
         let firsts: Vec<&crate::engine::PeriodicRate> = sc
             .arrivals
@@ -387,24 +497,30 @@ impl Search<'_> {
             .sum();
         let r = self.eval(plan);
         let unstable = if r.unstable { 1.0 } else { 0.0 };
-        gap(&check_targets(sc, &r.kpis)) + overload + unstable
+        gap(&check_plan(sc, r)) + overload + unstable
     }
 }
 
-/// Finds the cheapest plan meeting every target. `progress` is told the
-/// number of plans simulated so far.
+/// Finds the cheapest plan meeting every target: each channel's on its own
+/// figures and the desk's, all with the 95% interval on the safe side.
+/// First checks what no staffing can fix ([`feasibility::check`]): when
+/// some target is out of reach, answers [`Outcome::Infeasible`] without
+/// searching. `progress` is told the number of plans simulated so far.
 pub fn optimize(
     sc: &Scenario,
     options: &Options,
     progress: &(dyn Fn(usize) + Sync),
-) -> Result<OptimizeResult, OptimizeError> {
-    let t = &sc.targets;
-    if t.service_level.is_none()
-        && t.abandon_rate_max.is_none()
-        && t.asa_max_seconds.is_none()
-        && t.resolved_within.is_none()
-    {
+) -> Result<Outcome, OptimizeError> {
+    if !sc.has_targets() {
         return Err(OptimizeError::NoTargets);
+    }
+    let unreachable = feasibility::check(sc);
+    if !unreachable.is_empty() {
+        return Ok(Outcome::Infeasible(Infeasible {
+            feasible: false,
+            infeasible: unreachable,
+            evaluations: 0,
+        }));
     }
     let vars = variables(sc);
     if vars.is_empty() {
@@ -534,11 +650,22 @@ pub fn optimize(
         let base = search.eval(&plan).clone();
         let more = search.eval(&p).clone();
         let diff = experiment::paired_differences(&base, &more);
+        let channels = experiment::paired_channel_differences(&base, &more)
+            .into_iter()
+            .map(|(name, d)| {
+                let gain = ChannelGain {
+                    service_level: d.get("service_level").map_or(0.0, |e| e.mean),
+                    asa_seconds: d.get("asa_seconds").map_or(0.0, |e| e.mean),
+                };
+                (name, gain)
+            })
+            .collect();
         marginal.push(Marginal {
             path: v.path.clone(),
             cost: extra,
             service_level: diff.get("service_level").map_or(0.0, |e| e.mean),
             asa_seconds: diff.get("asa_seconds").map_or(0.0, |e| e.mean),
+            channels,
         });
     }
 
@@ -549,8 +676,18 @@ pub fn optimize(
             .scenarios
             .remove(0)
     };
-    let checks = check_targets(sc, &result.kpis);
-    let feasible = feasible && checks.iter().all(|c| c.met);
+    let checks = check_plan(sc, &result);
+    let feasible = feasible && checks.iter().all(|c| c.met());
+    let limit = if feasible {
+        None
+    } else if plan.iter().any(|&n| n >= options.max_agents) {
+        Some(Limit::MaxAgents)
+    } else if search.cache.len() >= options.max_evaluations {
+        Some(Limit::MaxEvaluations)
+    } else {
+        None
+    };
+    let missed = checks.iter().filter(|c| !c.met()).cloned().collect();
     let recommended = recommended(sc, &vars, &plan);
     let set: Vec<String> = vars
         .iter()
@@ -561,17 +698,23 @@ pub fn optimize(
         "[[variant]]\nname = \"optimized\"\nset = {{ {} }}\n",
         set.join(", ")
     );
-    Ok(OptimizeResult {
+    Ok(Outcome::Plan(Box::new(OptimizeResult {
         feasible,
+        infeasible: Vec::new(),
+        limit,
+        max_agents: options.max_agents,
+        missed,
         recommended,
         variant,
         cost_total: result.kpis.get("cost_total").map_or(0.0, |e| e.mean),
         kpis: result.kpis,
+        channels: result.channels,
         targets: checks,
+        warnings: result.warnings,
         erlang: erlang_requirements(&apply(sc, &vars, &plan)),
         marginal,
         evaluations: search.cache.len(),
-    })
+    })))
 }
 
 /// The step of the search for a variable at `n` agents: about an eighth of it.
@@ -601,7 +744,25 @@ fn recommended(sc: &Scenario, vars: &[Variable], plan: &[u32]) -> Recommended {
 }
 
 /// The answer as text for people.
-pub fn render_table(sc: &Scenario, r: &OptimizeResult) -> String {
+pub fn render_table(sc: &Scenario, outcome: &Outcome) -> String {
+    match outcome {
+        Outcome::Plan(r) => render_plan(sc, r),
+        Outcome::Infeasible(i) => render_infeasible(i),
+    }
+}
+
+fn render_infeasible(i: &Infeasible) -> String {
+    let mut out =
+        String::from("No staffing can meet these targets, so no plan was searched for:\n\n");
+    for u in &i.infeasible {
+        out.push_str(&format!("  {}: {}\n\n", u.target, u.reason));
+    }
+    out.push_str("Change the roster or the targets, then run optimize again.\n");
+    out
+}
+
+fn render_plan(sc: &Scenario, r: &OptimizeResult) -> String {
+    use crate::report::words;
     let cur = if sc.economics.currency.is_empty() {
         String::new()
     } else {
@@ -613,7 +774,19 @@ pub fn render_table(sc: &Scenario, r: &OptimizeResult) -> String {
             "Cheapest plan that meets every target (with the 95% CI on the safe side):\n\n",
         );
     } else {
-        out.push_str("No plan within the limits meets every target. The closest plan found:\n\n");
+        out.push_str("No plan within the limits meets every target");
+        match r.limit {
+            Some(Limit::MaxAgents) => out.push_str(&format!(
+                ": the search stopped at --max-agents {} (agents on any one line or shift)",
+                r.max_agents
+            )),
+            Some(Limit::MaxEvaluations) => out.push_str(&format!(
+                ": the search stopped after {} plans simulated",
+                r.evaluations
+            )),
+            None => {}
+        }
+        out.push_str(". The closest plan found:\n\n");
     }
     for (line, plan) in &r.recommended.lines {
         match plan {
@@ -625,19 +798,55 @@ pub fn render_table(sc: &Scenario, r: &OptimizeResult) -> String {
         }
     }
     out.push_str(&format!(
-        "\n  cost_total: {:.2}{cur}\n\nTargets:\n",
+        "\n  cost_total: {:.2}{cur}\n\nTargets (the mean, and the end of its 95% interval that must meet the target):\n",
         r.cost_total
     ));
     for c in &r.targets {
-        let status = if c.met {
+        let j = &c.judgement;
+        let status = if c.met() {
             "met".to_string()
         } else {
-            format!("NOT MET, short by {:.4}", c.shortfall)
+            format!("NOT MET, short by {}", c.shortfall_text())
         };
         out.push_str(&format!(
-            "  {} {} {}: mean {:.4}, 95% bound {:.4} — {status}\n",
-            c.kpi, c.relation, c.target, c.mean, c.bound
+            "  {}: {}: mean {}, 95% bound {} — {status}\n",
+            words::subject(j),
+            words::target(j),
+            words::value(j.kpi, j.value),
+            words::value(j.kpi, c.bound)
         ));
+    }
+    if !r.missed.is_empty() {
+        out.push_str("\nStill missed:\n");
+        for c in &r.missed {
+            out.push_str(&format!(
+                "  {} ({}: {}): short by {}\n",
+                c.name,
+                words::subject(&c.judgement),
+                words::target(&c.judgement),
+                c.shortfall_text()
+            ));
+        }
+    }
+    if !r.channels.is_empty() {
+        out.push_str("\nPer channel:\n");
+        for (name, k) in &r.channels {
+            let mut parts = Vec::new();
+            for (kpi, label) in [
+                ("service_level", "service level"),
+                ("abandon_rate", "abandon rate"),
+                ("asa_seconds", "ASA"),
+                ("resolved_within_target", "resolved in time"),
+            ] {
+                if let Some(e) = k.get(kpi) {
+                    parts.push(format!("{label} {}", words::value(kpi, e.mean)));
+                }
+            }
+            out.push_str(&format!("  {name}: {}\n", parts.join(", ")));
+        }
+    }
+    for w in &r.warnings {
+        out.push_str(&format!("\nwarning: {w}\n"));
     }
     out.push_str(
         "\nErlang C at the busiest load (agents on duty; no breaks, shifts or abandonment):\n",
@@ -650,17 +859,41 @@ pub fn render_table(sc: &Scenario, r: &OptimizeResult) -> String {
     }
     out.push_str("\nOne more agent:\n");
     for m in &r.marginal {
-        out.push_str(&format!(
-            "  {}: +{:.2}{cur}, service level {:+.2} pp, ASA {:+.1} s\n",
-            m.path,
-            m.cost,
-            m.service_level * 100.0,
-            m.asa_seconds
-        ));
+        out.push_str(&format!("  {}: +{:.2}{cur}", m.path, m.cost));
+        if m.channels.is_empty() {
+            out.push_str(&format!(
+                ", service level {:+.2} pp, ASA {}\n",
+                m.service_level * 100.0,
+                signed_secs(m.asa_seconds)
+            ));
+        } else {
+            let per: Vec<String> = m
+                .channels
+                .iter()
+                .map(|(c, g)| {
+                    format!(
+                        "{c} service level {:+.2} pp, ASA {}",
+                        g.service_level * 100.0,
+                        signed_secs(g.asa_seconds)
+                    )
+                })
+                .collect();
+            out.push_str(&format!("; {}\n", per.join("; ")));
+        }
     }
     out.push_str(&format!(
         "\n{} plans simulated. Paste into the scenario to compare it with the base:\n\n{}",
         r.evaluations, r.variant
     ));
     out
+}
+
+/// A change of a wait for people: `+2 s`, `−3.0 min`.
+fn signed_secs(x: f64) -> String {
+    let d = crate::report::words::value("asa_seconds", x.abs());
+    if x < 0.0 {
+        format!("−{d}")
+    } else {
+        format!("+{d}")
+    }
 }

@@ -1,12 +1,15 @@
 //! `report.html` of `staffsim optimize --out DIR`: the optimizer's answer
 //! on one self-contained page in the style of the run report — the
 //! recommended plan beside the Erlang answer, its KPIs with confidence
-//! intervals and cost, the targets met or not, the marginal value of one
-//! more agent on each line or shift, and the `[[variant]]` block to paste.
+//! intervals and cost, each channel's targets and the desk's met or not
+//! (with units), the marginal value of one more agent on each line or
+//! shift, and the `[[variant]]` block to paste; or, when some target is out
+//! of reach of any staffing, which and why.
 
-use super::charts::style::{duration, money, pct, pct_tick};
+use super::charts::style::{duration, money, pct};
 use super::html::{join, page, quote, row, section, signed, simulated_span};
-use crate::optimize::{LinePlan, OptimizeResult, SEARCH_REPLICATIONS, TargetCheck};
+use super::words;
+use crate::optimize::{Infeasible, Limit, LinePlan, OptimizeResult, Outcome, SEARCH_REPLICATIONS};
 use crate::scenario::{MINUTES_PER_DAY, Scenario, Shift};
 use maud::{Markup, html};
 
@@ -75,36 +78,6 @@ fn on_duty_at(shifts: &[Shift], minute: Option<usize>, agents: impl Fn(&Shift) -
     }
 }
 
-/// A KPI value for people: shares in percent, times as durations.
-fn kpi_value(kpi: &str, x: f64) -> String {
-    if kpi.ends_with("_seconds") {
-        duration(x)
-    } else {
-        pct(x)
-    }
-}
-
-fn target_text(c: &TargetCheck) -> String {
-    let what = match c.kpi.as_str() {
-        "service_level" => "Service level",
-        "abandon_rate" => "Abandon rate",
-        "asa_seconds" => "ASA (mean wait)",
-        "resolved_within_target" => "Resolved within the target time",
-        other => other,
-    };
-    let target = if c.kpi.ends_with("_seconds") {
-        duration(c.target)
-    } else {
-        pct_tick(c.target)
-    };
-    let rel = if c.relation == ">=" {
-        "at least"
-    } else {
-        "at most"
-    };
-    format!("{what}: {rel} {target}")
-}
-
 impl OptimizeReport<'_> {
     fn currency(&self) -> &str {
         &self.base.economics.currency
@@ -164,17 +137,32 @@ impl OptimizeReport<'_> {
             .map(|(l, p)| format!("{l} {}", Self::plan_text(p)))
             .collect();
         let missed: Vec<String> = r
-            .targets
+            .missed
             .iter()
-            .filter(|c| !c.met)
             .map(|c| {
                 format!(
-                    "{} (95% bound {})",
-                    target_text(c),
-                    kpi_value(&c.kpi, c.bound)
+                    "{}: {} (95% bound {}, short by {})",
+                    words::subject(&c.judgement),
+                    words::target(&c.judgement),
+                    words::value(c.kpi(), c.bound),
+                    c.shortfall_text()
                 )
             })
             .collect();
+        let limit = match r.limit {
+            Some(Limit::MaxAgents) => format!(
+                ": the search stopped at --max-agents {} (agents on any one line or shift)",
+                r.max_agents
+            ),
+            Some(Limit::MaxEvaluations) => format!(
+                ": the search stopped after {} plans simulated",
+                r.evaluations
+            ),
+            None => String::new(),
+        };
+        // the channel judged closest to (or furthest past) its target leads
+        let judgements: Vec<_> = r.targets.iter().map(|c| c.judgement.clone()).collect();
+        let lead = crate::targets::worst(&judgements).cloned();
         let erlang: Vec<Markup> = r
             .recommended
             .lines
@@ -206,22 +194,23 @@ impl OptimizeReport<'_> {
                     span.ok { "The cheapest plan that meets every target" }
                     " (with the 95% confidence interval on the safe side): " (plan.join("; ")) "."
                 } @else {
-                    span.miss { "No plan within the limits meets every target." }
+                    span.miss { "No plan within the limits meets every target" } (limit) "."
                     " The closest plan found: " (plan.join("; "))
-                    @if !missed.is_empty() { "; it misses " (missed.join("; ")) }
+                    @if !missed.is_empty() { "; it still misses " (missed.join("; ")) }
                     "."
                 }
             } "\n"
             ul.summary { "\n"
                 li {
                     "It costs " strong { (self.cost(r, r.cost_total)) } " over the measured "
-                    (self.days()) " days"
-                    @if let Some(e) = r.kpis.get("service_level") {
-                        " and answers " strong { (pct(e.mean)) } " of contacts in time (95% CI "
-                        (pct(e.low())) " to " (pct(e.high())) ")"
-                    }
-                    "."
+                    (self.days()) " days."
                 } "\n"
+                @if let Some(j) = &lead {
+                    li {
+                        @if r.feasible { "Closest to its target: " } @else { "Furthest from its target: " }
+                        (words::judgement(j)) "."
+                    } "\n"
+                }
                 @if !erlang.is_empty() {
                     li {
                         "Erlang C, at each line's busiest load, asks for agents on duty: "
@@ -291,25 +280,22 @@ impl OptimizeReport<'_> {
         html! {
             table { "\n"
                 thead { tr {
-                    th { "Target" } th { "Simulated mean" } th { "95% bound" }
+                    th { "Whose" } th { "Target" } th { "Simulated mean" } th { "95% bound" }
                     th.targets { "Met?" }
                 } } "\n"
                 tbody { "\n"
                     @for c in &r.targets {
+                        @let j = &c.judgement;
                         tr {
-                            td { (target_text(c)) }
-                            td { (kpi_value(&c.kpi, c.mean)) }
-                            td { (kpi_value(&c.kpi, c.bound)) }
+                            td { (words::subject(j)) }
+                            td { (words::target(j)) }
+                            td { (words::value(j.kpi, j.value)) }
+                            td { (words::value(j.kpi, c.bound)) }
                             td.targets {
-                                @if c.met {
+                                @if c.met() {
                                     span.ok { "✓ met" }
                                 } @else {
-                                    span.miss { "✗ not met" } ", short by "
-                                    @if c.kpi.ends_with("_seconds") {
-                                        (duration(c.shortfall))
-                                    } @else {
-                                        (format!("{:.1}", c.shortfall * 100.0)) " points"
-                                    }
+                                    span.miss { "✗ not met" } ", short by " (c.shortfall_text())
                                 }
                             }
                         } "\n"
@@ -317,9 +303,11 @@ impl OptimizeReport<'_> {
                 } "\n"
             } "\n"
             p.note {
-                "A target counts as met only when the end of the 95% confidence interval on the \
-                 wrong side meets it: the lower end for a service level, the upper end for an \
-                 abandon rate or a wait."
+                "Each channel's targets are judged on its own contacts; the whole desk's "
+                "([targets]) on all channels mixed. A target counts as met only when the end of "
+                "the 95% confidence interval on the wrong side meets it: the lower end for a "
+                "service level or a share resolved in time, the upper end for an abandon rate "
+                "or a wait."
             } "\n"
         }
     }
@@ -356,9 +344,33 @@ impl OptimizeReport<'_> {
                     }
                 } "\n"
             } "\n"
+            @if !r.channels.is_empty() {
+                table { "\n"
+                    thead { tr {
+                        th { "Channel" } th { "Service level" } th { "Abandon rate" }
+                        th { "ASA (mean wait)" } th { "Resolved in time" }
+                    } } "\n"
+                    tbody { "\n"
+                        @for (name, k) in &r.channels {
+                            tr {
+                                td { (name) }
+                                @for kpi in ["service_level", "abandon_rate", "asa_seconds", "resolved_within_target"] {
+                                    td {
+                                        @match k.get(kpi) {
+                                            Some(e) => { (words::value(kpi, e.mean)) }
+                                            None => { "–" }
+                                        }
+                                    }
+                                }
+                            } "\n"
+                        }
+                    } "\n"
+                } "\n"
+            }
             p.note {
                 "The recommended plan, mean over " (self.base.replications)
-                " replications; costs over the measured " (self.days()) " days."
+                " replications; costs over the measured " (self.days()) " days. The first table "
+                "mixes every channel; the second gives each channel its own figures."
             } "\n"
         }
     }
@@ -367,23 +379,36 @@ impl OptimizeReport<'_> {
         html! {
             table { "\n"
                 thead { tr {
-                    th { "One more agent on" } th { "Extra cost" } th { "Service level" }
-                    th { "ASA (mean wait)" }
+                    th { "One more agent on" } th { "Extra cost" } th { "Channel" }
+                    th { "Service level" } th { "ASA (mean wait)" }
                 } } "\n"
                 tbody { "\n"
                     @for m in &r.marginal {
-                        tr {
-                            td { code { (m.path) } }
-                            td { "+" (self.cost(r, m.cost)) }
-                            td { (signed_points(m.service_level)) " points" }
-                            td {
-                                @if m.asa_seconds < 0.0 {
-                                    "−" (duration(-m.asa_seconds))
-                                } @else {
-                                    "+" (duration(m.asa_seconds))
+                        @let rows: Vec<(String, f64, f64)> = if m.channels.is_empty() {
+                            vec![("whole desk".to_string(), m.service_level, m.asa_seconds)]
+                        } else {
+                            m.channels
+                                .iter()
+                                .map(|(c, g)| (c.clone(), g.service_level, g.asa_seconds))
+                                .collect()
+                        };
+                        @for (i, (channel, sl, asa)) in rows.iter().enumerate() {
+                            tr {
+                                @if i == 0 {
+                                    td rowspan=(rows.len()) { code { (m.path) } }
+                                    td rowspan=(rows.len()) { "+" (self.cost(r, m.cost)) }
                                 }
-                            }
-                        } "\n"
+                                td { (channel) }
+                                td { (signed_points(*sl)) " points" }
+                                td {
+                                    @if *asa < 0.0 {
+                                        "−" (duration(-asa))
+                                    } @else {
+                                        "+" (duration(*asa))
+                                    }
+                                }
+                            } "\n"
+                        }
                     }
                 } "\n"
             } "\n"
@@ -406,7 +431,7 @@ impl OptimizeReport<'_> {
         }
     }
 
-    fn assumptions(&self, r: &OptimizeResult) -> Markup {
+    fn assumptions(&self, evaluations: usize) -> Markup {
         let b = self.base;
         html! {
             dl.assumptions { "\n"
@@ -417,7 +442,7 @@ impl OptimizeReport<'_> {
                     (b.replications.min(SEARCH_REPLICATIONS)) " per plan while searching, "
                     (b.replications) " for the recommended plan, on common random numbers"
                 }))
-                (row("Plans simulated", html! { (r.evaluations) }))
+                (row("Plans simulated", html! { (evaluations) }))
                 (row("Simulated span", simulated_span(b)))
                 @if !b.economics.currency.is_empty() {
                     (row("Currency", html! { (b.economics.currency) }))
@@ -435,8 +460,35 @@ impl OptimizeReport<'_> {
         }
     }
 
+    fn infeasible(&self, i: &Infeasible) -> Markup {
+        html! {
+            p.verdict {
+                span.miss { "No staffing can meet every target" }
+                ", so no plan was searched for. "
+                @if i.infeasible.len() == 1 { "One target is" } @else { (i.infeasible.len()) " targets are" }
+                " out of reach whatever the number of agents: they depend on when shifts are "
+                "rostered or on an outside vendor, not on how many agents there are."
+            } "\n"
+            table { "\n"
+                thead { tr { th { "Target" } th { "Why no staffing can meet it" } } } "\n"
+                tbody { "\n"
+                    @for u in &i.infeasible {
+                        tr { td { code { (u.target) } } td { (u.reason) } } "\n"
+                    }
+                } "\n"
+            } "\n"
+            p.note {
+                "Every share above is a lower bound for any staffing: a contact that arrives "
+                "when nobody is rostered waits at least until the next shift starts, and a "
+                "ticket sent to a vendor takes at least the vendor's delay. Change the roster "
+                "(a shift at those hours) or the target, then run "
+                code { "staffsim optimize " (self.file) } " again."
+            } "\n"
+        }
+    }
+
     /// The page, `report.html`.
-    pub fn render(&self, result: &OptimizeResult) -> Vec<u8> {
+    pub fn render(&self, outcome: &Outcome) -> Vec<u8> {
         let title = format!("Staffing plan: {}", self.base.name);
         let meta = format!(
             "{} · optimized by simulation · {} · staffsim {}",
@@ -444,19 +496,22 @@ impl OptimizeReport<'_> {
             self.date,
             env!("CARGO_PKG_VERSION")
         );
-        page(
-            &title,
-            &meta,
-            html! {
+        let body = match outcome {
+            Outcome::Plan(result) => html! {
                 (section("summary", "Summary", self.summary(result)))
                 (section("plan", "Recommended plan and the Erlang answer", self.plan(result)))
                 (section("targets", "Targets", self.targets(result)))
                 (section("kpis", "Key figures", self.kpis(result)))
                 (section("marginal", "One more agent", self.marginal(result)))
                 (section("variant", "Paste into the scenario", self.variant(result)))
-                (section("assumptions", "Assumptions", self.assumptions(result)))
+                (section("assumptions", "Assumptions", self.assumptions(result.evaluations)))
             },
-        )
+            Outcome::Infeasible(i) => html! {
+                (section("summary", "Summary", self.infeasible(i)))
+                (section("assumptions", "Assumptions", self.assumptions(i.evaluations)))
+            },
+        };
+        page(&title, &meta, body)
     }
 }
 

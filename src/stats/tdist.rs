@@ -131,7 +131,7 @@ pub fn normal_quantile(p: f64) -> f64 {
 
 /// The complementary error function, Chebyshev fit of Numerical Recipes
 /// (`erfcc`), fractional error below 1.2e-7 everywhere.
-fn erfc(x: f64) -> f64 {
+pub(crate) fn erfc(x: f64) -> f64 {
     let z = x.abs();
     let t = 1.0 / (1.0 + 0.5 * z);
     let ans = t
@@ -149,7 +149,7 @@ fn erfc(x: f64) -> f64 {
 }
 
 /// ln Γ(x) for x > 0 (Lanczos, g = 7, nine terms; about 15 digits).
-fn ln_gamma(x: f64) -> f64 {
+pub(crate) fn ln_gamma(x: f64) -> f64 {
     const G: [f64; 9] = [
         0.999_999_999_999_809_9,
         676.520_368_121_885_1,
