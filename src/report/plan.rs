@@ -395,8 +395,10 @@ impl OptimizeReport<'_> {
                         @for (i, (channel, sl, asa)) in rows.iter().enumerate() {
                             tr {
                                 @if i == 0 {
-                                    td rowspan=(rows.len()) { code { (m.path) } }
-                                    td rowspan=(rows.len()) { "+" (self.cost(r, m.cost)) }
+                                    td { code { (m.path) } }
+                                    td { "+" (self.cost(r, m.cost)) }
+                                } @else {
+                                    td {} td {}
                                 }
                                 td { (channel) }
                                 td { (signed_points(*sl)) " points" }
