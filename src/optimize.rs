@@ -103,6 +103,12 @@ impl TargetCheck {
         self.judgement.met
     }
 
+    /// Whether the target is missed (a channel without traffic is neither
+    /// met nor missed: its figure is undefined).
+    pub fn missed(&self) -> bool {
+        self.judgement.missed()
+    }
+
     /// The shortfall for people: `6.9 points`, `12 s`.
     pub fn shortfall_text(&self) -> String {
         if self.unit == "seconds" {
@@ -366,7 +372,7 @@ fn current(sc: &Scenario, vars: &[Variable]) -> Vec<u32> {
 fn gap(checks: &[TargetCheck]) -> f64 {
     checks
         .iter()
-        .filter(|c| !c.met())
+        .filter(|c| c.missed())
         .map(|c| c.shortfall.max(0.0) / c.judgement.target.abs().max(1e-9) + 1e-6)
         .sum()
 }
@@ -677,7 +683,7 @@ pub fn optimize(
             .remove(0)
     };
     let checks = check_plan(sc, &result);
-    let feasible = feasible && checks.iter().all(|c| c.met());
+    let feasible = feasible && !checks.iter().any(|c| c.missed());
     let limit = if feasible {
         None
     } else if plan.iter().any(|&n| n >= options.max_agents) {
@@ -687,7 +693,7 @@ pub fn optimize(
     } else {
         None
     };
-    let missed = checks.iter().filter(|c| !c.met()).cloned().collect();
+    let missed = checks.iter().filter(|c| c.missed()).cloned().collect();
     let recommended = recommended(sc, &vars, &plan);
     let set: Vec<String> = vars
         .iter()
@@ -803,7 +809,9 @@ fn render_plan(sc: &Scenario, r: &OptimizeResult) -> String {
     ));
     for c in &r.targets {
         let j = &c.judgement;
-        let status = if c.met() {
+        let status = if c.judgement.no_traffic {
+            "no traffic".to_string()
+        } else if c.met() {
             "met".to_string()
         } else {
             format!("NOT MET, short by {}", c.shortfall_text())

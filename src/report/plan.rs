@@ -292,7 +292,9 @@ impl OptimizeReport<'_> {
                             td { (words::value(j.kpi, j.value)) }
                             td { (words::value(j.kpi, c.bound)) }
                             td.targets {
-                                @if c.met() {
+                                @if j.no_traffic {
+                                    "no traffic"
+                                } @else if c.met() {
                                     span.ok { "✓ met" }
                                 } @else {
                                     span.miss { "✗ not met" } ", short by " (c.shortfall_text())
