@@ -899,7 +899,9 @@ fn render_plan(sc: &Scenario, r: &OptimizeResult) -> String {
 /// A change of a wait for people: `+2 s`, `−3.0 min`.
 fn signed_secs(x: f64) -> String {
     let d = crate::report::words::value("asa_seconds", x.abs());
-    if x < 0.0 {
+    if d == "0 s" {
+        d
+    } else if x < 0.0 {
         format!("−{d}")
     } else {
         format!("+{d}")

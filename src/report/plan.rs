@@ -405,7 +405,9 @@ impl OptimizeReport<'_> {
                                 td { (channel) }
                                 td { (signed_points(*sl)) " points" }
                                 td {
-                                    @if *asa < 0.0 {
+                                    @if duration(asa.abs()) == "0 s" {
+                                        "0 s"
+                                    } @else if *asa < 0.0 {
                                         "−" (duration(-asa))
                                     } @else {
                                         "+" (duration(*asa))
