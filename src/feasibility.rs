@@ -30,6 +30,7 @@
 
 use crate::engine::Dist;
 use crate::scenario::{MINUTES_PER_DAY, Scenario, Targets};
+use crate::stats::tidy;
 use crate::targets::Scope;
 use serde::Serialize;
 
@@ -543,8 +544,8 @@ fn check_scope(
                 scope: scope.clone(),
                 kpi: "service_level",
                 causes,
-                forced,
-                allowed,
+                forced: tidy(forced),
+                allowed: tidy(allowed),
                 reason: format!(
                     "{} of {whose} contacts wait longer {than} for the next rostered agent whatever the staffing ({text}); a service level of {} answered{w} allows at most {} to wait longer. {fix}",
                     pct(forced),
@@ -564,7 +565,7 @@ fn check_scope(
                 scope: scope.clone(),
                 kpi: "abandon_rate",
                 causes,
-                forced,
+                forced: tidy(forced),
                 allowed: limit,
                 reason: format!(
                     "at least {} of {whose} contacts run out of patience before the next rostered agent whatever the staffing ({text}); the limit is {}. {fix}",
@@ -587,7 +588,7 @@ fn check_scope(
                     scope: scope.clone(),
                     kpi: "asa_seconds",
                     causes,
-                    forced,
+                    forced: tidy(forced),
                     allowed: limit,
                     reason: format!(
                         "{whose} contacts wait {} on average for the next rostered agent whatever the staffing ({text}); the limit is an ASA of {}. {fix}",
@@ -650,8 +651,8 @@ fn check_scope(
                 scope: scope.clone(),
                 kpi: "resolved_within_target",
                 causes,
-                forced,
-                allowed,
+                forced: tidy(forced),
+                allowed: tidy(allowed),
                 reason: format!(
                     "{}: {} of {whose} tickets are resolved later than {} whatever the staffing, and {} resolved within {} allows at most {}. {fix}",
                     reasons.join("; and "),
