@@ -1,6 +1,7 @@
 //! `agents.csv`: per-agent tallies of every scenario, averaged over replications.
 
 use super::Exporter;
+use super::csv::{finish, number, record, text, writer};
 use crate::experiment::Results;
 
 /// One row per scenario and agent: handled contacts, busy hours, available
@@ -11,22 +12,35 @@ pub struct AgentsCsv;
 
 impl Exporter for AgentsCsv {
     fn render(&self, results: &Results) -> Vec<u8> {
-        let mut out =
-            String::from("scenario,line,agent,handled,busy_hours,available_hours,occupancy\n");
+        let mut w = writer();
+        record(
+            &mut w,
+            [
+                "scenario",
+                "line",
+                "agent",
+                "handled",
+                "busy_hours",
+                "available_hours",
+                "occupancy",
+            ],
+        );
         for s in &results.scenarios {
             for a in &s.agents {
-                out.push_str(&format!(
-                    "{},{},{},{},{},{},{}\n",
-                    super::csv::quote(&super::csv::text(&s.name)),
-                    super::csv::quote(&super::csv::text(&a.line)),
-                    a.agent,
-                    super::csv::number(a.handled),
-                    super::csv::number(a.busy_hours),
-                    super::csv::number(a.available_hours),
-                    super::csv::number(a.occupancy)
-                ));
+                record(
+                    &mut w,
+                    [
+                        text(&s.name).into_owned(),
+                        text(&a.line).into_owned(),
+                        a.agent.to_string(),
+                        number(a.handled),
+                        number(a.busy_hours),
+                        number(a.available_hours),
+                        number(a.occupancy),
+                    ],
+                );
             }
         }
-        out.into_bytes()
+        finish(w)
     }
 }

@@ -26,13 +26,29 @@ pub(crate) fn text(cell: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// Quotes a CSV field when it needs it.
-pub(crate) fn quote(field: &str) -> String {
-    if field.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", field.replace('"', "\"\""))
-    } else {
-        field.to_string()
-    }
+/// A CSV writer into memory with the project's layout: `,` between cells,
+/// `\n` after each row, quotes only where a cell needs them (a `,`, `"`,
+/// `\n` or `\r` in it). Every writer of a results file starts here.
+pub(crate) fn writer() -> ::csv::Writer<Vec<u8>> {
+    ::csv::WriterBuilder::new()
+        .terminator(::csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new())
+}
+
+/// The bytes a [`writer`] wrote. Writing into a `Vec` cannot fail, and the
+/// rows are built by this module, so a failure is a bug.
+pub(crate) fn finish(w: ::csv::Writer<Vec<u8>>) -> Vec<u8> {
+    w.into_inner().expect("writing CSV into memory cannot fail")
+}
+
+/// Writes one row; into memory this cannot fail (see [`finish`]).
+pub(crate) fn record<I, T>(w: &mut ::csv::Writer<Vec<u8>>, cells: I)
+where
+    I: IntoIterator<Item = T>,
+    T: AsRef<[u8]>,
+{
+    w.write_record(cells)
+        .expect("writing CSV into memory cannot fail");
 }
 
 /// A number for a CSV cell: rounded to 12 significant digits
@@ -136,24 +152,17 @@ impl Exporter for Csv {
                     .collect::<std::collections::HashMap<_, _>>(),
             );
         }
-        let mut out = String::new();
-        out.push_str(
-            &header
-                .iter()
-                .map(|h| quote(h))
-                .collect::<Vec<_>>()
-                .join(","),
-        );
-        out.push('\n');
+        let mut w = writer();
+        record(&mut w, &header);
         for r in rows {
-            let fields: Vec<String> = header
-                .iter()
-                .map(|h| quote(r.get(h).map(String::as_str).unwrap_or("")))
-                .collect();
-            out.push_str(&fields.join(","));
-            out.push('\n');
+            record(
+                &mut w,
+                header
+                    .iter()
+                    .map(|h| r.get(h).map(String::as_str).unwrap_or("")),
+            );
         }
-        out.into_bytes()
+        finish(w)
     }
 }
 

@@ -1,8 +1,9 @@
 //! `intervals.csv`: the average week of every scenario, interval by interval.
 
 use super::Exporter;
-use super::csv::{number, quote};
+use super::csv::{finish, number, record, text, writer};
 use crate::experiment::Results;
+use indexmap::IndexMap;
 
 /// One row per scenario, interval and channel or line.
 #[derive(Debug, Default, Clone, Copy)]
@@ -26,47 +27,39 @@ const LINE: [&str; 6] = [
 
 impl Exporter for IntervalsCsv {
     fn render(&self, results: &Results) -> Vec<u8> {
-        let mut out = String::from("scenario,weekday,start,kind,name");
-        for k in CHANNEL.iter().chain(LINE.iter()) {
-            out.push(',');
-            out.push_str(k);
-        }
-        out.push('\n');
+        let mut w = writer();
+        let header = ["scenario", "weekday", "start", "kind", "name"];
+        record(&mut w, header.iter().chain(&CHANNEL).chain(&LINE));
+        // absent (no contact in the interval): an empty cell
+        let cell =
+            |m: &IndexMap<&str, f64>, k: &str| m.get(k).map_or(String::new(), |x| number(*x));
         for s in &results.scenarios {
+            let scenario = text(&s.name);
             for iv in &s.intervals {
                 for (name, m) in &iv.channels {
-                    out.push_str(&format!(
-                        "{},{},{},channel,{}",
-                        quote(&super::csv::text(&s.name)),
-                        iv.weekday,
-                        iv.start,
-                        quote(&super::csv::text(name))
-                    ));
-                    for k in CHANNEL {
-                        out.push(',');
-                        // absent (no contact in the interval): an empty cell
-                        out.push_str(&m.get(k).map_or(String::new(), |x| number(*x)));
-                    }
-                    out.push_str(&",".repeat(LINE.len()));
-                    out.push('\n');
+                    let lead = [&*scenario, iv.weekday, &iv.start, "channel", &text(name)]
+                        .map(String::from);
+                    let kpis = CHANNEL.iter().map(|k| cell(m, k));
+                    record(
+                        &mut w,
+                        lead.into_iter()
+                            .chain(kpis)
+                            .chain(LINE.map(|_| String::new())),
+                    );
                 }
                 for (name, m) in &iv.lines {
-                    out.push_str(&format!(
-                        "{},{},{},line,{}",
-                        quote(&super::csv::text(&s.name)),
-                        iv.weekday,
-                        iv.start,
-                        quote(&super::csv::text(name))
-                    ));
-                    out.push_str(&",".repeat(CHANNEL.len()));
-                    for k in LINE {
-                        out.push(',');
-                        out.push_str(&m.get(k).map_or(String::new(), |x| number(*x)));
-                    }
-                    out.push('\n');
+                    let lead =
+                        [&*scenario, iv.weekday, &iv.start, "line", &text(name)].map(String::from);
+                    let kpis = LINE.iter().map(|k| cell(m, k));
+                    record(
+                        &mut w,
+                        lead.into_iter()
+                            .chain(CHANNEL.map(|_| String::new()))
+                            .chain(kpis),
+                    );
                 }
             }
         }
-        out.into_bytes()
+        finish(w)
     }
 }
