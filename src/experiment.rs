@@ -5,7 +5,7 @@ use crate::error::{Error, Result};
 use crate::model::IntervalTally;
 use crate::model::{RunTally, run_replication};
 use crate::scenario::Scenario;
-use crate::stats::{Estimate, EstimateMap, KpiValues, RunKpis, aggregate, aggregate_groups, tidy};
+use crate::stats::{Estimate, EstimateMap, KpiValues, Moments, RunKpis, tidy};
 use crate::targets::{Judgement, Rule, judge};
 use indexmap::IndexMap;
 use rayon::prelude::*;
@@ -63,9 +63,6 @@ pub struct ScenarioResult {
     /// channel's KPIs to the first scenario's, as in `vs_base`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub vs_base_channels: Option<IndexMap<String, EstimateMap>>,
-    /// The KPIs of every replication, in replication order.
-    #[serde(skip)]
-    pub runs: Vec<RunKpis>,
     /// Mean handled contacts and busy hours per agent over replications,
     /// agents numbered line by line.
     #[serde(skip)]
@@ -213,26 +210,6 @@ impl Record {
             overflow: tally.overflow,
         }
     }
-
-    /// The KPIs with their names (taken from the scenario's shape).
-    fn kpis(&self, template: &RunKpis) -> RunKpis {
-        let named = |names: &KpiValues, vals: &[f64]| -> KpiValues {
-            names.iter().zip(vals).map(|(n, v)| (n.0, *v)).collect()
-        };
-        let named_groups = |names: &[(String, KpiValues)], vals: &[Vec<f64>]| {
-            names
-                .iter()
-                .zip(vals)
-                .map(|(n, v)| (n.0.clone(), named(&n.1, v)))
-                .collect()
-        };
-        RunKpis {
-            overall: named(&template.overall, &self.overall),
-            lines: named_groups(&template.lines, &self.lines),
-            channels: named_groups(&template.channels, &self.channels),
-            types: named_groups(&template.types, &self.types),
-        }
-    }
 }
 
 /// One interval of the average week.
@@ -277,18 +254,49 @@ pub struct AgentSummary {
 
 /// Runs every replication of every scenario on the current rayon pool.
 /// `progress` is called once per finished replication, from any thread.
+///
+/// Replications run in batches of a few per thread, replication by
+/// replication across the scenarios (replication 0 of each, then 1, ...);
+/// each batch is folded into the scenarios' sums in that fixed order before
+/// the next one starts, so memory does not grow with the number of
+/// replications and the results do not depend on the number of threads.
 pub fn run(scenarios: &[Scenario], progress: &(dyn Fn() + Sync)) -> Results {
-    let jobs = jobs(scenarios);
-    // collect() keeps job order, whatever thread ran each job
-    let records: Vec<Record> = jobs
-        .par_iter()
-        .map(|&(s, r)| {
-            let t = run_replication(&scenarios[s], r);
-            progress();
-            Record::new(&scenarios[s], s, r, &t)
-        })
-        .collect();
-    assemble(scenarios, &records)
+    let batch = (rayon::current_num_threads() * 8).max(32);
+    let mut fold = Fold::new(scenarios);
+    let mut order = replication_order(scenarios).peekable();
+    let mut next: Vec<(usize, u64)> = Vec::with_capacity(batch);
+    while order.peek().is_some() {
+        next.clear();
+        next.extend(order.by_ref().take(batch));
+        // collect() keeps job order, whatever thread ran each job
+        let records: Vec<Record> = next
+            .par_iter()
+            .map(|&(s, r)| {
+                let t = run_replication(&scenarios[s], r);
+                progress();
+                Record::new(&scenarios[s], s, r, &t)
+            })
+            .collect();
+        for rec in &records {
+            fold.push(rec);
+        }
+    }
+    fold.finish()
+}
+
+/// Every (scenario, replication) of a run, replication by replication:
+/// replication 0 of every scenario, then replication 1, and so on, so that
+/// each variant's replication comes right after the base's it is paired
+/// with. Within one scenario, replications come in order.
+fn replication_order(scenarios: &[Scenario]) -> impl Iterator<Item = (usize, u64)> + '_ {
+    let most = scenarios.iter().map(|s| s.replications).max().unwrap_or(0) as u64;
+    (0..most).flat_map(move |r| {
+        scenarios
+            .iter()
+            .enumerate()
+            .filter(move |(_, sc)| r < sc.replications as u64)
+            .map(move |(s, _)| (s, r))
+    })
 }
 
 /// The jobs of a run: every (scenario, replication), in order.
@@ -331,80 +339,480 @@ pub fn run_shard(
 }
 
 /// Results from the records of every replication of every scenario (in any
-/// order; each (scenario, replication) exactly once).
+/// order; each (scenario, replication) exactly once), folded in the order
+/// [`run`] folds them, so that they are exactly the unsharded results.
 pub fn assemble(scenarios: &[Scenario], records: &[Record]) -> Results {
-    let mut by_scenario: Vec<Vec<&Record>> = vec![Vec::new(); scenarios.len()];
-    for r in records {
-        by_scenario[r.scenario].push(r);
+    let mut order: Vec<&Record> = records.iter().collect();
+    order.sort_by_key(|r| (r.replication, r.scenario));
+    let mut fold = Fold::new(scenarios);
+    for rec in order {
+        fold.push(rec);
     }
-    let mut out: Vec<ScenarioResult> = Vec::with_capacity(scenarios.len());
-    for (sc, recs) in scenarios.iter().zip(&mut by_scenario) {
-        recs.sort_by_key(|r| r.replication);
-        let owned: Vec<Record> = recs.iter().map(|r| (*r).clone()).collect();
-        let mut r = summarize_records(sc, &owned);
-        if let Some(base) = out.first() {
-            r.vs_base = Some(paired_differences(base, &r));
-            r.vs_base_channels = Some(paired_channel_differences(base, &r));
-        }
-        out.push(r);
-    }
-    Results { scenarios: out }
+    fold.finish()
 }
 
 /// Differences of every scenario-wide KPI of `other` to `base`, paired by
-/// replication (over the replications both have).
-pub fn paired_differences(base: &ScenarioResult, other: &ScenarioResult) -> EstimateMap {
-    let n = base.runs.len().min(other.runs.len());
-    let mut out = EstimateMap::new();
-    let Some(first) = other.runs.first() else {
-        return out;
-    };
-    for (i, (name, _)) in first.overall.iter().enumerate() {
-        let diffs: Vec<f64> = (0..n)
-            .map(|k| other.runs[k].overall[i].1 - base.runs[k].overall[i].1)
-            .collect();
-        out.insert((*name).to_string(), Estimate::from_samples(&diffs));
+/// replication (tallies in replication order, over the replications both
+/// have): the `vs_base` of `other` run beside `base`.
+pub fn paired_differences(
+    base_sc: &Scenario,
+    base: &[RunTally],
+    other_sc: &Scenario,
+    other: &[RunTally],
+) -> EstimateMap {
+    let pair = [base_sc.clone(), other_sc.clone()];
+    let mut fold = Fold::new(&pair);
+    for k in 0..base.len().max(other.len()) {
+        for (s, tallies) in [base, other].into_iter().enumerate() {
+            if let Some(t) = tallies.get(k) {
+                fold.push(&Record::new(&pair[s], s, k as u64, t));
+            }
+        }
     }
-    if no_traffic(&base.kpis) || no_traffic(&other.kpis) {
-        undefined_without_traffic(&mut out);
-    }
-    out
+    fold.finish().scenarios[1]
+        .vs_base
+        .take()
+        .unwrap_or_default()
 }
 
-/// Differences of every channel KPI of `other` to `base`, paired by
-/// replication, for the channels both have (by name).
-pub fn paired_channel_differences(
-    base: &ScenarioResult,
-    other: &ScenarioResult,
-) -> IndexMap<String, EstimateMap> {
-    let n = base.runs.len().min(other.runs.len());
-    let mut out = IndexMap::new();
-    let Some(first) = other.runs.first() else {
-        return out;
-    };
-    for (c, (name, kpis)) in first.channels.iter().enumerate() {
-        let Some(bc) = base.runs[0].channels.iter().position(|b| &b.0 == name) else {
-            continue;
-        };
-        let mut m = EstimateMap::new();
-        for (i, (kpi, _)) in kpis.iter().enumerate() {
-            let Some(bi) = base.runs[0].channels[bc].1.iter().position(|b| b.0 == *kpi) else {
+/// How a variant's KPIs pair with the base's: scenario-wide KPIs by
+/// position, channels by name and their KPIs by name (a channel the base
+/// lacks has no difference).
+#[derive(Debug, Default)]
+struct Pairing {
+    /// Per channel of the variant: the base's channel and, per KPI, the
+    /// base's KPI.
+    channels: Vec<Option<(usize, Vec<Option<usize>>)>>,
+}
+
+impl Pairing {
+    fn new(base: &RunKpis, other: &RunKpis) -> Pairing {
+        Pairing {
+            channels: other
+                .channels
+                .iter()
+                .map(|(name, kpis)| {
+                    let bc = base.channels.iter().position(|b| &b.0 == name)?;
+                    let bk = &base.channels[bc].1;
+                    Some((
+                        bc,
+                        kpis.iter()
+                            .map(|(kpi, _)| bk.iter().position(|b| b.0 == *kpi))
+                            .collect(),
+                    ))
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Paired differences to the base (this minus base), folded in
+/// replication order: scenario-wide and per channel.
+#[derive(Debug, Default)]
+struct Paired {
+    overall: Vec<Moments>,
+    channels: Vec<Vec<Moments>>,
+}
+
+impl Paired {
+    fn new(pairing: &Pairing) -> Paired {
+        Paired {
+            overall: Vec::new(),
+            channels: pairing
+                .channels
+                .iter()
+                .map(|c| {
+                    c.as_ref()
+                        .map_or_else(Vec::new, |(_, k)| moments_for(k.len()))
+                })
+                .collect(),
+        }
+    }
+
+    /// Adds replication k of the variant (`other`), paired with the base's
+    /// scenario-wide and per-channel values of the same replication.
+    fn push(
+        &mut self,
+        pairing: &Pairing,
+        base: &[f64],
+        base_channels: &[Vec<f64>],
+        other: &Record,
+    ) {
+        if self.overall.len() < other.overall.len() {
+            self.overall.resize(other.overall.len(), Moments::default());
+        }
+        for (m, (o, b)) in self.overall.iter_mut().zip(other.overall.iter().zip(base)) {
+            m.push(o - b);
+        }
+        for ((ms, map), vals) in self
+            .channels
+            .iter_mut()
+            .zip(&pairing.channels)
+            .zip(&other.channels)
+        {
+            let Some((bc, kpis)) = map else { continue };
+            let Some(bvals) = base_channels.get(*bc) else {
                 continue;
             };
-            let diffs: Vec<f64> = (0..n)
-                .map(|k| other.runs[k].channels[c].1[i].1 - base.runs[k].channels[bc].1[bi].1)
-                .collect();
-            m.insert((*kpi).to_string(), Estimate::from_samples(&diffs));
+            for ((m, bi), o) in ms.iter_mut().zip(kpis).zip(vals) {
+                if let Some(b) = bi.and_then(|bi| bvals.get(bi)) {
+                    m.push(o - b);
+                }
+            }
         }
-        if [&base.channels, &other.channels]
-            .iter()
-            .any(|c| c.get(name).is_some_and(no_traffic))
-        {
-            undefined_without_traffic(&mut m);
-        }
-        out.insert(name.clone(), m);
     }
-    out
+
+    fn overall_estimates(&self, names: &KpiValues) -> EstimateMap {
+        names
+            .iter()
+            .enumerate()
+            .map(|(i, (name, _))| {
+                let m = self.overall.get(i).copied().unwrap_or_default();
+                ((*name).to_string(), m.estimate())
+            })
+            .collect()
+    }
+
+    fn channel_estimates(
+        &self,
+        pairing: &Pairing,
+        names: &[(String, KpiValues)],
+    ) -> IndexMap<String, EstimateMap> {
+        let mut out = IndexMap::new();
+        for (((name, kpis), map), ms) in names.iter().zip(&pairing.channels).zip(&self.channels) {
+            let Some((_, bk)) = map else { continue };
+            let m = kpis
+                .iter()
+                .zip(bk)
+                .zip(ms)
+                .filter(|((_, bi), _)| bi.is_some())
+                .map(|(((kpi, _), _), m)| ((*kpi).to_string(), m.estimate()))
+                .collect();
+            out.insert(name.clone(), m);
+        }
+        out
+    }
+}
+
+/// The base's scenario-wide and per-channel KPI values of one replication,
+/// kept until the variants' of the same replication are paired with them.
+struct BaseReplication {
+    replication: u64,
+    overall: Vec<f64>,
+    channels: Vec<Vec<f64>>,
+}
+
+/// The scenarios' sums, fed records replication by replication (see
+/// [`replication_order`]).
+struct Fold<'a> {
+    scenarios: &'a [Scenario],
+    sums: Vec<Summary>,
+    pairings: Vec<Pairing>,
+    base: Option<BaseReplication>,
+}
+
+impl<'a> Fold<'a> {
+    fn new(scenarios: &'a [Scenario]) -> Self {
+        let sums: Vec<Summary> = scenarios.iter().map(Summary::new).collect();
+        let pairings = match sums.first() {
+            Some(base) => sums
+                .iter()
+                .map(|s| Pairing::new(&base.template, &s.template))
+                .collect(),
+            None => Vec::new(),
+        };
+        let sums = sums
+            .into_iter()
+            .zip(&pairings)
+            .map(|(mut s, p)| {
+                s.vs_base = Paired::new(p);
+                s
+            })
+            .collect();
+        Fold {
+            scenarios,
+            sums,
+            pairings,
+            base: None,
+        }
+    }
+
+    /// Adds one record: every scenario's replications must come in
+    /// replication order, and the base's before the variants' of the same
+    /// replication.
+    fn push(&mut self, rec: &Record) {
+        let Some(sum) = self.sums.get_mut(rec.scenario) else {
+            return;
+        };
+        if rec.scenario == 0 {
+            self.base = Some(BaseReplication {
+                replication: rec.replication,
+                overall: rec.overall.clone(),
+                channels: rec.channels.clone(),
+            });
+        } else if let Some(b) = &self.base
+            && b.replication == rec.replication
+        {
+            sum.vs_base
+                .push(&self.pairings[rec.scenario], &b.overall, &b.channels, rec);
+        }
+        sum.push(rec);
+    }
+
+    fn finish(self) -> Results {
+        let mut sums = self.scenarios.iter().zip(self.sums).zip(&self.pairings);
+        let Some(((sc, sum), _)) = sums.next() else {
+            return Results {
+                scenarios: Vec::new(),
+            };
+        };
+        let base = sum.finish(sc, None);
+        let variants: Vec<ScenarioResult> = sums
+            .map(|((sc, sum), pairing)| sum.finish(sc, Some((pairing, &base))))
+            .collect();
+        let mut scenarios = vec![base];
+        scenarios.extend(variants);
+        Results { scenarios }
+    }
+}
+
+/// One scenario's replications folded in replication order: moments of
+/// every KPI, per-agent and per-interval sums, paired differences to the
+/// base. Its size depends on the scenario's shape, not on the number of
+/// replications.
+struct Summary {
+    template: RunKpis,
+    n: u32,
+    stopped: u32,
+    overall: Vec<Moments>,
+    lines: Vec<Vec<Moments>>,
+    channels: Vec<Vec<Moments>>,
+    types: Vec<Vec<Moments>>,
+    agent_handled: Vec<f64>,
+    agent_busy: Vec<f64>,
+    agent_available: Vec<f64>,
+    intervals: Option<IntervalSums>,
+    vs_base: Paired,
+}
+
+/// Per-interval counters summed over replications, in replication order.
+struct IntervalSums {
+    slots: usize,
+    occurrences: Vec<f64>,
+    channels: Vec<Vec<[f64; 5]>>,
+    lines: Vec<Vec<[f64; 6]>>,
+}
+
+fn moments_for(n: usize) -> Vec<Moments> {
+    vec![Moments::default(); n]
+}
+
+fn push_all(ms: &mut [Moments], xs: &[f64]) {
+    for (m, &x) in ms.iter_mut().zip(xs) {
+        m.push(x);
+    }
+}
+
+/// Adds `xs` to the sums `s`, element by element.
+fn add<'x>(s: &mut [f64], xs: impl IntoIterator<Item = &'x f64>) {
+    for (p, q) in s.iter_mut().zip(xs) {
+        *p += q;
+    }
+}
+
+fn estimates(names: &KpiValues, ms: &[Moments]) -> EstimateMap {
+    names
+        .iter()
+        .zip(ms)
+        .map(|((name, _), m)| ((*name).to_string(), m.estimate()))
+        .collect()
+}
+
+fn group_estimates(
+    names: &[(String, KpiValues)],
+    ms: &[Vec<Moments>],
+) -> IndexMap<String, EstimateMap> {
+    names
+        .iter()
+        .zip(ms)
+        .map(|((name, kpis), m)| (name.clone(), estimates(kpis, m)))
+        .collect()
+}
+
+impl Summary {
+    /// The names of `sc`'s KPIs, in the order of a [`Record`]'s values.
+    fn template(sc: &Scenario) -> RunKpis {
+        RunTally::new(sc).kpis(sc)
+    }
+
+    fn new(sc: &Scenario) -> Self {
+        let template = Summary::template(sc);
+        let agents: usize = sc.lines.iter().map(|l| l.headcount() as usize).sum();
+        // the sums start where `Iterator::sum` of f64 starts
+        Summary {
+            n: 0,
+            stopped: 0,
+            overall: moments_for(template.overall.len()),
+            lines: template
+                .lines
+                .iter()
+                .map(|g| moments_for(g.1.len()))
+                .collect(),
+            channels: template
+                .channels
+                .iter()
+                .map(|g| moments_for(g.1.len()))
+                .collect(),
+            types: template
+                .types
+                .iter()
+                .map(|g| moments_for(g.1.len()))
+                .collect(),
+            agent_handled: vec![-0.0; agents],
+            agent_busy: vec![-0.0; agents],
+            agent_available: vec![-0.0; agents],
+            intervals: None,
+            vs_base: Paired::default(),
+            template,
+        }
+    }
+
+    fn push(&mut self, rec: &Record) {
+        self.n += 1;
+        if rec.overflow {
+            self.stopped += 1;
+        }
+        push_all(&mut self.overall, &rec.overall);
+        for (ms, xs) in self.lines.iter_mut().zip(&rec.lines) {
+            push_all(ms, xs);
+        }
+        for (ms, xs) in self.channels.iter_mut().zip(&rec.channels) {
+            push_all(ms, xs);
+        }
+        for (ms, xs) in self.types.iter_mut().zip(&rec.types) {
+            push_all(ms, xs);
+        }
+        for (s, &x) in self.agent_handled.iter_mut().zip(&rec.agent_handled) {
+            *s += x as f64;
+        }
+        add(&mut self.agent_busy, &rec.agent_busy);
+        // a record without available time (an older shard) counts 0
+        add(&mut self.agent_available, &rec.agent_available);
+        let iv = &rec.intervals;
+        let sums = self.intervals.get_or_insert_with(|| IntervalSums {
+            slots: iv.slots,
+            occurrences: vec![-0.0; iv.slots],
+            channels: vec![vec![[-0.0; 5]; iv.slots]; iv.channels.len()],
+            lines: vec![vec![[-0.0; 6]; iv.slots]; iv.lines.len()],
+        });
+        for (s, &x) in sums.occurrences.iter_mut().zip(&iv.occurrences) {
+            *s += x as f64;
+        }
+        for (s, x) in sums.channels.iter_mut().zip(&iv.channels) {
+            for (a, b) in s.iter_mut().zip(x) {
+                add(a, b);
+            }
+        }
+        for (s, x) in sums.lines.iter_mut().zip(&iv.lines) {
+            for (a, b) in s.iter_mut().zip(x) {
+                add(a, b);
+            }
+        }
+    }
+
+    /// The scenario's results; for a variant, how it pairs with the base
+    /// and the base's results; `None` for the base.
+    fn finish(self, sc: &Scenario, base: Option<(&Pairing, &ScenarioResult)>) -> ScenarioResult {
+        let reps = self.n.max(1) as f64;
+        let mut agents = Vec::new();
+        let mut i = 0;
+        for line in &sc.lines {
+            for a in 0..line.headcount() {
+                let busy = self.agent_busy[i];
+                let available = self.agent_available[i];
+                agents.push(AgentSummary {
+                    line: line.name.clone(),
+                    agent: a + 1,
+                    handled: tidy(self.agent_handled[i] / reps),
+                    busy_hours: tidy(busy / reps / 3600.0),
+                    available_hours: tidy(available / reps / 3600.0),
+                    occupancy: tidy(crate::stats::ratio(busy, available)),
+                });
+                i += 1;
+            }
+        }
+        let overloads = crate::scenario::capacity::overloads(sc);
+        let overflow = self.stopped > 0;
+        let mut warnings: Vec<String> = overloads.iter().map(|o| o.to_string()).collect();
+        if overflow {
+            warnings.push(format!(
+                "{} of {} replications stopped early: more than {} tickets were open at once \
+                 (simulation.max_in_system); the plan does not keep up with demand and the averages \
+                 understate the queue",
+                self.stopped, self.n, sc.max_in_system
+            ));
+        }
+        let t = &self.template;
+        let any = self.n > 0;
+        let (mut kpis, lines, mut channels, ticket_types) = if any {
+            (
+                estimates(&t.overall, &self.overall),
+                group_estimates(&t.lines, &self.lines),
+                group_estimates(&t.channels, &self.channels),
+                group_estimates(&t.types, &self.types),
+            )
+        } else {
+            Default::default()
+        };
+        // no contact, no service level: undefined rather than 0
+        if no_traffic(&kpis) {
+            undefined_without_traffic(&mut kpis);
+        }
+        for m in channels.values_mut() {
+            if no_traffic(m) {
+                undefined_without_traffic(m);
+            }
+        }
+        let (vs_base, vs_base_channels) = match base {
+            None => (None, None),
+            Some(_) if !any => (Some(EstimateMap::new()), Some(IndexMap::new())),
+            Some((p, base)) => {
+                let mut overall = self.vs_base.overall_estimates(&t.overall);
+                if no_traffic(&base.kpis) || no_traffic(&kpis) {
+                    undefined_without_traffic(&mut overall);
+                }
+                let mut per_channel = self.vs_base.channel_estimates(p, &t.channels);
+                for (name, m) in per_channel.iter_mut() {
+                    if [&base.channels, &channels]
+                        .iter()
+                        .any(|c| c.get(name).is_some_and(no_traffic))
+                    {
+                        undefined_without_traffic(m);
+                    }
+                }
+                (Some(overall), Some(per_channel))
+            }
+        };
+        ScenarioResult {
+            name: sc.name.clone(),
+            replications: self.n,
+            unstable: overflow || overloads.iter().any(|o| o.unbounded),
+            warnings,
+            targets: judge(sc, &kpis, &channels, Rule::Mean),
+            mixed: Mixed::of(sc),
+            kpis,
+            lines,
+            channels,
+            ticket_types,
+            intervals: self
+                .intervals
+                .as_ref()
+                .map_or_else(Vec::new, |s| intervals(sc, s, self.n as f64)),
+            vs_base,
+            vs_base_channels,
+            agents,
+        }
+    }
 }
 
 /// Runs on a pool of `threads` threads (all cores when `None`).
@@ -440,119 +848,29 @@ pub fn on_threads<T: Send>(threads: Option<usize>, f: impl FnOnce() -> T + Send)
 
 /// Reduces the tallies of one scenario's replications, in replication order.
 pub fn summarize(sc: &Scenario, tallies: &[RunTally]) -> ScenarioResult {
-    let records: Vec<Record> = tallies
-        .iter()
-        .enumerate()
-        .map(|(r, t)| Record::new(sc, 0, r as u64, t))
-        .collect();
-    summarize_records(sc, &records)
-}
-
-/// Reduces the records of one scenario's replications, in the order given.
-pub fn summarize_records(sc: &Scenario, tallies: &[Record]) -> ScenarioResult {
-    let template = RunTally::new(sc).kpis(sc);
-    let kpis: Vec<RunKpis> = tallies.iter().map(|t| t.kpis(&template)).collect();
-    let overall: Vec<_> = kpis.iter().map(|k| &k.overall).collect();
-    let lines: Vec<_> = kpis.iter().map(|k| k.lines.as_slice()).collect();
-    let channels: Vec<_> = kpis.iter().map(|k| k.channels.as_slice()).collect();
-    let types: Vec<_> = kpis.iter().map(|k| k.types.as_slice()).collect();
-    let reps = tallies.len().max(1) as f64;
-    let mut agents = Vec::new();
-    let mut i = 0;
-    for line in &sc.lines {
-        for a in 0..line.headcount() {
-            let handled = tallies
-                .iter()
-                .map(|t| t.agent_handled[i] as f64)
-                .sum::<f64>()
-                / reps;
-            let busy = tallies.iter().map(|t| t.agent_busy[i]).sum::<f64>();
-            let available = tallies
-                .iter()
-                .map(|t| t.agent_available.get(i).copied().unwrap_or(0.0))
-                .sum::<f64>();
-            agents.push(AgentSummary {
-                line: line.name.clone(),
-                agent: a + 1,
-                handled: tidy(handled),
-                busy_hours: tidy(busy / reps / 3600.0),
-                available_hours: tidy(available / reps / 3600.0),
-                occupancy: tidy(crate::stats::ratio(busy, available)),
-            });
-            i += 1;
-        }
+    let mut sum = Summary::new(sc);
+    for (r, t) in tallies.iter().enumerate() {
+        sum.push(&Record::new(sc, 0, r as u64, t));
     }
-    let overloads = crate::scenario::capacity::overloads(sc);
-    let overflow = tallies.iter().any(|t| t.overflow);
-    let mut warnings: Vec<String> = overloads.iter().map(|o| o.to_string()).collect();
-    if overflow {
-        let stopped = tallies.iter().filter(|t| t.overflow).count();
-        warnings.push(format!(
-            "{stopped} of {} replications stopped early: more than {} tickets were open at once \
-             (simulation.max_in_system); the plan does not keep up with demand and the averages \
-             understate the queue",
-            tallies.len(),
-            sc.max_in_system
-        ));
-    }
-    let mut kpi_estimates = aggregate(&overall);
-    let mut channel_estimates = aggregate_groups(&channels);
-    // no contact, no service level: undefined rather than 0
-    if no_traffic(&kpi_estimates) {
-        undefined_without_traffic(&mut kpi_estimates);
-    }
-    for m in channel_estimates.values_mut() {
-        if no_traffic(m) {
-            undefined_without_traffic(m);
-        }
-    }
-    ScenarioResult {
-        name: sc.name.clone(),
-        replications: tallies.len() as u32,
-        unstable: overflow || overloads.iter().any(|o| o.unbounded),
-        warnings,
-        targets: judge(sc, &kpi_estimates, &channel_estimates, Rule::Mean),
-        mixed: Mixed::of(sc),
-        kpis: kpi_estimates,
-        lines: aggregate_groups(&lines),
-        channels: channel_estimates,
-        ticket_types: aggregate_groups(&types),
-        intervals: intervals(sc, tallies),
-        vs_base: None,
-        vs_base_channels: None,
-        agents,
-        runs: kpis,
-    }
+    sum.finish(sc, None)
 }
 
 /// The average week over every replication: counts per occurrence of each
 /// interval, shares and means over all of them.
-fn intervals(sc: &Scenario, tallies: &[Record]) -> Vec<IntervalResult> {
-    let Some(first) = tallies.first() else {
-        return Vec::new();
-    };
-    let slots = first.intervals.slots;
+fn intervals(sc: &Scenario, sums: &IntervalSums, reps: f64) -> Vec<IntervalResult> {
+    let slots = sums.slots;
     let per_day = slots / 7;
     let step = sc.interval.as_secs_f64();
-    let reps = tallies.len() as f64;
     let mut out = Vec::new();
     for slot in 0..slots {
-        let occ: f64 = tallies
-            .iter()
-            .map(|t| t.intervals.occurrences[slot] as f64)
-            .sum();
+        let occ: f64 = sums.occurrences[slot];
         if occ == 0.0 {
             continue;
         }
         let minute = (slot % per_day) as f64 * step / 60.0;
         let mut channels = IndexMap::new();
         for (c, ch) in sc.channels.iter().enumerate() {
-            let sum = |i: usize| -> f64 {
-                tallies
-                    .iter()
-                    .map(|t| t.intervals.channels[c][slot][i])
-                    .sum()
-            };
+            let sum = |i: usize| -> f64 { sums.channels[c][slot][i] };
             let (offered, answered, abandoned, in_time, wait) =
                 (sum(0), sum(1), sum(2), sum(3), sum(4));
             let mut m = IndexMap::new();
@@ -571,8 +889,7 @@ fn intervals(sc: &Scenario, tallies: &[Record]) -> Vec<IntervalResult> {
         }
         let mut lines = IndexMap::new();
         for (l, line) in sc.lines.iter().enumerate() {
-            let sum =
-                |i: usize| -> f64 { tallies.iter().map(|t| t.intervals.lines[l][slot][i]).sum() };
+            let sum = |i: usize| -> f64 { sums.lines[l][slot][i] };
             let time = occ * step;
             let mut m = IndexMap::new();
             m.insert("mean_queue", sum(0) / time);

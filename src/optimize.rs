@@ -646,17 +646,27 @@ pub fn optimize(
         plan = cheapest;
     }
 
-    // What one more agent buys on each variable.
+    // What one more agent buys on each variable: the plan and every plan
+    // with one more agent side by side, replication k of each on the same
+    // random streams, so each one's vs_base is its paired difference to
+    // the plan (the results keep no replication's KPIs to pair afterwards)
     let base_cost = search.cost(&plan);
-    let mut marginal = Vec::new();
-    for (i, v) in vars.iter().enumerate() {
+    let mut side_by_side = vec![apply(&search.fast, &vars, &plan)];
+    let mut extras = Vec::new();
+    for i in 0..vars.len() {
         let mut p = plan.clone();
         p[i] += 1;
-        let extra = search.cost(&p) - base_cost;
-        let base = search.eval(&plan).clone();
-        let more = search.eval(&p).clone();
-        let diff = experiment::paired_differences(&base, &more);
-        let channels = experiment::paired_channel_differences(&base, &more)
+        extras.push(search.cost(&p) - base_cost);
+        side_by_side.push(apply(&search.fast, &vars, &p));
+    }
+    let paired = experiment::run(&side_by_side, &|| {});
+    let mut marginal = Vec::new();
+    for ((v, extra), more) in vars.iter().zip(extras).zip(&paired.scenarios[1..]) {
+        let diff = more.vs_base.clone().unwrap_or_default();
+        let channels = more
+            .vs_base_channels
+            .clone()
+            .unwrap_or_default()
             .into_iter()
             .map(|(name, d)| {
                 let gain = ChannelGain {

@@ -156,6 +156,70 @@ impl Estimate {
     }
 }
 
+/// Mean and variance of observations fed one at a time (Welford), in
+/// constant memory. Fed in a fixed order (replication order), the estimate
+/// is the same whatever thread ran each replication.
+#[derive(Debug, Clone, Copy)]
+pub struct Moments {
+    n: u64,
+    sum: f64,
+    mean: f64,
+    m2: f64,
+}
+
+impl Default for Moments {
+    fn default() -> Self {
+        // the sum starts where `Iterator::sum` of f64 starts, so the mean is
+        // the one `Estimate::from_samples` gives for the same observations
+        Moments {
+            n: 0,
+            sum: -0.0,
+            mean: 0.0,
+            m2: 0.0,
+        }
+    }
+}
+
+impl Moments {
+    /// Adds one observation.
+    #[inline]
+    pub fn push(&mut self, x: f64) {
+        self.n += 1;
+        self.sum += x;
+        let d = x - self.mean;
+        self.mean += d / self.n as f64;
+        self.m2 += d * (x - self.mean);
+    }
+
+    /// Number of observations so far.
+    pub fn count(&self) -> u64 {
+        self.n
+    }
+
+    /// Mean and 95% CI half-width of the observations so far, rounded as
+    /// [`Estimate::from_samples`] rounds them: the mean is their sum over
+    /// their count, as there; the variance is Welford's (the same up to
+    /// rounding in the last digits).
+    pub fn estimate(&self) -> Estimate {
+        let n = self.n as usize;
+        if n == 0 {
+            return Estimate {
+                mean: 0.0,
+                ci95: 0.0,
+            };
+        }
+        let mean = tidy(self.sum / n as f64);
+        if n < 2 {
+            return Estimate { mean, ci95: 0.0 };
+        }
+        let var = (self.m2 / (n - 1) as f64).max(0.0);
+        Estimate {
+            mean,
+            ci95: tidy(t_quantile_975(n - 1) * (var / n as f64).sqrt()),
+        }
+    }
+}
+
 /// Named KPI values of one replication, in a fixed order.
 pub type KpiValues = Vec<(&'static str, f64)>;
 
@@ -174,34 +238,6 @@ pub struct RunKpis {
 
 /// Named estimates, in KPI order.
 pub type EstimateMap = IndexMap<String, Estimate>;
-
-/// Estimates over replications for one group of KPIs.
-pub fn aggregate(runs: &[&KpiValues]) -> EstimateMap {
-    let mut out = EstimateMap::new();
-    let Some(first) = runs.first() else {
-        return out;
-    };
-    let mut xs = Vec::with_capacity(runs.len());
-    for (i, (name, _)) in first.iter().enumerate() {
-        xs.clear();
-        xs.extend(runs.iter().map(|r| r[i].1));
-        out.insert((*name).to_string(), Estimate::from_samples(&xs));
-    }
-    out
-}
-
-/// Per-name estimates for named groups (lines or channels).
-pub fn aggregate_groups(runs: &[&[(String, KpiValues)]]) -> IndexMap<String, EstimateMap> {
-    let mut out = IndexMap::new();
-    let Some(first) = runs.first() else {
-        return out;
-    };
-    for (g, (name, _)) in first.iter().enumerate() {
-        let group: Vec<&KpiValues> = runs.iter().map(|r| &r[g].1).collect();
-        out.insert(name.clone(), aggregate(&group));
-    }
-    out
-}
 
 #[cfg(test)]
 mod tests {
@@ -225,6 +261,21 @@ mod tests {
         assert_eq!(tidy(1e-300), 1e-300);
         assert!(tidy(f64::NAN).is_nan());
         assert_eq!(tidy(tidy(2.0 / 3.0)), tidy(2.0 / 3.0));
+    }
+
+    #[test]
+    fn moments_match_two_pass_estimate() {
+        let xs = [3.5, 1.25, 9.0, 4.75, 2.0, 7.5];
+        let mut m = Moments::default();
+        xs.iter().for_each(|&x| m.push(x));
+        let (a, b) = (m.estimate(), Estimate::from_samples(&xs));
+        assert_eq!(m.count(), 6);
+        assert_eq!(a.mean, b.mean);
+        assert!((a.ci95 - b.ci95).abs() <= 1e-12 * b.ci95);
+        let mut one = Moments::default();
+        one.push(0.1);
+        assert_eq!(one.estimate(), Estimate::from_samples(&[0.1]));
+        assert_eq!(Moments::default().estimate(), Estimate::from_samples(&[]));
     }
 
     #[test]

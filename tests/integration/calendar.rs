@@ -606,7 +606,7 @@ fn breaks_lower_the_service_level_on_common_random_numbers() {
         );
         assert_eq!(a.lines[0].on_break, 0.0);
     }
-    let diff = paired_differences(&base, &other);
+    let diff = paired_differences(&without, &base_t, &with, &other_t);
     let sl = diff["service_level"];
     let ab = diff["abandon_rate"];
     eprintln!(
@@ -941,7 +941,7 @@ fn two_12_hour_shifts_match_constant_staffing() {
             );
         }
     }
-    let d = paired_differences(&rc, &rs);
+    let d = paired_differences(&constant, &tc, &shifts, &ts);
     eprintln!(
         "24x7 paired (shifts − constant): service level {:+.4} ± {:.4}, asa {:+.3} ± {:.3} s",
         d["service_level"].mean,
@@ -1140,7 +1140,8 @@ fn absenteeism_removes_a_share_of_agent_days() {
         assert_eq!(a.on_duty, b.on_duty, "{}", what("the same simulation"));
         assert_eq!(a.busy, b.busy, "{}", what("the same simulation"));
     }
-    for (a, b) in rp.runs.iter().zip(&ru.runs) {
+    for (a, b) in tp.iter().zip(&tu) {
+        let (a, b) = (a.kpis(&paid), b.kpis(&unpaid));
         for (x, y) in a.overall.iter().zip(&b.overall) {
             if !x.0.starts_with("cost") {
                 assert_eq!(x, y, "absent_paid changes only costs");

@@ -7,6 +7,7 @@ use crate::util::{Budget, clearly_positive, csv_fields, root, run_json, staffsim
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use staffsim::experiment::{Results, run};
+use staffsim::model::run_replication;
 use staffsim::scenario::{Scenario, load_experiment_str};
 use staffsim::stats::{Estimate, RunKpis, t_quantile_975};
 use std::collections::BTreeMap;
@@ -27,6 +28,15 @@ fn load(text: &str) -> Vec<Scenario> {
 /// Loads and runs every scenario of a file's text.
 fn simulate(text: &str) -> Results {
     run(&load(text), &|| {})
+}
+
+/// The KPIs of every replication of scenario `s`, in replication order
+/// (the results keep only estimates over replications).
+fn runs(scenarios: &[Scenario], s: usize) -> Vec<RunKpis> {
+    let sc = &scenarios[s];
+    (0..sc.replications as u64)
+        .map(|r| run_replication(sc, r).kpis(sc))
+        .collect()
 }
 
 /// A file of the repository, as text.
@@ -192,9 +202,10 @@ abandon_cost = 8.0
     assert_close("the hand computation", total, 39_156.872_727_272_73);
 
     let results = simulate(text);
+    let reps = runs(&load(text), 0);
     let s = &results.scenarios[0];
-    assert_eq!(s.runs.len(), 5);
-    for (k, r) in s.runs.iter().enumerate() {
+    assert_eq!(reps.len(), 5);
+    for (k, r) in reps.iter().enumerate() {
         let at = |what: &str| format!("replication {k}: {what}");
         assert_eq!(
             line_kpi(r, "L1", "paid_hours"),
@@ -315,8 +326,9 @@ abandon_cost = 7.25
     let paid = 2.0 * 8.0 * 10.0;
     let wages = 30.0 * 1.25 * (1.0 + 12.0 / 230.0) * paid;
     let results = simulate(text);
+    let reps = runs(&load(text), 0);
     let s = &results.scenarios[0];
-    for (k, r) in s.runs.iter().enumerate() {
+    for (k, r) in reps.iter().enumerate() {
         let at = |what: &str| format!("replication {k}: {what}");
         assert_eq!(
             line_kpi(r, "L1", "paid_hours"),
@@ -366,8 +378,7 @@ abandon_cost = 7.25
         assert!(resolved > 0.0 && resolved <= vendor, "{}", at("resolved"));
         assert_unit_costs(r, &at, total, resolved);
     }
-    let mean: f64 =
-        s.runs.iter().map(|r| overall(r, "cost_total")).sum::<f64>() / s.runs.len() as f64;
+    let mean: f64 = reps.iter().map(|r| overall(r, "cost_total")).sum::<f64>() / reps.len() as f64;
     assert_close("mean cost_total", s.kpis["cost_total"].mean, mean);
 }
 
@@ -404,8 +415,12 @@ set = { "line.L2.agents" = 8, "channel.phone.patience.mean" = "5m", "line.L1.han
         base.vs_base.is_none(),
         "the base has no difference to itself"
     );
-    assert_eq!(base.runs.len(), 4);
-    for (k, (a, b)) in base.runs.iter().zip(&same.runs).enumerate() {
+    assert_eq!(runs(&scenarios, 0).len(), 4);
+    for (k, (a, b)) in runs(&scenarios, 0)
+        .iter()
+        .zip(&runs(&scenarios, 1))
+        .enumerate()
+    {
         assert_eq!(a.overall, b.overall, "replication {k}");
         assert_eq!(a.lines, b.lines, "replication {k}");
         assert_eq!(a.channels, b.channels, "replication {k}");
@@ -495,12 +510,16 @@ set = {{ "line.L1.agents" = {c1} }}
             c1 = c + 1
         );
         let results = simulate(&text);
-        let [base, more] = &results.scenarios[..] else {
+        let [_, more] = &results.scenarios[..] else {
             panic!("two scenarios");
         };
         let case = format!("{c} agents, {per_hour}/h");
         let mut total = (0.0, 0.0);
-        for (k, (b, m)) in base.runs.iter().zip(&more.runs).enumerate() {
+        for (k, (b, m)) in runs(&load(&text), 0)
+            .iter()
+            .zip(&runs(&load(&text), 1))
+            .enumerate()
+        {
             let at = format!("{case}, replication {k}");
             let offered = overall(b, "offered");
             assert_eq!(offered, overall(m, "offered"), "{at}: the same arrivals");
@@ -577,8 +596,14 @@ fn paired_intervals_are_narrower_than_unpaired_ones() {
             panic!("two scenarios");
         };
         for kpi in ["asa_seconds", "service_level"] {
-            let a: Vec<f64> = base.runs.iter().map(|r| overall(r, kpi)).collect();
-            let b: Vec<f64> = more.runs.iter().map(|r| overall(r, kpi)).collect();
+            let a: Vec<f64> = runs(&scenarios, 0)
+                .iter()
+                .map(|r| overall(r, kpi))
+                .collect();
+            let b: Vec<f64> = runs(&scenarios, 1)
+                .iter()
+                .map(|r| overall(r, kpi))
+                .collect();
             let diffs: Vec<f64> = a.iter().zip(&b).map(|(x, y)| y - x).collect();
             let paired = more.vs_base.as_ref().expect("vs_base")[kpi];
             // vs_base is the Student interval of the paired differences
