@@ -643,8 +643,17 @@ pub struct ChannelRequirement {
     pub line: String,
     /// The model used.
     pub model: Model,
-    /// Mean handling time at the line: the ticket types' means weighted by share, seconds.
+    /// Mean handling time at the line, talk plus wrap-up: the ticket
+    /// types' means weighted by share, seconds.
     pub aht_seconds: f64,
+    /// Of that, the mean wrap-up (after-contact work), seconds (only when
+    /// the line has one).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub wrap_up_seconds: Option<f64>,
+    /// Share of on-duty time off the phones: `--shrinkage`, else the line's
+    /// `shrinkage` (only when there is one).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shrinkage: Option<f64>,
     /// Mean patience used, seconds (Erlang A only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub patience_seconds: Option<f64>,
@@ -678,18 +687,20 @@ pub struct ScenarioRequirement {
     pub notes: Vec<String>,
 }
 
-/// The mean handling time of a contact at line `line`: each ticket type's
-/// mean weighted by its share (types with no handling there left out).
-fn mean_handle(sc: &Scenario, line: usize) -> Option<f64> {
+/// The mean time an agent of line `line` is occupied by a contact from
+/// channel `channel`, talk plus wrap-up, and the wrap-up part: each ticket
+/// type's mean weighted by its share (types with no handling there left out).
+fn mean_handle(sc: &Scenario, channel: usize, line: usize) -> Option<(f64, f64)> {
     let mut weight = 0.0;
     let mut sum = 0.0;
     for (t, tt) in sc.ticket_types.iter().enumerate() {
-        if let Some(d) = sc.handle(t, line) {
+        if let Some(m) = sc.mean_occupied(t, channel, line) {
             weight += tt.share;
-            sum += tt.share * d.mean();
+            sum += tt.share * m;
         }
     }
-    (weight > 0.0 && sum > 0.0).then(|| sum / weight)
+    let wrap = sc.wrap_up(channel, line).map_or(0.0, Dist::mean);
+    (weight > 0.0 && sum > 0.0).then(|| (sum / weight, wrap))
 }
 
 /// The per-interval requirement of each live channel of `sc`, each staffed
@@ -714,7 +725,9 @@ pub fn scenario_requirements(sc: &Scenario, shrinkage: Option<f64>) -> ScenarioR
             continue;
         }
         let line = &sc.lines[ch.line];
-        let Some(aht) = mean_handle(sc, ch.line) else {
+        // the scenario's shrinkage of the line, unless --shrinkage overrides it
+        let shrinkage = shrinkage.or((line.shrinkage > 0.0).then_some(line.shrinkage));
+        let Some((aht, wrap_up)) = mean_handle(sc, c, ch.line) else {
             notes.push(format!(
                 "{}: line {} has no handling time, so no requirement",
                 ch.name, line.name
@@ -808,6 +821,8 @@ pub fn scenario_requirements(sc: &Scenario, shrinkage: Option<f64>) -> ScenarioR
                     Model::ErlangC
                 },
                 aht_seconds: aht,
+                wrap_up_seconds: (wrap_up > 0.0).then_some(wrap_up),
+                shrinkage,
                 patience_seconds: patience,
                 target,
                 answer_within_seconds: answer_within,
@@ -856,15 +871,25 @@ impl ScenarioRequirement {
         for (name, ch) in &self.channels {
             let _ = writeln!(
                 out,
-                "\n{name} (line {}): {}, AHT {}{}, target {} answered within {}",
+                "\n{name} (line {}): {}, AHT {}{}{}, target {} answered within {}{}",
                 ch.line,
                 ch.model.label(),
                 duration(ch.aht_seconds),
+                ch.wrap_up_seconds
+                    .map(|w| format!(" (wrap-up {} of it)", duration(w)))
+                    .unwrap_or_default(),
                 ch.patience_seconds
                     .map(|p| format!(", patience {}", duration(p)))
                     .unwrap_or_default(),
                 percent(ch.target),
-                duration(ch.answer_within_seconds)
+                duration(ch.answer_within_seconds),
+                match (ch.shrinkage, self.shrinkage) {
+                    (Some(s), None) => format!(
+                        "; cells: required→rostered with the line's {} shrinkage",
+                        percent(s)
+                    ),
+                    _ => String::new(),
+                }
             );
             if let Some(n) = &ch.note {
                 let _ = writeln!(out, "Note: {n}");

@@ -71,7 +71,7 @@ pub struct ScenarioResult {
 
 /// Scenario-wide KPIs that mix every channel's contacts: with live and
 /// backlog channels together, seconds-long waits with hours-long ones.
-pub const MIXED_KPIS: [&str; 7] = [
+pub const MIXED_KPIS: [&str; 9] = [
     "service_level",
     "abandon_rate",
     "asa_seconds",
@@ -79,6 +79,8 @@ pub const MIXED_KPIS: [&str; 7] = [
     "wait_p90_seconds",
     "wait_p99_seconds",
     "aht_seconds",
+    "talk_seconds",
+    "wrap_up_seconds",
 ];
 
 /// KPIs that mean nothing where no contact arrived (scenario-wide, or for
@@ -87,7 +89,7 @@ pub const MIXED_KPIS: [&str; 7] = [
 /// replication they are undefined: NaN in [`ScenarioResult`], `null` in the
 /// JSON, an empty CSV cell, "no traffic" in the table and the report,
 /// never 0 (a service level of 0% would read as a missed target).
-pub const NO_TRAFFIC_KPIS: [&str; 14] = [
+pub const NO_TRAFFIC_KPIS: [&str; 16] = [
     "abandon_rate",
     "asa_seconds",
     "wait_p50_seconds",
@@ -95,6 +97,8 @@ pub const NO_TRAFFIC_KPIS: [&str; 14] = [
     "wait_p99_seconds",
     "service_level",
     "aht_seconds",
+    "talk_seconds",
+    "wrap_up_seconds",
     "resolution_hours",
     "resolved_within_target",
     "fcr",

@@ -48,6 +48,14 @@
 //! | `breaks`, line                 | the time to each agent's next short break          |
 //! | `absence`, line, shift         | each rostered agent's absence, shift by shift      |
 //! | `external`, line               | the vendor's delay on an outside line              |
+//! | `wrap_up`, line                | the wrap-up (after-contact work) after a handling  |
+//!
+//! Shrinkage (`shrinkage`: meetings, coaching, admin) draws nothing: each
+//! agent is off the phones for `shrinkage × 60 min` in every hour of duty,
+//! agent i of a shift of n starting `60 min × i / n` after coming on duty,
+//! taken like a break once the work in hand is done. A line without
+//! `wrap_up` or `shrinkage` takes no draw and schedules no event for them,
+//! so its results are those of a file without the keys.
 //!
 //! A draw is taken when the event that needs it happens, so a stream's draws
 //! follow its owner's own history: L1's absences are drawn at L1's shift
@@ -91,7 +99,17 @@ pub enum Event {
     BreakEnd(u32, u32),
     /// A results interval ends.
     Interval,
+    /// An agent's wrap-up ends (agent, capacity units it frees).
+    WrapEnd(u32, u32),
+    /// A shrinkage block is due (agent, duty generation).
+    ShrinkDue(u32, u32),
+    /// A shrinkage block ends (agent, duty generation).
+    ShrinkEnd(u32, u32),
 }
+
+/// Period over which shrinkage is spread: `shrinkage × SHRINK_PERIOD` off
+/// the phones in every such span of duty.
+const SHRINK_PERIOD_SECS: f64 = 3600.0;
 
 #[derive(Debug, Clone, Copy, Default)]
 struct Ticket {
@@ -149,6 +167,14 @@ struct Agent {
     short_in_lunch: bool,
     /// Short breaks taken since coming on duty.
     short_breaks: u32,
+    /// Off the phones for shrinkage (meetings, coaching, admin).
+    shrinking: bool,
+    /// A shrinkage block to take once the tickets in hand are done.
+    shrink_pending: bool,
+    /// When the current shrinkage block began.
+    shrink_start: SimTime,
+    /// How long after coming on duty this agent's first shrinkage block falls.
+    shrink_offset: SimTime,
 }
 
 /// The agents of a line's free set, in increasing order.
@@ -192,6 +218,8 @@ impl Agent {
         self.on_duty
             && !self.on_break
             && self.break_pending.is_none()
+            && !self.shrinking
+            && !self.shrink_pending
             && !self.leaving
             && self.used < self.cap
     }
@@ -251,6 +279,7 @@ pub struct SupportCenter<'s> {
     routing_rng: Vec<Stream>,
     break_rng: Vec<Stream>,
     vendor_rng: Vec<Stream>,
+    wrap_rng: Vec<Stream>,
     /// Per line, per shift.
     absence_rng: Vec<Vec<Stream>>,
     tickets: Vec<Ticket>,
@@ -327,6 +356,12 @@ impl<'s> SupportCenter<'s> {
                         break_offset: SimTime::from_secs_f64(break_spread * i as f64 / n as f64),
                         short_in_lunch: false,
                         short_breaks: 0,
+                        shrinking: false,
+                        shrink_pending: false,
+                        shrink_start: SimTime::ZERO,
+                        shrink_offset: SimTime::from_secs_f64(
+                            SHRINK_PERIOD_SECS * i as f64 / n as f64,
+                        ),
                     });
                 }
             };
@@ -411,6 +446,7 @@ impl<'s> SupportCenter<'s> {
             routing_rng: per_line("routing"),
             break_rng: per_line("breaks"),
             vendor_rng: per_line("external"),
+            wrap_rng: per_line("wrap_up"),
             absence_rng: sc
                 .lines
                 .iter()
@@ -535,6 +571,8 @@ impl<'s> SupportCenter<'s> {
         ag.on_duty
             && !ag.on_break
             && ag.break_pending.is_none()
+            && !ag.shrinking
+            && !ag.shrink_pending
             && !ag.leaving
             && ag.used + cost <= ag.cap
             && (key
@@ -776,7 +814,7 @@ impl<'s> SupportCenter<'s> {
         self.lines[l].busy_units += u64::from(t.cost);
         let sc = self.sc;
         let dist: &Dist = sc
-            .handle(t.ttype as usize, l)
+            .handle(t.ttype as usize, t.channel as usize, l)
             .expect("validated: every reachable line has a handle");
         let types = sc.ticket_types.len();
         let h = dist.sample(&mut self.handle_rng[l * types + t.ttype as usize]);
@@ -902,19 +940,27 @@ impl<'s> SupportCenter<'s> {
         let t = self.tickets[idx as usize];
         let agent = t.agent;
         let l = t.line as usize;
-        self.agent_account(agent, now);
-        self.line_account(l, now);
-        self.with_agent(agent, |ag| ag.used -= t.cost);
-        self.lines[l].busy_units -= u64::from(t.cost);
+        let sc = self.sc;
+        // the agent stays busy for the wrap-up; the customer is gone
+        let wrap = sc
+            .wrap_up(t.channel as usize, l)
+            .map(|d| d.sample(&mut self.wrap_rng[l]))
+            .filter(|w| *w > SimTime::ZERO);
+        if wrap.is_none() {
+            self.release_agent(agent, l, t.cost, now);
+        }
         if t.counted {
             self.tally.agent_handled[agent as usize] += 1;
             let handle = (now - t.service_start).as_secs_f64();
+            let wrap = wrap.map_or(0.0, SimTime::as_secs_f64);
             let lt = &mut self.tally.lines[l];
             lt.handled += 1;
             lt.handle_sum += handle;
+            lt.wrap_sum += wrap;
             let ct = &mut self.tally.channels[t.channel as usize];
             ct.handled += 1;
             ct.handle_sum += handle;
+            ct.wrap_sum += wrap;
         }
         let at_first = l == t.first_line as usize && !t.escalated;
         let first_time = !t.first_done;
@@ -930,7 +976,6 @@ impl<'s> SupportCenter<'s> {
             self.tally.first_handled += 1;
             self.tally.types[t.ttype as usize].first_handled += 1;
         }
-        let sc = self.sc;
         let tt = &sc.ticket_types[t.ttype as usize];
         let misrouted = at_first
             && tt.misroute > 0.0
@@ -974,7 +1019,25 @@ impl<'s> SupportCenter<'s> {
                 None => self.resolve(idx, now),
             }
         }
-        self.after_work(agent, s);
+        match wrap {
+            None => self.after_work(agent, s),
+            Some(w) => s.after(w, Event::WrapEnd(agent, t.cost)),
+        }
+    }
+
+    /// Agent `a` of line `l` lets go of `cost` capacity units at `now`.
+    fn release_agent(&mut self, a: u32, l: usize, cost: u32, now: SimTime) {
+        self.agent_account(a, now);
+        self.line_account(l, now);
+        self.with_agent(a, |ag| ag.used -= cost);
+        self.lines[l].busy_units -= u64::from(cost);
+    }
+
+    /// An agent's wrap-up ends: it frees the units and takes what comes next.
+    fn wrap_end(&mut self, a: u32, cost: u32, s: &mut Scheduler<Event>) {
+        let l = self.agents[a as usize].line as usize;
+        self.release_agent(a, l, cost, s.now());
+        self.after_work(a, s);
     }
 
     fn resolve(&mut self, idx: u32, now: SimTime) {
@@ -1031,6 +1094,10 @@ impl<'s> SupportCenter<'s> {
                 self.start_break(agent, lunch, s);
                 return;
             }
+            if ag.shrink_pending {
+                self.start_shrink(agent, s);
+                return;
+            }
         }
         self.feed(agent, s);
     }
@@ -1042,6 +1109,8 @@ impl<'s> SupportCenter<'s> {
             let ag = &self.agents[agent as usize];
             if !ag.on_duty
                 || ag.on_break
+                || ag.shrinking
+                || ag.shrink_pending
                 || ag.leaving
                 || ag.break_pending.is_some()
                 || ag.used >= ag.cap
@@ -1278,11 +1347,18 @@ impl<'s> SupportCenter<'s> {
                 ag.duty_gen = ag.duty_gen.wrapping_add(1);
                 ag.shift_end = end;
                 ag.break_pending = None;
+                ag.shrink_pending = false;
             });
             if arrived {
                 self.lines[l].on_duty += 1;
             }
             let generation = self.agents[a as usize].duty_gen;
+            if sc.lines[l].shrinkage > 0.0 {
+                let due = now.saturating_add(self.agents[a as usize].shrink_offset);
+                if due < end && due < self.horizon {
+                    s.at(due, Event::ShrinkDue(a, generation));
+                }
+            }
             if let Some(b) = &sc.lines[l].breaks {
                 let offset = self.agents[a as usize].break_offset;
                 self.schedule_short_break(a, offset, s);
@@ -1317,6 +1393,9 @@ impl<'s> SupportCenter<'s> {
             }
             if ag.on_break {
                 self.end_break_accounting(a, now);
+                self.go_off(a, now);
+            } else if ag.shrinking {
+                self.end_shrink_accounting(a, now);
                 self.go_off(a, now);
             } else if ag.used == 0 {
                 self.go_off(a, now);
@@ -1364,6 +1443,7 @@ impl<'s> SupportCenter<'s> {
             ag.on_duty = false;
             ag.leaving = false;
             ag.break_pending = None;
+            ag.shrink_pending = false;
             ag.duty_gen = ag.duty_gen.wrapping_add(1);
             ag.stamp = ag.stamp.wrapping_add(1);
         });
@@ -1393,7 +1473,7 @@ impl<'s> SupportCenter<'s> {
             }
             return;
         }
-        if ag.used == 0 {
+        if ag.used == 0 && !ag.shrinking {
             self.start_break(a, lunch, s);
         } else {
             // a short break and the lunch due together are taken as the
@@ -1473,6 +1553,76 @@ impl<'s> SupportCenter<'s> {
             return;
         }
         self.with_agent(a, |ag| ag.break_pending = None);
+        if self.agents[a as usize].shrink_pending {
+            self.start_shrink(a, s);
+            return;
+        }
+        self.feed(a, s);
+    }
+
+    /// A shrinkage block falls due: taken now if the agent is free of work
+    /// and breaks, else once it is. The next block is due a period later.
+    fn shrink_due(&mut self, a: u32, generation: u32, s: &mut Scheduler<Event>) {
+        let ag = self.agents[a as usize];
+        if ag.duty_gen != generation || !ag.on_duty || ag.leaving {
+            return;
+        }
+        let next = s
+            .now()
+            .saturating_add(SimTime::from_secs_f64(SHRINK_PERIOD_SECS));
+        if next < ag.shift_end && next < self.horizon {
+            s.at(next, Event::ShrinkDue(a, generation));
+        }
+        if ag.used == 0 && !ag.on_break && !ag.shrinking && ag.break_pending.is_none() {
+            self.start_shrink(a, s);
+        } else if !ag.shrinking {
+            self.with_agent(a, |ag| {
+                ag.shrink_pending = true;
+                ag.stamp = ag.stamp.wrapping_add(1);
+            });
+        }
+    }
+
+    fn start_shrink(&mut self, a: u32, s: &mut Scheduler<Event>) {
+        let now = s.now();
+        let l = self.agents[a as usize].line as usize;
+        let length = self.sc.lines[l].shrinkage * SHRINK_PERIOD_SECS;
+        self.line_account(l, now);
+        // counted with the breaks in the per-interval availability
+        self.lines[l].on_break += 1;
+        self.with_agent(a, |ag| {
+            ag.shrinking = true;
+            ag.shrink_pending = false;
+            ag.shrink_start = now;
+            ag.stamp = ag.stamp.wrapping_add(1);
+        });
+        s.after(
+            SimTime::from_secs_f64(length),
+            Event::ShrinkEnd(a, self.agents[a as usize].duty_gen),
+        );
+    }
+
+    fn end_shrink_accounting(&mut self, a: u32, now: SimTime) {
+        let ag = self.agents[a as usize];
+        let l = ag.line as usize;
+        self.line_account(l, now);
+        let off = self.in_window(ag.shrink_start, now);
+        self.tally.lines[l].shrinkage += off;
+        self.tally.agent_available[a as usize] -= off;
+        self.lines[l].on_break -= 1;
+        self.with_agent(a, |ag| ag.shrinking = false);
+    }
+
+    fn shrink_end(&mut self, a: u32, generation: u32, s: &mut Scheduler<Event>) {
+        let ag = self.agents[a as usize];
+        if ag.duty_gen != generation || !ag.shrinking {
+            return;
+        }
+        self.end_shrink_accounting(a, s.now());
+        if let Some(lunch) = self.agents[a as usize].break_pending {
+            self.start_break(a, lunch, s);
+            return;
+        }
         self.feed(a, s);
     }
 
@@ -1524,6 +1674,11 @@ impl<'s> SupportCenter<'s> {
                     let on_break = self.in_window(ag.break_start, now);
                     self.tally.lines[l].on_break += on_break;
                     self.tally.agent_available[a as usize] -= on_break;
+                }
+                if ag.shrinking {
+                    let off = self.in_window(ag.shrink_start, now);
+                    self.tally.lines[l].shrinkage += off;
+                    self.tally.agent_available[a as usize] -= off;
                 }
                 let duty = self.in_window(ag.duty_since, now);
                 self.tally.lines[l].on_duty += duty;
@@ -1605,6 +1760,9 @@ impl Model for SupportCenter<'_> {
             Event::BreakDue(a, generation, lunch) => self.break_due(a, generation, lunch, s),
             Event::BreakEnd(a, generation) => self.break_end(a, generation, s),
             Event::Interval => self.interval(s),
+            Event::WrapEnd(a, cost) => self.wrap_end(a, cost, s),
+            Event::ShrinkDue(a, generation) => self.shrink_due(a, generation, s),
+            Event::ShrinkEnd(a, generation) => self.shrink_end(a, generation, s),
         }
     }
 }

@@ -30,8 +30,10 @@ pub struct ChannelTally {
     pub waits: DurationHistogram,
     /// Handlings of this channel's tickets that ended, at every staffed line.
     pub handled: u64,
-    /// Sum of those handling times, seconds.
+    /// Sum of those handling (talk) times, seconds.
     pub handle_sum: f64,
+    /// Sum of the wrap-ups after those handlings, seconds.
+    pub wrap_sum: f64,
     /// This channel's tickets resolved.
     pub resolved: u64,
     /// Of those, resolved within the channel's `resolved_within` time.
@@ -54,8 +56,10 @@ pub struct LineTally {
     pub escalated: u64,
     /// Sum of waits in this line's queue, seconds.
     pub wait_sum: f64,
-    /// Sum of handling times, seconds (an outside vendor's: its delays).
+    /// Sum of handling (talk) times, seconds (an outside vendor's: its delays).
     pub handle_sum: f64,
+    /// Sum of wrap-ups after those handlings, seconds.
+    pub wrap_sum: f64,
     /// Tickets still in this line's queue at the horizon.
     pub waiting_end: u64,
     /// Tickets in service on this line at the horizon.
@@ -64,6 +68,8 @@ pub struct LineTally {
     pub on_duty: f64,
     /// Time agents spent on breaks and lunch.
     pub on_break: f64,
+    /// Time agents spent off the phones for shrinkage (meetings, coaching, admin).
+    pub shrinkage: f64,
     /// Time agents worked past the end of their shift.
     pub overtime: f64,
     /// Paid time (rostered shifts, absent days included when paid).
@@ -224,8 +230,13 @@ impl RunTally {
         };
         let handled: u64 = staffed().map(|l| l.handled).sum();
         let handle_sum: f64 = staffed().map(|l| l.handle_sum).sum();
+        let wrap_sum: f64 = staffed().map(|l| l.wrap_sum).sum();
         let busy: f64 = self.lines.iter().map(|l| l.busy).sum();
-        let available: f64 = self.lines.iter().map(|l| l.on_duty - l.on_break).sum();
+        let available: f64 = self
+            .lines
+            .iter()
+            .map(|l| l.on_duty - l.on_break - l.shrinkage)
+            .sum();
         let agent_days: f64 = self.lines.iter().map(|l| l.agent_days).sum();
         let cost = costs(sc, self);
 
@@ -250,6 +261,8 @@ impl RunTally {
                         ("handled", t.handled as f64),
                         ("asa_seconds", 0.0),
                         ("aht_seconds", 0.0),
+                        ("talk_seconds", 0.0),
+                        ("wrap_up_seconds", 0.0),
                         ("occupancy", 0.0),
                         ("escalated", t.escalated as f64),
                         ("abandoned", t.abandoned as f64),
@@ -259,6 +272,7 @@ impl RunTally {
                         ("paid_hours", 0.0),
                         ("on_duty_hours", 0.0),
                         ("break_hours", 0.0),
+                        ("shrinkage_hours", 0.0),
                         ("overtime_hours", 0.0),
                         ("absent_days", 0.0),
                         ("vendor_tickets", t.vendor_tickets as f64),
@@ -281,8 +295,16 @@ impl RunTally {
                     ("offered", t.offered as f64),
                     ("handled", t.handled as f64),
                     ("asa_seconds", ratio(t.wait_sum, t.answered as f64)),
-                    ("aht_seconds", ratio(t.handle_sum, t.handled as f64)),
-                    ("occupancy", ratio(t.busy, t.on_duty - t.on_break)),
+                    (
+                        "aht_seconds",
+                        ratio(t.handle_sum + t.wrap_sum, t.handled as f64),
+                    ),
+                    ("talk_seconds", ratio(t.handle_sum, t.handled as f64)),
+                    ("wrap_up_seconds", ratio(t.wrap_sum, t.handled as f64)),
+                    (
+                        "occupancy",
+                        ratio(t.busy, t.on_duty - t.on_break - t.shrinkage),
+                    ),
                     ("escalated", t.escalated as f64),
                     ("abandoned", t.abandoned as f64),
                     (
@@ -294,6 +316,7 @@ impl RunTally {
                     ("paid_hours", t.paid / 3600.0),
                     ("on_duty_hours", t.on_duty / 3600.0),
                     ("break_hours", t.on_break / 3600.0),
+                    ("shrinkage_hours", t.shrinkage / 3600.0),
                     ("overtime_hours", t.overtime / 3600.0),
                     ("absent_days", t.absent_days),
                     ("vendor_tickets", t.vendor_tickets as f64),
@@ -324,7 +347,12 @@ impl RunTally {
                             "service_level",
                             ratio(t.answered_in_time as f64, t.offered as f64),
                         ),
-                        ("aht_seconds", ratio(t.handle_sum, t.handled as f64)),
+                        (
+                            "aht_seconds",
+                            ratio(t.handle_sum + t.wrap_sum, t.handled as f64),
+                        ),
+                        ("talk_seconds", ratio(t.handle_sum, t.handled as f64)),
+                        ("wrap_up_seconds", ratio(t.wrap_sum, t.handled as f64)),
                         ("resolved", t.resolved as f64),
                         (
                             "resolved_within_target",
@@ -381,7 +409,9 @@ impl RunTally {
             ("wait_p90_seconds", self.waits.quantile_secs(0.90)),
             ("wait_p99_seconds", self.waits.quantile_secs(0.99)),
             ("service_level", ratio(in_time as f64, offered as f64)),
-            ("aht_seconds", ratio(handle_sum, handled as f64)),
+            ("aht_seconds", ratio(handle_sum + wrap_sum, handled as f64)),
+            ("talk_seconds", ratio(handle_sum, handled as f64)),
+            ("wrap_up_seconds", ratio(wrap_sum, handled as f64)),
             ("resolved", resolved),
             (
                 "resolution_hours",

@@ -546,11 +546,20 @@ impl Part<'_> {
             .iter()
             .map(|(n, c)| {
                 format!(
-                    "{n}: {}, handling time {}{}",
+                    "{n}: {}, handling time {}{}{}{}",
                     c.model.label(),
                     duration(c.aht_seconds),
+                    c.wrap_up_seconds
+                        .map(|w| format!(" (talk and a wrap-up of {})", duration(w)))
+                        .unwrap_or_default(),
                     c.patience_seconds
                         .map(|p| format!(", patience {}", duration(p)))
+                        .unwrap_or_default(),
+                    c.shrinkage
+                        .map(|s| format!(
+                            ", shrinkage {:.0}% (rostered = required / (1 − shrinkage), rounded up)",
+                            s * 100.0
+                        ))
                         .unwrap_or_default()
                 )
             })

@@ -60,9 +60,12 @@ const HEADLINE: [&str; 6] = [
 ];
 
 /// Line KPIs that mean nothing for an outside vendor (no agents, no queue).
-const VENDOR_NA: [&str; 11] = [
+const VENDOR_NA: [&str; 14] = [
     "asa_seconds",
     "aht_seconds",
+    "talk_seconds",
+    "wrap_up_seconds",
+    "shrinkage_hours",
     "occupancy",
     "tickets_per_agent_day",
     "load_balance_cv",

@@ -77,7 +77,8 @@ pub fn offered_load(sc: &Scenario) -> Vec<f64> {
                 } else {
                     1.0
                 };
-                let mean = sc.handle(t, l).map_or(0.0, |d| d.mean());
+                // an agent is occupied for the talk and the wrap-up after it
+                let mean = sc.mean_occupied(t, a.channel, l).unwrap_or(0.0);
                 load[l] += flow * passes * mean * share;
                 flow *= 1.0 - sc.resolve(t, l);
                 line = sc.lines[l].escalates_to;
@@ -129,7 +130,8 @@ pub fn capacity(sc: &Scenario) -> Vec<f64> {
                 };
                 (short + lunch).min(1.0)
             });
-            present * (1.0 - on_break)
+            // shrinkage is a share of on-duty time, breaks included
+            present * (1.0 - on_break - line.shrinkage).max(0.0)
         })
         .collect()
 }

@@ -14,6 +14,9 @@ use toml_edit::{Document, Item, TableLike, Value};
 
 pub(super) type Span = Option<Range<usize>>;
 
+/// What a distribution table holds, for messages.
+pub(super) const DIST_KEYS: &str = "a distribution is a table with dist = \"exponential\" (and mean), \"lognormal\" or \"gamma\" (mean, cv), \"uniform\" (min, max), \"constant\" (value) or \"empirical\" (file), or a duration such as \"4m\"";
+
 /// Longest horizon accepted: twenty years.
 pub(super) const MAX_HORIZON_SECS: f64 = 20.0 * 365.0 * 86_400.0;
 /// Most agents on one line.
@@ -676,7 +679,11 @@ impl<'s> Ctx<'s> {
         let d = self.table(obj, key)?;
         let kind = match d.item("dist") {
             None => {
-                self.missing(&d, "dist");
+                self.error(
+                    d.span.clone(),
+                    &d.key_path("dist"),
+                    format!("missing required key \"dist\" in {}: {DIST_KEYS}", d.path),
+                );
                 return None;
             }
             Some(_) => self.string(&d, "dist")?,

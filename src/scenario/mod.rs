@@ -309,8 +309,19 @@ pub struct Line {
     pub agents: u32,
     /// Shifts; empty: `agents` are always on duty.
     pub shifts: Vec<Shift>,
-    /// Handling time of one contact (ticket types may override it).
+    /// Handling (talk) time of one contact (ticket types may override it).
     pub handle: Option<Dist>,
+    /// Handling time per channel (indexed by channel), between a ticket
+    /// type's handle and the line's plain `handle` in precedence.
+    pub handle_by_channel: Vec<Option<Dist>>,
+    /// After-contact work (wrap-up) once a handling ends: the agent stays
+    /// busy, the customer is gone. `None`: no wrap-up.
+    pub wrap_up: Option<Dist>,
+    /// Wrap-up per channel (indexed by channel), before the plain `wrap_up`.
+    pub wrap_up_by_channel: Vec<Option<Dist>>,
+    /// Share of on-duty time spent off the phones beyond breaks (meetings,
+    /// coaching, admin): the line's `shrinkage`, else `economics.shrinkage`.
+    pub shrinkage: f64,
     /// Probability that the line resolves a ticket; the rest escalate.
     pub resolve: f64,
     /// Where unresolved tickets go.
@@ -410,6 +421,8 @@ pub struct Economics {
     pub working_days_per_year: f64,
     /// Revenue lost per abandoned contact.
     pub abandon_cost: f64,
+    /// Desk-wide default of a line's `shrinkage`.
+    pub shrinkage: f64,
 }
 
 impl Default for Economics {
@@ -423,6 +436,7 @@ impl Default for Economics {
             training_days_per_year: 0.0,
             working_days_per_year: 230.0,
             abandon_cost: 0.0,
+            shrinkage: 0.0,
         }
     }
 }
@@ -510,11 +524,33 @@ impl Scenario {
         self.ticket_types[t].resolve[l].unwrap_or(self.lines[l].resolve)
     }
 
-    /// The handling distribution of ticket type `t` at line `l`.
-    pub fn handle(&self, t: usize, l: usize) -> Option<&Dist> {
+    /// The handling (talk) distribution of ticket type `t` from channel
+    /// `c` at line `l`: the type's handle there, else the line's for the
+    /// channel, else the line's plain handle.
+    pub fn handle(&self, t: usize, c: usize, l: usize) -> Option<&Dist> {
+        let line = &self.lines[l];
         self.ticket_types[t].handle[l]
             .as_ref()
-            .or(self.lines[l].handle.as_ref())
+            .or(line.handle_by_channel.get(c).and_then(Option::as_ref))
+            .or(line.handle.as_ref())
+    }
+
+    /// The wrap-up distribution of a contact from channel `c` at line `l`:
+    /// the line's for the channel, else its plain `wrap_up` (`None`: none).
+    pub fn wrap_up(&self, c: usize, l: usize) -> Option<&Dist> {
+        let line = &self.lines[l];
+        line.wrap_up_by_channel
+            .get(c)
+            .and_then(Option::as_ref)
+            .or(line.wrap_up.as_ref())
+    }
+
+    /// Mean seconds an agent of line `l` is occupied by one contact of
+    /// ticket type `t` from channel `c`: talk plus wrap-up (`None` when the
+    /// line has no handling time for it).
+    pub fn mean_occupied(&self, t: usize, c: usize, l: usize) -> Option<f64> {
+        let talk = self.handle(t, c, l)?.mean();
+        Some(talk + self.wrap_up(c, l).map_or(0.0, Dist::mean))
     }
 
     /// Long-run arrival rate (per second) at each line, escalations
@@ -582,6 +618,10 @@ mod tests {
                 })
                 .collect(),
             handle: None,
+            handle_by_channel: Vec::new(),
+            wrap_up: None,
+            wrap_up_by_channel: Vec::new(),
+            shrinkage: 0.0,
             resolve: 1.0,
             escalates_to: None,
             routing: Routing::LongestIdle,

@@ -18,6 +18,10 @@ use std::collections::HashSet;
 /// starts is taken to cross midnight only up to this length).
 const MAX_SHIFT_MINUTES: u32 = 14 * 60;
 
+/// Highest shrinkage accepted: beyond, agents would be off the phones
+/// almost all of their time.
+const MAX_SHRINKAGE: f64 = 0.9;
+
 /// Highest probability that an abandoning contact comes back at the very
 /// instant it left (the retry probability times the shares of zero
 /// patience and zero retry delay): beyond, a contact would come back more
@@ -232,6 +236,111 @@ impl Ctx<'_> {
             }
         }
         ok.then_some(out)
+    }
+}
+
+/// A line's duration that may be given per channel (`handle`, `wrap_up`):
+/// the plain distribution, and one per channel index.
+type PerChannelDist = (Option<Dist>, Vec<Option<Dist>>);
+
+/// The keys of a distribution table besides `dist`.
+const DIST_PARAMS: [&str; 7] = ["mean", "cv", "min", "max", "value", "file", "dist"];
+
+/// The key that gives the rest of the channels in a per-channel table.
+const OTHER_CHANNELS: &str = "other";
+
+impl Ctx<'_> {
+    /// A line's `handle` or `wrap_up`: a distribution (a table with `dist`,
+    /// or a bare duration), or a table by channel
+    /// (`{ phone = "6m", email = { dist = "lognormal", mean = "10m", cv = 0.5 } }`,
+    /// with `other` for the rest). The channels allowed are those the line
+    /// takes, or, for a line that takes none (it gets escalations), all of
+    /// the file's.
+    fn per_channel_dist(
+        &mut self,
+        obj: &Obj,
+        key: &str,
+        takes: &[(String, Span)],
+        all: &Names,
+    ) -> Option<PerChannelDist> {
+        let item = obj.item(key)?;
+        let by_channel = item
+            .as_table_like()
+            .is_some_and(|t| t.get("dist").is_none() && !t.is_empty());
+        if !by_channel {
+            return self
+                .dist(obj, key)
+                .map(|d| (Some(d), vec![None; all.list.len()]));
+        }
+        let table = self.table(obj, key)?;
+        let allowed: Vec<String> = if takes.is_empty() {
+            all.list.clone()
+        } else {
+            takes.iter().map(|(n, _)| n.clone()).collect()
+        };
+        let whose = if takes.is_empty() {
+            "the file's channels"
+        } else {
+            "the channels this line takes"
+        };
+        let listed = format!(
+            "{} (or {OTHER_CHANNELS} for the rest)",
+            super::load::short_list(&allowed)
+        );
+        let looks_like_dist = table
+            .tl
+            .iter()
+            .any(|(k, _)| DIST_PARAMS.contains(&k) && !allowed.iter().any(|a| a == k));
+        if looks_like_dist {
+            self.error(
+                table.span.clone(),
+                &table.key_path("dist"),
+                format!(
+                    "missing required key \"dist\" in {}: {}; per channel, its keys are {whose}: {listed}",
+                    table.path,
+                    super::load::DIST_KEYS
+                ),
+            );
+            return None;
+        }
+        let mut plain = None;
+        let mut per = vec![None; all.list.len()];
+        let mut ok = true;
+        for (k, _) in table.tl.iter() {
+            let kspan = table.tl.get_key_value(k).and_then(|(kk, _)| kk.span());
+            let channel = allowed
+                .iter()
+                .any(|a| a == k)
+                .then(|| all.index(k))
+                .flatten();
+            if channel.is_none() && k != OTHER_CHANNELS {
+                let hint = closest(k, allowed.iter().map(String::as_str))
+                    .map(|b| format!("did you mean \"{b}\"? "))
+                    .unwrap_or_default();
+                let what = if all.index(k).is_some() {
+                    format!("this line does not take channel \"{k}\"")
+                } else {
+                    format!("no channel named \"{k}\"")
+                };
+                self.error(
+                    kspan,
+                    &table.key_path(k),
+                    format!(
+                        "{what}; {hint}{key} per channel may name {whose}: {listed}; or write one distribution, such as {{ dist = \"exponential\", mean = \"4m\" }}"
+                    ),
+                );
+                ok = false;
+                continue;
+            }
+            match self.dist(&table, k) {
+                Some(d) => match channel {
+                    Some(c) => per[c] = Some(d),
+                    None => plain = Some(d),
+                },
+                None => ok = false,
+            }
+        }
+        ok.then_some((plain, per))
     }
 }
 
@@ -504,6 +613,10 @@ struct RawLine {
     agents: Option<u32>,
     shifts: Vec<Shift>,
     handle: Option<Dist>,
+    handle_by_channel: Vec<Option<Dist>>,
+    wrap_up: Option<Dist>,
+    wrap_up_by_channel: Vec<Option<Dist>>,
+    shrinkage: Option<Option<f64>>,
     resolve: Option<f64>,
     resolve_span: Span,
     escalates_to: Option<(String, Span)>,
@@ -676,7 +789,12 @@ fn has_ticket_types(root: &Obj) -> bool {
     }
 }
 
-fn read_lines(ctx: &mut Ctx, root: &Obj, typed: bool) -> (Vec<RawLine>, bool) {
+fn read_lines(
+    ctx: &mut Ctx,
+    root: &Obj,
+    typed: bool,
+    all_channels: &Names,
+) -> (Vec<RawLine>, bool) {
     let mut out: Vec<RawLine> = Vec::new();
     let mut seen = HashSet::new();
     // "no line takes channel X" is only said when every line's channels are known
@@ -691,6 +809,8 @@ fn read_lines(ctx: &mut Ctx, root: &Obj, typed: bool) -> (Vec<RawLine>, bool) {
                 "agents",
                 "shift",
                 "handle",
+                "wrap_up",
+                "shrinkage",
                 "resolve",
                 "escalates_to",
                 "routing",
@@ -738,7 +858,15 @@ fn read_lines(ctx: &mut Ctx, root: &Obj, typed: bool) -> (Vec<RawLine>, bool) {
             }
         }
         let agents = if is_external {
-            for k in ["agents", "shift", "handle", "breaks", "key_clients"] {
+            for k in [
+                "agents",
+                "shift",
+                "handle",
+                "wrap_up",
+                "shrinkage",
+                "breaks",
+                "key_clients",
+            ] {
                 if l.item(k).is_some() {
                     let kspan = l.tl.get_key_value(k).and_then(|(key, _)| key.span());
                     ctx.error(
@@ -767,14 +895,34 @@ fn read_lines(ctx: &mut Ctx, root: &Obj, typed: bool) -> (Vec<RawLine>, bool) {
                 .map(|a| a as u32)
         };
         let handle_given = l.item("handle").is_some();
-        let handle = if handle_given {
-            ctx.dist(&l, "handle")
+        let no_channels = || vec![None; all_channels.list.len()];
+        let (handle, handle_by_channel) = if handle_given {
+            match ctx.per_channel_dist(&l, "handle", &channels, all_channels) {
+                Some(h) => h,
+                None => {
+                    ok = false;
+                    (None, no_channels())
+                }
+            }
         } else {
-            None
+            (None, no_channels())
         };
-        if handle_given && handle.is_none() {
-            ok = false;
-        }
+        let (wrap_up, wrap_up_by_channel) = if l.item("wrap_up").is_some() && !is_external {
+            match ctx.per_channel_dist(&l, "wrap_up", &channels, all_channels) {
+                Some(w) => w,
+                None => {
+                    ok = false;
+                    (None, no_channels())
+                }
+            }
+        } else {
+            (None, no_channels())
+        };
+        let shrinkage = if l.item("shrinkage").is_some() && !is_external {
+            ctx.bounded(&l, "shrinkage", 0.0, MAX_SHRINKAGE).map(Some)
+        } else {
+            Some(None)
+        };
         if !handle_given && !is_external && !typed {
             // without ticket types every line needs its own handling time
             ctx.missing(&l, "handle");
@@ -862,6 +1010,10 @@ fn read_lines(ctx: &mut Ctx, root: &Obj, typed: bool) -> (Vec<RawLine>, bool) {
                 agents,
                 shifts,
                 handle,
+                handle_by_channel,
+                wrap_up,
+                wrap_up_by_channel,
+                shrinkage,
                 resolve,
                 resolve_span,
                 escalates_to,
@@ -1165,10 +1317,14 @@ fn read_economics(ctx: &mut Ctx, root: &Obj) -> Option<Economics> {
             "training_days_per_year",
             "working_days_per_year",
             "abandon_cost",
+            "shrinkage",
         ],
         &[],
     );
     let d = Economics::default();
+    let shrinkage = ctx.optional(&e, "shrinkage", d.shrinkage, |c, o, k| {
+        c.bounded(o, k, 0.0, MAX_SHRINKAGE)
+    });
     let currency = ctx.optional(&e, "currency", d.currency, Ctx::string);
     let overhead = ctx.optional(&e, "overhead", d.overhead, |c, o, k| {
         c.non_negative(o, k, 10.0)
@@ -1207,6 +1363,7 @@ fn read_economics(ctx: &mut Ctx, root: &Obj) -> Option<Economics> {
         training_days_per_year: training?,
         working_days_per_year: working?,
         abandon_cost: abandon_cost?,
+        shrinkage: shrinkage?,
     })
 }
 
@@ -1373,7 +1530,7 @@ pub(super) fn read_scenario(ctx: &mut Ctx, root: &Obj) -> Option<Scenario> {
     let channels_raw = read_channels(ctx, root);
     let channel_names = Names::new(channels_raw.iter().map(|c| c.name.clone()).collect());
     let explicit = has_ticket_types(root);
-    let (lines_raw, mut channels_known) = read_lines(ctx, root, explicit);
+    let (lines_raw, mut channels_known) = read_lines(ctx, root, explicit, &channel_names);
     let line_names = Names::new(lines_raw.iter().map(|l| l.name.clone()).collect());
     let types_raw = read_ticket_types(ctx, root, &line_names);
     let arrivals_raw = read_arrivals(ctx, root, &channel_names);
@@ -1478,6 +1635,7 @@ pub(super) fn read_scenario(ctx: &mut Ctx, root: &Obj) -> Option<Scenario> {
             Some(key_clients),
             Some(kw),
             Some(lf),
+            Some(shrinkage),
         ) = (
             raw.ok,
             raw.agents,
@@ -1488,6 +1646,7 @@ pub(super) fn read_scenario(ctx: &mut Ctx, root: &Obj) -> Option<Scenario> {
             raw.key_clients,
             raw.key_clients_take_other_work,
             raw.live_first,
+            raw.shrinkage,
         ) {
             lines.push(Line {
                 name: raw.name.clone(),
@@ -1495,6 +1654,16 @@ pub(super) fn read_scenario(ctx: &mut Ctx, root: &Obj) -> Option<Scenario> {
                 agents,
                 shifts: raw.shifts.clone(),
                 handle: raw.handle.clone(),
+                handle_by_channel: raw.handle_by_channel.clone(),
+                wrap_up: raw.wrap_up.clone(),
+                wrap_up_by_channel: raw.wrap_up_by_channel.clone(),
+                shrinkage: if raw.is_external {
+                    0.0
+                } else {
+                    shrinkage
+                        .or(economics.as_ref().map(|e| e.shrinkage))
+                        .unwrap_or(0.0)
+                },
                 resolve: if raw.is_external { 1.0 } else { resolve },
                 escalates_to,
                 routing,
@@ -1606,33 +1775,53 @@ pub(super) fn read_scenario(ctx: &mut Ctx, root: &Obj) -> Option<Scenario> {
         });
     }
     // Every line a ticket can reach needs a handling time for it.
-    if explicit && ctx.problems.is_empty() && lines.len() == lines_raw.len() {
-        let first_lines: Vec<usize> = {
+    if ctx.problems.is_empty() && lines.len() == lines_raw.len() {
+        let by_channel = lines
+            .iter()
+            .any(|l| l.handle_by_channel.iter().any(Option::is_some));
+        // (channel, first line): per channel when some line's handle is
+        // given per channel, else per first line (the channel then plays no part)
+        let starts: Vec<(usize, usize)> = if by_channel {
+            channel_line
+                .iter()
+                .enumerate()
+                .filter_map(|(c, l)| l.map(|l| (c, l)))
+                .collect()
+        } else {
             let mut v: Vec<usize> = channel_line.iter().flatten().copied().collect();
             v.sort_unstable();
             v.dedup();
-            v
+            v.into_iter().map(|l| (usize::MAX, l)).collect()
         };
-        let mut missing: Vec<Vec<&str>> = vec![Vec::new(); lines.len()];
-        // each type walks each line at most once
-        let mut visited = vec![usize::MAX; lines.len()];
+        let mut missing_types: Vec<Vec<&str>> = vec![Vec::new(); lines.len()];
+        let mut missing_channels: Vec<Vec<&str>> = vec![Vec::new(); lines.len()];
+        // each (type, channel) walks each line at most once
+        let mut visited = vec![(usize::MAX, usize::MAX); lines.len()];
         for (ti, t) in ticket_types.iter().enumerate() {
-            for &start in &first_lines {
+            for &(c, start) in &starts {
                 let mut at = Some(start);
                 while let Some(l) = at {
-                    if visited[l] == ti {
+                    if visited[l] == (ti, c) {
                         break;
                     }
-                    visited[l] = ti;
-                    if lines[l].external.is_none()
-                        && t.handle[l].is_none()
-                        && lines[l].handle.is_none()
-                    {
-                        missing[l].push(t.name.as_str());
+                    visited[l] = (ti, c);
+                    let line = &lines[l];
+                    let has = t.handle[l].is_some()
+                        || line.handle_by_channel.get(c).is_some_and(Option::is_some)
+                        || line.handle.is_some();
+                    if line.external.is_none() && !has {
+                        if !missing_types[l].contains(&t.name.as_str()) {
+                            missing_types[l].push(t.name.as_str());
+                        }
+                        if let Some(name) = channel_names.list.get(c)
+                            && !missing_channels[l].contains(&name.as_str())
+                        {
+                            missing_channels[l].push(name.as_str());
+                        }
                     }
-                    let resolve = t.resolve[l].unwrap_or(lines[l].resolve);
+                    let resolve = t.resolve[l].unwrap_or(line.resolve);
                     at = if resolve < 1.0 {
-                        lines[l].escalates_to
+                        line.escalates_to
                     } else {
                         None
                     };
@@ -1640,14 +1829,28 @@ pub(super) fn read_scenario(ctx: &mut Ctx, root: &Obj) -> Option<Scenario> {
             }
         }
         for (li, raw) in lines_raw.iter().enumerate() {
-            if missing[li].is_empty() {
+            if missing_types[li].is_empty() {
                 continue;
             }
-            let message = format!(
-                "ticket type(s) {} reach this line but have no handling time here: give the line a handle, or the types handle.{}",
-                short_names(&missing[li]),
-                raw.name
-            );
+            let message = if !explicit {
+                format!(
+                    "channel(s) {} reach this line but have no handling time here: name them in handle, or give the rest with {OTHER_CHANNELS} = ...",
+                    short_names(&missing_channels[li]),
+                )
+            } else if missing_channels[li].is_empty() {
+                format!(
+                    "ticket type(s) {} reach this line but have no handling time here: give the line a handle, or the types handle.{}",
+                    short_names(&missing_types[li]),
+                    raw.name
+                )
+            } else {
+                format!(
+                    "ticket type(s) {} from channel(s) {} reach this line but have no handling time here: give the line a handle for those channels (or {OTHER_CHANNELS} = ...), or the types handle.{}",
+                    short_names(&missing_types[li]),
+                    short_names(&missing_channels[li]),
+                    raw.name
+                )
+            };
             ctx.error(raw.span.clone(), &format!("{}.handle", raw.path), message);
         }
     }

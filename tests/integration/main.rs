@@ -23,3 +23,4 @@ mod shift_rules;
 mod statistical;
 mod util;
 mod whatif;
+mod wrap_up;
