@@ -519,14 +519,16 @@ fn dispatch(cli: Cli) -> staffsim::Result<()> {
 }
 
 /// The warnings of every scenario known before running it (overloaded
-/// lines), with the scenario's name.
+/// lines, shifts left with no key-client agent), with the scenario's name.
 fn warnings(scenarios: &[Scenario]) -> Vec<(String, String)> {
     scenarios
         .iter()
         .flat_map(|sc| {
             staffsim::scenario::capacity::overloads(sc)
                 .into_iter()
-                .map(|o| (sc.name.clone(), o.to_string()))
+                .map(|o| o.to_string())
+                .chain(sc.lines.iter().filter_map(|l| l.key_clients_warning()))
+                .map(|w| (sc.name.clone(), w))
         })
         .collect()
 }

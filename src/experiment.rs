@@ -748,6 +748,7 @@ impl Summary {
         let overloads = crate::scenario::capacity::overloads(sc);
         let overflow = self.stopped > 0;
         let mut warnings: Vec<String> = overloads.iter().map(|o| o.to_string()).collect();
+        warnings.extend(sc.lines.iter().filter_map(|l| l.key_clients_warning()));
         if overflow {
             warnings.push(format!(
                 "{} of {} replications stopped early: more than {} tickets were open at once \

@@ -400,6 +400,34 @@ impl Line {
     pub fn key_clients_total(&self) -> u32 {
         self.key_clients_per_shift().iter().sum()
     }
+
+    /// A warning when the line's own `key_clients`, spread over its shifts,
+    /// leaves a shift that has agents with none reserved (a small number
+    /// over unequal shifts), so key clients have no reserved agent while
+    /// only that shift works.
+    pub fn key_clients_warning(&self) -> Option<String> {
+        if self.key_clients == 0 || self.shifts.iter().any(|s| s.key_clients.is_some()) {
+            return None;
+        }
+        let reserved = self.key_clients_per_shift();
+        let empty: Vec<&str> = self
+            .shifts
+            .iter()
+            .zip(&reserved)
+            .filter(|(s, r)| s.agents > 0 && **r == 0)
+            .map(|(s, _)| s.name.as_str())
+            .collect();
+        (!empty.is_empty()).then(|| {
+            format!(
+                "line {}: key_clients = {} spread over its shifts in proportion to their agents \
+                 leaves shift {} with no agent reserved for key clients; set key_clients on \
+                 each [[line.shift]] to choose",
+                self.name,
+                self.key_clients,
+                empty.join(", ")
+            )
+        })
+    }
 }
 
 /// Cost parameters.
@@ -658,5 +686,19 @@ mod tests {
         let own = line_with_shifts(0, &[(5, Some(2)), (4, None), (3, Some(3))]);
         assert_eq!(own.key_clients_per_shift(), [2, 0, 3]);
         assert_eq!(own.key_clients_total(), 5);
+        assert_eq!(own.key_clients_warning(), None, "chosen per shift");
+        let small = line_with_shifts(1, &[(8, None), (2, None)]);
+        assert_eq!(small.key_clients_per_shift(), [1, 0]);
+        assert!(
+            small
+                .key_clients_warning()
+                .is_some_and(|w| w.contains("leaves shift s1 with no agent reserved")),
+            "{:?}",
+            small.key_clients_warning()
+        );
+        assert_eq!(
+            line_with_shifts(2, &[(13, None), (11, None)]).key_clients_warning(),
+            None
+        );
     }
 }

@@ -1078,6 +1078,58 @@ key_clients_take_other_work = false
     }
 }
 
+/// One reserved agent spread over shifts of 8 and 2 agents goes to the
+/// early shift; `validate` (exit 0) and the results' `warnings` say that
+/// the late shift has none.
+#[test]
+fn a_shift_left_without_a_reserved_agent_is_warned_about() {
+    let text = r#"
+[simulation]
+horizon = "2d"
+replications = 1
+[[channel]]
+name = "phone"
+[[arrivals]]
+channel = "phone"
+per_hour = 20
+[[line]]
+name = "L1"
+channels = ["phone"]
+handle = "4m"
+key_clients = 1
+  [[line.shift]]
+  name = "early"
+  start = "06:00"
+  end = "14:00"
+  agents = 8
+  [[line.shift]]
+  name = "late"
+  start = "14:00"
+  end = "22:00"
+  agents = 2
+"#;
+    let sc = load(text);
+    assert_eq!(sc.lines[0].key_clients_per_shift(), [1, 0]);
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("k.toml");
+    std::fs::write(&file, text).unwrap();
+    let out = crate::util::staffsim()
+        .arg("validate")
+        .arg(&file)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("line L1: key_clients = 1") && stderr.contains("leaves shift late"),
+        "{stderr}"
+    );
+    let doc = run_json(file.to_str().unwrap(), &[]);
+    let warnings = doc["scenarios"][0]["warnings"].as_array().unwrap();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(warnings[0].as_str().unwrap().contains("leaves shift late"));
+}
+
 /// The help desk's L2 (`key_clients = 2`, early 08:00–16:00 with 13 agents,
 /// late 11:00–19:00 with 11) keeps one reserved agent in each shift, so one
 /// is on duty from 16:00 to 19:00 too.
