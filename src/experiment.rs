@@ -25,6 +25,10 @@ pub struct ScenarioResult {
     pub name: String,
     /// Replications run.
     pub replications: u32,
+    /// The currency of every cost figure (`economics.currency`; left out of
+    /// the JSON when the scenario names none).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub currency: String,
     /// True when the plan does not keep up with demand: a line whose
     /// tickets never abandon gets more work than its agents can do (its
     /// queue grows without bound), or some replication stopped because too
@@ -801,6 +805,7 @@ impl Summary {
         ScenarioResult {
             name: sc.name.clone(),
             replications: self.n,
+            currency: sc.economics.currency.clone(),
             unstable: overflow || overloads.iter().any(|o| o.unbounded),
             warnings,
             targets: judge(sc, &kpis, &channels, Rule::Mean),

@@ -1,6 +1,6 @@
 //! What one replication counts, and the KPIs computed from it.
 
-use crate::economics::costs;
+use crate::economics::{cost_kpis, costs};
 use crate::scenario::Scenario;
 use crate::stats::{DurationHistogram, KpiValues, RunKpis, coefficient_of_variation, ratio};
 
@@ -239,6 +239,7 @@ impl RunTally {
             .sum();
         let agent_days: f64 = self.lines.iter().map(|l| l.agent_days).sum();
         let cost = costs(sc, self);
+        let window_days = sc.window().as_secs_f64() / 86_400.0;
 
         let mut lines = Vec::with_capacity(sc.lines.len());
         let mut first_agent = 0usize;
@@ -276,13 +277,17 @@ impl RunTally {
                         ("overtime_hours", 0.0),
                         ("absent_days", 0.0),
                         ("vendor_tickets", t.vendor_tickets as f64),
-                        ("cost_total", cost.lines[li]),
+                        ("cost_total", cost.lines[li].total()),
                         (
                             "delay_hours",
                             ratio(t.handle_sum, t.handled as f64) / 3600.0,
                         ),
                     ],
                 ));
+                let line_total = cost.lines[li].total();
+                if let Some((_, kpis)) = lines.last_mut() {
+                    kpis.extend(cost_kpis(&cost.lines[li], None, line_total, window_days));
+                }
                 continue;
             }
             let cv = coefficient_of_variation(&counts);
@@ -320,9 +325,13 @@ impl RunTally {
                     ("overtime_hours", t.overtime / 3600.0),
                     ("absent_days", t.absent_days),
                     ("vendor_tickets", t.vendor_tickets as f64),
-                    ("cost_total", cost.lines[li]),
+                    ("cost_total", cost.lines[li].total()),
                 ],
             ));
+            let line_total = cost.lines[li].total();
+            if let Some((_, kpis)) = lines.last_mut() {
+                kpis.extend(cost_kpis(&cost.lines[li], None, line_total, window_days));
+            }
         }
 
         let channels = sc
@@ -444,6 +453,13 @@ impl RunTally {
             ("cost_per_incident", ratio(cost.total, resolved)),
             ("cost_per_contact", ratio(cost.total, offered as f64)),
         ];
+        let mut overall = overall;
+        overall.extend(cost_kpis(
+            &cost.parts(),
+            Some(cost.abandon),
+            cost.total,
+            window_days,
+        ));
         RunKpis {
             overall,
             lines,

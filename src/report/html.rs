@@ -608,6 +608,77 @@ impl HtmlReport<'_> {
     }
 }
 
+/// The parts of `cost_total`, in the order a budget lists them, with their
+/// names for people and the colour of their band in the stacked bar.
+const COST_PARTS: [(&str, &str, &str); 6] = [
+    ("cost_wages", "Wages", "#4e79a7"),
+    ("cost_overhead", "Overhead", "#a0cbe8"),
+    ("cost_training", "Training", "#59a14f"),
+    ("cost_overtime", "Overtime", "#f28e2b"),
+    ("cost_vendor", "Vendor fees", "#b07aa1"),
+    ("cost_abandon", "Revenue lost to abandons", "#e15759"),
+];
+
+impl HtmlReport<'_> {
+    /// The cost section: per scenario, each part of the total over the
+    /// measured window, the total per month and per year, and a bar of the
+    /// parts stacked to the total (the widest total fills the width).
+    fn costs(&self, results: &Results) -> Markup {
+        let cur = self.currency();
+        let scenarios = &results.scenarios;
+        let widest = scenarios
+            .iter()
+            .map(|s| mean(s, "cost_total"))
+            .filter(|x| x.is_finite())
+            .fold(0.0_f64, f64::max);
+        html! {
+            p {
+                "Over the measured " (format!("{:.0}", self.days())) " days, and scaled to a                  30.4-day month and a 365-day year. Wages are paid hours at each line's wage;                  overhead and training are on top of them; overtime is paid at the overtime rate."
+            } "\n"
+            table.costs {
+                thead { tr {
+                    th { "Part" }
+                    @for s in scenarios { th { (quote(&s.name)) } }
+                } } "\n"
+                tbody {
+                    @for (key, name, colour) in COST_PARTS {
+                        tr {
+                            td { span.swatch style={ "background:" (colour) } {} " " (name) }
+                            @for s in scenarios { td { (money(mean(s, key), cur)) } }
+                        } "\n"
+                    }
+                    tr.total {
+                        td { "Total" }
+                        @for s in scenarios { td { (money(mean(s, "cost_total"), cur)) } }
+                    } "\n"
+                    tr {
+                        td { "Per month" }
+                        @for s in scenarios { td { (money(mean(s, "cost_per_month"), cur)) } }
+                    } "\n"
+                    tr {
+                        td { "Per year" }
+                        @for s in scenarios { td { (money(mean(s, "cost_per_year"), cur)) } }
+                    } "\n"
+                }
+            } "\n"
+            @for s in scenarios {
+                div.stack-row {
+                    span.stack-name { (quote(&s.name)) }
+                    span.stack role="img" aria-label={ "costs of " (s.name) } {
+                        @for (key, name, colour) in COST_PARTS {
+                            @let x = mean(s, key);
+                            @if widest > 0.0 && x.is_finite() && x > 0.0 {
+                                span style={ "width:" (format!("{:.2}", 100.0 * x / widest)) "%;background:" (colour) }
+                                    title={ (name) ": " (money(x, cur)) } {}
+                            }
+                        }
+                    }
+                } "\n"
+            }
+        }
+    }
+}
+
 /// One row of the assumptions.
 pub(super) fn row(key: &str, value: Markup) -> Markup {
     html! { dt { (key) } dd { (value) } "\n" }
@@ -647,6 +718,9 @@ impl Exporter for HtmlReport<'_> {
                 (section("summary", "Summary", self.summary(results)))
                 (section("kpis", "Key figures", self.kpi_table(results)))
                 (section("erlang", "What the Erlang formulas say", html! { @if let Some(e) = erlang { (e) } }))
+                @if self.has_costs(results) {
+                    (section("costs", "What it costs", self.costs(results)))
+                }
                 (section("charts", "Charts", self.charts()))
                 (section("assumptions", "Assumptions", self.assumptions(results)))
             },

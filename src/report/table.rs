@@ -60,7 +60,11 @@ const HEADLINE: [&str; 6] = [
 ];
 
 /// Line KPIs that mean nothing for an outside vendor (no agents, no queue).
-const VENDOR_NA: [&str; 14] = [
+const VENDOR_NA: [&str; 18] = [
+    "cost_wages",
+    "cost_overhead",
+    "cost_training",
+    "cost_overtime",
     "asa_seconds",
     "aht_seconds",
     "talk_seconds",
@@ -82,13 +86,22 @@ fn has_ci(s: &ScenarioResult) -> bool {
     s.replications >= 2
 }
 
-fn label(kpi: &str) -> String {
-    let unit = if is_share(kpi) { " (%)" } else { "" };
-    format!("{kpi}{unit}")
+/// A KPI's name with its unit: `(%)` for a share, the currency for a
+/// cost (`cost_total (EUR)`).
+fn label(kpi: &str, currency: &str) -> String {
+    if is_share(kpi) {
+        format!("{kpi} (%)")
+    } else if kpi.starts_with("cost_") && !currency.is_empty() {
+        format!("{kpi} ({currency})")
+    } else {
+        kpi.to_string()
+    }
 }
 
 struct Grid {
     rows: Vec<Vec<String>>,
+    /// The currency shown beside cost KPIs.
+    currency: String,
 }
 
 impl Grid {
@@ -105,7 +118,12 @@ impl Grid {
             return;
         };
         for kpi in first.keys().filter(|k| !skip.contains(&k.as_str())) {
-            self.row(format!("{indent}{}", label(kpi)), kpi, maps, ci);
+            self.row(
+                format!("{indent}{}", label(kpi, &self.currency)),
+                kpi,
+                maps,
+                ci,
+            );
         }
     }
 
@@ -205,14 +223,21 @@ fn targets_cell(s: &ScenarioResult) -> String {
 
 /// One row per scenario, a few KPIs as columns: for sweeps and long lists.
 fn compact(results: &Results) -> String {
-    let mut grid = Grid { rows: Vec::new() };
+    let cur = results
+        .scenarios
+        .first()
+        .map_or("", |s| s.currency.as_str());
+    let mut grid = Grid {
+        rows: Vec::new(),
+        currency: cur.to_string(),
+    };
     let mut head = vec!["scenario (mean ± 95% CI)".to_string()];
     let mixed = results.scenarios.first().and_then(|s| s.mixed.as_ref());
     head.extend(COMPACT.iter().map(|k| {
         if mixed.is_some_and(|m| m.kpis.contains(k)) {
-            format!("{}*", label(k))
+            format!("{}*", label(k, cur))
         } else {
-            label(k)
+            label(k, cur)
         }
     }));
     // each channel's own service level beside the mixed one
@@ -420,7 +445,11 @@ impl Exporter for Table {
             return out.into_bytes();
         }
         let ci: Vec<bool> = scenarios.iter().map(has_ci).collect();
-        let mut grid = Grid { rows: Vec::new() };
+        let cur = scenarios.first().map_or("", |s| s.currency.as_str());
+        let mut grid = Grid {
+            rows: Vec::new(),
+            currency: cur.to_string(),
+        };
         let mut head = vec!["KPI (mean ± 95% CI)".to_string()];
         head.extend(scenarios.iter().map(|s| {
             let mut h = if has_ci(s) {
@@ -442,9 +471,9 @@ impl Exporter for Table {
         let mixed = mixed_note(first);
         let overall_label = |kpi: &str| {
             if first.mixed.as_ref().is_some_and(|m| m.kpis.contains(&kpi)) {
-                format!("{}*", label(kpi))
+                format!("{}*", label(kpi, cur))
             } else {
-                label(kpi)
+                label(kpi, cur)
             }
         };
 
@@ -483,11 +512,11 @@ impl Exporter for Table {
                 grid.row("  delay_hours".into(), "delay_hours", &maps, &ci);
                 for kpi in kpis.keys().filter(|k| *k != "delay_hours") {
                     if VENDOR_NA.contains(&kpi.as_str()) {
-                        let mut r = vec![format!("  {}", label(kpi))];
+                        let mut r = vec![format!("  {}", label(kpi, cur))];
                         r.resize(n + 1, "n/a".into());
                         grid.rows.push(r);
                     } else {
-                        grid.row(format!("  {}", label(kpi)), kpi, &maps, &ci);
+                        grid.row(format!("  {}", label(kpi, cur)), kpi, &maps, &ci);
                     }
                 }
             } else {
@@ -547,7 +576,7 @@ impl Exporter for Table {
                 };
                 grid.section(&format!("channel {name}"), n + 1);
                 for kpi in kpis.keys() {
-                    diff_row(&mut grid, format!("  {}", label(kpi)), kpi, &maps);
+                    diff_row(&mut grid, format!("  {}", label(kpi, cur)), kpi, &maps);
                 }
             }
         }
