@@ -373,6 +373,49 @@ abandon_cost = 7.25
         );
         assert_close(&at("lines.V.cost_total"), line_kpi(r, "V", "cost_total"), v);
         assert_close(&at("cost_total"), overall(r, "cost_total"), total);
+        // every part of the total, by hand: wages 30 × 160 h, overhead 25%
+        // of them, training 12/230 of both, overtime at 1.5 with overhead,
+        // vendor fees, abandons; per month and year from the 14 days
+        let base_wages = 30.0 * paid;
+        let parts = [
+            ("cost_wages", base_wages),
+            ("cost_overhead", base_wages * 0.25),
+            ("cost_training", base_wages * 1.25 * 12.0 / 230.0),
+            ("cost_overtime", 30.0 * 1.25 * 1.5 * overtime),
+            ("cost_vendor", v),
+            ("cost_abandon", 7.25 * abandoned),
+            ("cost_per_month", total / 14.0 * 30.4),
+            ("cost_per_year", total / 14.0 * 365.0),
+        ];
+        for (kpi, want) in parts {
+            assert_close(&at(kpi), overall(r, kpi), want);
+        }
+        let l1_parts = [
+            ("cost_wages", base_wages),
+            ("cost_overhead", base_wages * 0.25),
+            ("cost_training", base_wages * 1.25 * 12.0 / 230.0),
+            ("cost_overtime", 30.0 * 1.25 * 1.5 * overtime),
+            ("cost_vendor", 0.0),
+            ("cost_per_month", l1 / 14.0 * 30.4),
+        ];
+        for (kpi, want) in l1_parts {
+            assert_close(
+                &at(&format!("lines.L1.{kpi}")),
+                line_kpi(r, "L1", kpi),
+                want,
+            );
+        }
+        assert_close(
+            &at("lines.V.cost_vendor"),
+            line_kpi(r, "V", "cost_vendor"),
+            v,
+        );
+        assert_eq!(
+            line_kpi(r, "V", "cost_wages"),
+            0.0,
+            "{}",
+            at("vendor wages")
+        );
         // tickets are resolved when the vendor returns them
         let resolved = line_kpi(r, "V", "handled");
         assert!(resolved > 0.0 && resolved <= vendor, "{}", at("resolved"));
