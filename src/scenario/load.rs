@@ -51,7 +51,6 @@ pub fn read_input(path: &Path, limit: u64, what: &str) -> Result<Vec<u8>> {
 /// [`read_input`], with `hint` added to the message for a file that is not
 /// a regular file.
 fn read_regular(path: &Path, limit: u64, what: &str, hint: &str) -> Result<Vec<u8>> {
-    use std::io::Read;
     let meta = std::fs::metadata(path).map_err(|e| read_error(path, e))?;
     if !meta.is_file() {
         return Err(read_error(
@@ -62,12 +61,47 @@ fn read_regular(path: &Path, limit: u64, what: &str, hint: &str) -> Result<Vec<u
             )),
         ));
     }
+    read_opened(path, limit, what, hint)
+}
+
+/// The second half of [`read_regular`]: opens `path` without waiting and
+/// reads it only if what was opened is a regular file.
+fn read_opened(path: &Path, limit: u64, what: &str, hint: &str) -> Result<Vec<u8>> {
+    use std::io::Read;
+    let file = open_no_wait(path).map_err(|e| read_error(path, e))?;
+    // The path may have been swapped for a FIFO or a device between the
+    // check above and the open: check what was opened, not the name.
+    let opened = file.metadata().map_err(|e| read_error(path, e))?;
+    if !opened.is_file() {
+        return Err(read_error(
+            path,
+            std::io::Error::other(format!(
+                "{}, not a regular file; staffsim reads {what} only from a regular file{hint}",
+                file_kind(&opened)
+            )),
+        ));
+    }
     let mut bytes = Vec::new();
-    std::fs::File::open(path)
-        .and_then(|f| f.take(limit + 1).read_to_end(&mut bytes))
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
         .map_err(|e| read_error(path, e))?;
     check_limit(path, &bytes, limit, what)?;
     Ok(bytes)
+}
+
+/// Opens `path` for reading without waiting: on Linux with `O_NONBLOCK`,
+/// so a FIFO put in place of the file after its kind was checked opens at
+/// once (and is then refused) instead of waiting for a writer for ever.
+/// The flag changes nothing for a regular file.
+fn open_no_wait(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32);
+    }
+    options.open(path)
 }
 
 fn read_error(path: &Path, source: std::io::Error) -> Error {
@@ -1002,4 +1036,41 @@ fn read_samples(
         return Err(format!("{shown} holds no durations"));
     }
     Ok(values.into())
+}
+
+#[cfg(all(test, target_os = "linux"))]
+mod tests {
+    use super::*;
+
+    /// A FIFO put in place of the file after its kind was checked: the
+    /// open must not wait for a writer, and what was opened is refused.
+    #[test]
+    fn a_fifo_swapped_in_after_the_check_is_refused_without_waiting() {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let fifo = dir.path().join("scenario.toml");
+        rustix::fs::mknodat(
+            rustix::fs::CWD,
+            &fifo,
+            rustix::fs::FileType::Fifo,
+            rustix::fs::Mode::RUSR | rustix::fs::Mode::WUSR,
+            0,
+        )
+        .expect("mkfifo");
+        let (send, receive) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = send.send(read_opened(&fifo, 1 << 20, "a scenario file", ""));
+        });
+        // A watchdog against a real hang, not a timing assertion.
+        let result = receive
+            .recv_timeout(std::time::Duration::from_secs(120))
+            .expect("opening a FIFO with no writer must not block");
+        let message = match result {
+            Err(Error::Read { source, .. }) => source.to_string(),
+            other => panic!("expected a refusal, got {other:?}"),
+        };
+        assert!(
+            message.contains("a named pipe (FIFO), not a regular file"),
+            "{message}"
+        );
+    }
 }
