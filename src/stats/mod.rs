@@ -1,6 +1,7 @@
 //! Streaming statistics: per-run tallies in constant memory, and estimates
 //! over replications with Student-t 95% confidence intervals.
 
+pub mod fit;
 mod tdist;
 
 pub(crate) use tdist::{erfc, ln_gamma};
