@@ -69,6 +69,10 @@ pub struct Scenario {
     pub interval: SimTime,
     /// Weekday of day 1 (0 = Monday).
     pub start_weekday: u8,
+    /// The calendar date of day 1 when `simulation.start` is a date
+    /// (`"1999-02-15"`); `None` when it is a weekday, and the run is a
+    /// nominal week (see [`Scenario::start_date`]).
+    pub start_date: Option<jiff::civil::Date>,
     /// Most times one ticket is sent back to its first line for reclassification.
     pub max_misroutes: u32,
     /// Contact channels.
@@ -500,7 +504,36 @@ impl Targets {
     }
 }
 
+/// The Monday of the nominal week a scenario without a date runs in:
+/// Monday 1 January 2001, so `start = "wed"` is Wednesday 2001-01-03.
+pub const NOMINAL_MONDAY: jiff::civil::Date = jiff::civil::date(2001, 1, 1);
+
 impl Scenario {
+    /// The calendar date of day 1: `simulation.start` when it is a date,
+    /// else the day of the nominal week [`NOMINAL_MONDAY`] (2001-01-01 to
+    /// 2001-01-07) that has the start's weekday.
+    pub fn start_date(&self) -> jiff::civil::Date {
+        self.start_date.unwrap_or_else(|| {
+            NOMINAL_MONDAY
+                .checked_add(jiff::SignedDuration::from_hours(
+                    24 * i64::from(self.start_weekday % 7),
+                ))
+                .unwrap_or(NOMINAL_MONDAY)
+        })
+    }
+
+    /// The calendar date and time (local, no time zone) of the simulation
+    /// time `seconds` after the start (00:00 of [`Scenario::start_date`]),
+    /// to the microsecond. Negative or NaN seconds give the start; a time
+    /// past the last date jiff knows (9999-12-31) gives that date's end
+    /// (validation keeps a scenario's horizon well inside it).
+    pub fn datetime_at(&self, seconds: f64) -> jiff::civil::DateTime {
+        let start = self.start_date().to_datetime(jiff::civil::Time::midnight());
+        let micros = crate::engine::SimTime::from_secs_f64(seconds).0;
+        let offset = jiff::SignedDuration::from_micros(i64::try_from(micros).unwrap_or(i64::MAX));
+        start.checked_add(offset).unwrap_or(jiff::civil::DateTime::MAX)
+    }
+
     /// Length of the measured window (horizon minus warm-up).
     pub fn window(&self) -> SimTime {
         self.horizon.saturating_sub(self.warmup)

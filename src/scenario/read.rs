@@ -149,6 +149,43 @@ impl Ctx<'_> {
         parsed
     }
 
+    /// A calendar date: `"YYYY-MM-DD"` (or a TOML date, `1999-02-15`).
+    pub(super) fn date(&mut self, obj: &Obj, key: &str) -> Option<jiff::civil::Date> {
+        let item = obj.item(key)?;
+        let span = item_span(item);
+        let text = match item.as_value() {
+            Some(toml_edit::Value::Datetime(d)) => d.value().to_string(),
+            Some(toml_edit::Value::String(s)) => s.value().clone(),
+            _ => {
+                self.wrong_type(obj, key, item, "a date \"YYYY-MM-DD\"");
+                return None;
+            }
+        };
+        match parse_date(&text) {
+            Ok(d) => Some(d),
+            Err(m) => {
+                self.error(span, &obj.key_path(key), m);
+                None
+            }
+        }
+    }
+
+    /// `simulation.start`: a weekday name, or a calendar date whose
+    /// weekday follows.
+    fn start(&mut self, obj: &Obj, key: &str) -> Option<Start> {
+        let item = obj.item(key)?;
+        let is_date = matches!(item.as_value(), Some(toml_edit::Value::Datetime(_)))
+            || item
+                .as_str()
+                .is_some_and(|s| s.trim().starts_with(|c: char| c.is_ascii_digit()));
+        if is_date {
+            return self.date(obj, key).map(Start::Date);
+        }
+        let name = self.string(obj, key)?;
+        self.weekday_name(&name, item_span(item), &obj.key_path(key))
+            .map(Start::Weekday)
+    }
+
     /// One weekday name as an index (Monday = 0).
     fn weekday_name(&mut self, name: &str, span: Span, key: &str) -> Option<usize> {
         let lower = name.to_ascii_lowercase();
@@ -344,6 +381,48 @@ impl Ctx<'_> {
     }
 }
 
+/// What `simulation.start` says: a weekday (Monday = 0), or a date.
+#[derive(Debug, Clone, Copy)]
+enum Start {
+    Weekday(usize),
+    Date(jiff::civil::Date),
+}
+
+impl Start {
+    fn weekday(self) -> usize {
+        match self {
+            Start::Weekday(d) => d,
+            Start::Date(d) => d.weekday().to_monday_zero_offset() as usize,
+        }
+    }
+
+    fn date(self) -> Option<jiff::civil::Date> {
+        match self {
+            Start::Weekday(_) => None,
+            Start::Date(d) => Some(d),
+        }
+    }
+}
+
+/// A date written `YYYY-MM-DD` (four-digit year, two-digit month and
+/// day), checked by jiff (no 30 February); the error says what to write.
+pub(super) fn parse_date(text: &str) -> Result<jiff::civil::Date, String> {
+    let t = text.trim();
+    let b = t.as_bytes();
+    let shaped = b.len() == 10
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() });
+    let parsed = shaped.then(|| t.parse::<jiff::civil::Date>().ok()).flatten();
+    parsed.ok_or_else(|| {
+        if shaped {
+            format!("\"{t}\" is not a date of the calendar (no such day in that month)")
+        } else {
+            format!("\"{t}\" is not a date; write \"YYYY-MM-DD\", e.g. \"1999-02-15\"")
+        }
+    })
+}
+
 struct Sim {
     name: String,
     horizon: f64,
@@ -353,6 +432,7 @@ struct Sim {
     max_in_system: u64,
     interval: f64,
     start: usize,
+    start_date: Option<jiff::civil::Date>,
     max_misroutes: u64,
 }
 
@@ -445,10 +525,18 @@ fn read_simulation(ctx: &mut Ctx, root: &Obj) -> Option<Sim> {
             None
         }
     });
-    let start = ctx.optional(&sim, "start", 0, |c, o, k| {
-        let name = c.string(o, k)?;
-        c.weekday_name(&name, o.item(k).and_then(item_span), &o.key_path(k))
-    });
+    let start = ctx.optional(&sim, "start", Start::Weekday(0), Ctx::start);
+    if let (Some(Start::Date(d)), Some(h)) = (start, horizon)
+        && d.to_datetime(jiff::civil::Time::midnight())
+            .checked_add(jiff::SignedDuration::from_secs(h.ceil() as i64))
+            .is_err()
+    {
+        ctx.error(
+            sim.item("start").and_then(item_span),
+            "simulation.start",
+            "the start date plus the horizon goes past the year 9999",
+        );
+    }
     let max_misroutes = ctx.optional(&sim, "max_misroutes", 3, |c, o, k| c.integer(o, k, 0, 100));
     Some(Sim {
         name: name?,
@@ -458,7 +546,8 @@ fn read_simulation(ctx: &mut Ctx, root: &Obj) -> Option<Sim> {
         seed: seed?,
         max_in_system: max_in_system?,
         interval: interval?,
-        start: start?,
+        start: start?.weekday(),
+        start_date: start?.date(),
         max_misroutes: max_misroutes?,
     })
 }
@@ -1927,6 +2016,7 @@ pub(super) fn read_scenario(ctx: &mut Ctx, root: &Obj) -> Option<Scenario> {
         max_in_system: sim.max_in_system as u32,
         interval: SimTime::from_secs_f64(sim.interval),
         start_weekday: sim.start as u8,
+        start_date: sim.start_date,
         max_misroutes: sim.max_misroutes as u32,
         channels,
         arrivals,

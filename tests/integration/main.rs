@@ -16,6 +16,7 @@ mod occupancy;
 mod optimize;
 mod outdir;
 mod properties;
+mod replay;
 mod report;
 mod robustness;
 mod shard;
