@@ -531,7 +531,9 @@ impl Scenario {
         let start = self.start_date().to_datetime(jiff::civil::Time::midnight());
         let micros = crate::engine::SimTime::from_secs_f64(seconds).0;
         let offset = jiff::SignedDuration::from_micros(i64::try_from(micros).unwrap_or(i64::MAX));
-        start.checked_add(offset).unwrap_or(jiff::civil::DateTime::MAX)
+        start
+            .checked_add(offset)
+            .unwrap_or(jiff::civil::DateTime::MAX)
     }
 
     /// Length of the measured window (horizon minus warm-up).

@@ -410,10 +410,16 @@ pub(super) fn parse_date(text: &str) -> Result<jiff::civil::Date, String> {
     let t = text.trim();
     let b = t.as_bytes();
     let shaped = b.len() == 10
-        && b.iter()
-            .enumerate()
-            .all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() });
-    let parsed = shaped.then(|| t.parse::<jiff::civil::Date>().ok()).flatten();
+        && b.iter().enumerate().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                *c == b'-'
+            } else {
+                c.is_ascii_digit()
+            }
+        });
+    let parsed = shaped
+        .then(|| t.parse::<jiff::civil::Date>().ok())
+        .flatten();
     parsed.ok_or_else(|| {
         if shaped {
             format!("\"{t}\" is not a date of the calendar (no such day in that month)")

@@ -42,7 +42,8 @@ fn a_date_start_gives_its_weekday_and_calendar_times() {
     assert_eq!(sc.start_weekday, 6);
     assert_eq!(sc.datetime_at(0.0).to_string(), "1999-02-21T00:00:00");
     assert_eq!(
-        sc.datetime_at(86_400.0 + 7.0 * 3600.0 + 3.0 * 60.0 + 12.25).to_string(),
+        sc.datetime_at(86_400.0 + 7.0 * 3600.0 + 3.0 * 60.0 + 12.25)
+            .to_string(),
         "1999-02-22T07:03:12.25"
     );
     // a TOML date, unquoted, is the same
@@ -52,7 +53,10 @@ fn a_date_start_gives_its_weekday_and_calendar_times() {
     let wed = load(&starting("\"wed\""));
     assert_eq!(wed.start_date, None);
     assert_eq!(wed.datetime_at(3600.0).to_string(), "2001-01-03T01:00:00");
-    assert_eq!(load(&starting("\"mon\"")).start_date().to_string(), "2001-01-01");
+    assert_eq!(
+        load(&starting("\"mon\"")).start_date().to_string(),
+        "2001-01-01"
+    );
 }
 
 #[test]
