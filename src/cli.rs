@@ -24,6 +24,7 @@ struct Cli {
 enum Command {
     /// Run a scenario (with its variants and sweep) and print its KPIs
     /// (mean ± 95% CI over replications).
+    #[command(group(clap::ArgGroup::new("written").multiple(true)))]
     Run {
         /// The scenario file (TOML).
         file: PathBuf,
@@ -34,10 +35,24 @@ enum Command {
         run: RunOptions,
         /// Also write summary.json, kpis.csv, agents.csv, intervals.csv, the
         /// scenario and a manifest into this directory.
-        #[arg(long)]
+        #[arg(long, group = "written")]
         out: Option<PathBuf>,
-        /// Replace the results in a non-empty --out directory.
-        #[arg(long, requires = "out")]
+        /// Also write the event log: one CSV row per contact of the chosen
+        /// replications (see --events-replications), columns in docs/format.md.
+        #[arg(
+            long,
+            value_name = "FILE.csv",
+            group = "written",
+            conflicts_with = "shard"
+        )]
+        events: Option<PathBuf>,
+        /// The replications the event log holds: `first` (the first
+        /// replication of each scenario), `all`, or a number N (the first N).
+        #[arg(long, value_name = "first|all|N", requires = "events")]
+        events_replications: Option<String>,
+        /// Replace the results in a non-empty --out directory, and an
+        /// event log staffsim wrote at --events.
+        #[arg(long, requires = "written")]
         force: bool,
         /// With --out: also write charts/*.svg, charts/*.png and report.html.
         #[arg(long, requires = "out")]
@@ -372,6 +387,8 @@ fn dispatch(cli: Cli) -> staffsim::Result<()> {
             format,
             run,
             out,
+            events,
+            events_replications,
             force,
             charts,
             day,
@@ -391,6 +408,10 @@ fn dispatch(cli: Cli) -> staffsim::Result<()> {
                 }
                 refuse_existing(dir, force, &names)?;
             }
+            let mut log = events
+                .as_deref()
+                .map(|path| event_log(path, events_replications.as_deref(), force, out.as_deref()))
+                .transpose()?;
             // said before the run, which may be long; the table says it
             // at its end, so it is not said twice there
             if !matches!(format, Format::Table) {
@@ -401,7 +422,12 @@ fn dispatch(cli: Cli) -> staffsim::Result<()> {
             let total: u64 = scenarios.iter().map(|s| s.replications as u64).sum();
             let bar = progress_bar(total, quiet);
             let tick = || bar.inc(1);
-            let results = experiment::run_with_threads(&scenarios, run.threads, &tick)?;
+            let results = match &mut log {
+                None => experiment::run_with_threads(&scenarios, run.threads, &tick)?,
+                Some(log) => {
+                    experiment::run_logged_with_threads(&scenarios, run.threads, &tick, log)??
+                }
+            };
             bar.finish_and_clear();
             if let Some(dir) = &out {
                 let mut files = results_files(&file, &source, &scenarios, &results);
@@ -416,6 +442,10 @@ fn dispatch(cli: Cli) -> staffsim::Result<()> {
                         dir.join("report.html").display()
                     ));
                 }
+            }
+            // placed after the results directory, which may hold it
+            if let Some(log) = log {
+                log.finish()?;
             }
             print_results(format, &results)
         }
@@ -432,6 +462,8 @@ fn dispatch(cli: Cli) -> staffsim::Result<()> {
                 format: Format::Table,
                 run,
                 out: Some(out),
+                events: None,
+                events_replications: None,
                 force,
                 charts: true,
                 day,
@@ -516,6 +548,44 @@ fn dispatch(cli: Cli) -> staffsim::Result<()> {
             ).as_bytes())
         }
     }
+}
+
+/// The event log at `path` (`--events`), started before the run so that
+/// a bad path is refused before the time is spent.
+/// A log inside the --out directory `out` is staged beside that directory
+/// and placed after it (the directory is written whole and swapped in).
+fn event_log(
+    path: &Path,
+    which: Option<&str>,
+    force: bool,
+    out: Option<&Path>,
+) -> staffsim::Result<staffsim::logs::events::EventLog> {
+    use staffsim::logs::events::{EventLog, Replications};
+    let which = which
+        .map(Replications::parse)
+        .transpose()
+        .map_err(|message| Error::BadOption {
+            option: "--events-replications".into(),
+            message,
+        })?
+        .unwrap_or_default();
+    let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let folder = absolute(path).parent().map(Path::to_path_buf);
+    let staging = match (out.map(absolute), folder) {
+        (Some(dir), Some(folder)) if folder.starts_with(&dir) => {
+            if folder != dir {
+                return Err(Error::OutputRefused {
+                    path: path.to_path_buf(),
+                    message: "is in a folder inside the --out directory: write the event log \
+                              directly in it (DIR/events.csv) or outside it"
+                        .into(),
+                });
+            }
+            Some(dir.parent().map_or_else(|| dir.clone(), Path::to_path_buf))
+        }
+        _ => None,
+    };
+    EventLog::create(path, force, which, staging.as_deref())
 }
 
 /// The warnings of every scenario known before running it (overloaded

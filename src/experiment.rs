@@ -3,7 +3,7 @@
 
 use crate::error::{Error, Result};
 use crate::model::IntervalTally;
-use crate::model::{RunTally, run_replication};
+use crate::model::{ContactSink, RunTally, run_replication, run_replication_with};
 use crate::scenario::Scenario;
 use crate::stats::{Estimate, EstimateMap, KpiValues, Moments, RunKpis, tidy};
 use crate::targets::{Judgement, Rule, judge};
@@ -269,27 +269,112 @@ pub struct AgentSummary {
 /// the next one starts, so memory does not grow with the number of
 /// replications and the results do not depend on the number of threads.
 pub fn run(scenarios: &[Scenario], progress: &(dyn Fn() + Sync)) -> Results {
-    let batch = (rayon::current_num_threads() * 8).max(32);
+    match run_logged(scenarios, progress, &mut NoLog) {
+        Ok(results) => results,
+        Err(never) => match never {},
+    }
+}
+
+/// Where the per-contact records of chosen replications go (the event
+/// log): each logged replication writes its own part on the thread that
+/// runs it, and the parts are handed back in run order.
+pub trait ContactLog: Sync {
+    /// One replication's records, written as it runs.
+    type Part: ContactSink + Send;
+    /// Why a part could not be made or added.
+    type Error: Send;
+    /// True when replication `replication` (from 0) of scenario `scenario`
+    /// (index in the expanded file) is logged.
+    fn wants(&self, scenario: usize, replication: u64) -> bool;
+    /// A new part for that replication (called on any thread).
+    fn part(
+        &self,
+        sc: &Scenario,
+        scenario: usize,
+        replication: u64,
+    ) -> std::result::Result<Self::Part, Self::Error>;
+    /// Adds a finished part, in run order: replication by replication,
+    /// scenario by scenario within one (called on the caller's thread).
+    fn append(&mut self, part: Self::Part) -> std::result::Result<(), Self::Error>;
+}
+
+/// No event log.
+struct NoLog;
+
+/// A part of [`NoLog`], never made.
+enum NoPart {}
+
+impl ContactSink for NoPart {
+    fn contact(&mut self, _: &crate::model::Contact) -> bool {
+        match *self {}
+    }
+}
+
+impl ContactLog for NoLog {
+    type Part = NoPart;
+    type Error = std::convert::Infallible;
+    fn wants(&self, _: usize, _: u64) -> bool {
+        false
+    }
+    fn part(&self, _: &Scenario, _: usize, _: u64) -> std::result::Result<NoPart, Self::Error> {
+        unreachable!("NoLog wants no replication")
+    }
+    fn append(&mut self, part: NoPart) -> std::result::Result<(), Self::Error> {
+        match part {}
+    }
+}
+
+/// Runs like [`run`] and writes the contacts of the replications `log`
+/// wants into it: each such replication into its own part as it runs, the
+/// parts appended in run order (replication by replication, scenario by
+/// scenario within one), so the log is the same whatever the number of
+/// threads. The results are exactly those of [`run`].
+///
+/// While logging, batches hold at most two replications per thread, so
+/// at most that many parts wait to be appended.
+pub fn run_logged<L: ContactLog>(
+    scenarios: &[Scenario],
+    progress: &(dyn Fn() + Sync),
+    log: &mut L,
+) -> std::result::Result<Results, L::Error> {
+    let threads = rayon::current_num_threads();
+    let logging = replication_order(scenarios).any(|(s, r)| log.wants(s, r));
+    let batch = if logging {
+        (threads * 2).max(2)
+    } else {
+        (threads * 8).max(32)
+    };
     let mut fold = Fold::new(scenarios);
     let mut order = replication_order(scenarios).peekable();
     let mut next: Vec<(usize, u64)> = Vec::with_capacity(batch);
     while order.peek().is_some() {
         next.clear();
         next.extend(order.by_ref().take(batch));
+        let shared: &L = log;
         // collect() keeps job order, whatever thread ran each job
-        let records: Vec<Record> = next
+        let done: Vec<std::result::Result<(Record, Option<L::Part>), L::Error>> = next
             .par_iter()
             .map(|&(s, r)| {
-                let t = run_replication(&scenarios[s], r);
+                let sc = &scenarios[s];
+                let (t, part) = if shared.wants(s, r) {
+                    let mut part = shared.part(sc, s, r)?;
+                    (run_replication_with(sc, r, &mut part), Some(part))
+                } else {
+                    (run_replication(sc, r), None)
+                };
                 progress();
-                Record::new(&scenarios[s], s, r, &t)
+                Ok((Record::new(sc, s, r, &t), part))
             })
             .collect();
-        for rec in &records {
-            fold.push(rec);
+        for job in done {
+            let (rec, part) = job?;
+            fold.push(&rec);
+            if let Some(part) = part {
+                log.append(part)?;
+            }
         }
     }
-    fold.finish()
+    Ok(fold.finish())
 }
 
 /// Every (scenario, replication) of a run, replication by replication:
@@ -823,6 +908,17 @@ impl Summary {
             agents,
         }
     }
+}
+
+/// Runs like [`run_logged`] on a pool of `threads` threads (all cores
+/// when `None`).
+pub fn run_logged_with_threads<L: ContactLog + Send>(
+    scenarios: &[Scenario],
+    threads: Option<usize>,
+    progress: &(dyn Fn() + Sync),
+    log: &mut L,
+) -> Result<std::result::Result<Results, L::Error>> {
+    on_threads(threads, || run_logged(scenarios, progress, log))
 }
 
 /// Runs on a pool of `threads` threads (all cores when `None`).

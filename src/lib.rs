@@ -7,7 +7,8 @@
 //! intervals), [`targets`] (judging results against targets),
 //! [`experiment`] (parallel replications), [`analytic`]
 //! (queueing formulas), [`feasibility`] (targets no staffing can meet),
-//! [`optimize`] (the staffing search), [`report`] (exporters). The library never prints,
+//! [`optimize`] (the staffing search), [`report`] (exporters), [`logs`]
+//! (the event log). The library never prints,
 //! exits or parses command lines.
 
 #![warn(missing_docs)]
@@ -19,6 +20,7 @@ pub mod engine;
 pub mod error;
 pub mod experiment;
 pub mod feasibility;
+pub mod logs;
 pub mod model;
 pub mod optimize;
 pub mod report;

@@ -61,8 +61,11 @@
 //! follow its owner's own history: L1's absences are drawn at L1's shift
 //! starts, agent by agent, whatever L3 does.
 
+mod contacts;
 mod tally;
 
+use contacts::Recorder;
+pub use contacts::{Contact, ContactSink, Leg, Outcome};
 pub use tally::{ChannelTally, IntervalTally, LineTally, RunTally, TypeTally};
 
 use crate::engine::{Dist, Model, Scheduler, SimTime, Simulation, Stream, owned_stream};
@@ -292,6 +295,10 @@ pub struct SupportCenter<'s> {
     /// Time from Monday 00:00 to the start of the run.
     week_offset: u64,
     overflow: bool,
+    /// Stop the run: too many tickets open, or the event log failed.
+    halt: bool,
+    /// The event log's records, when one is written.
+    log: Option<Recorder<'s>>,
     /// The run's tallies.
     pub tally: RunTally,
 }
@@ -466,8 +473,28 @@ impl<'s> SupportCenter<'s> {
             slot: 0,
             week_offset: sc.start_weekday as u64 * DAY_US,
             overflow: false,
+            halt: false,
+            log: None,
             tally: RunTally::new(sc),
         }
+    }
+
+    /// A fresh center for replication `replication` of `sc` that hands
+    /// the record of every contact to `sink` (the event log).
+    pub fn with_contacts(
+        sc: &'s Scenario,
+        replication: u64,
+        sink: &'s mut dyn ContactSink,
+    ) -> Self {
+        let mut center = SupportCenter::new(sc, replication);
+        center.log = Some(Recorder::new(sink));
+        center
+    }
+
+    /// True once the run must stop: more tickets were open than the
+    /// scenario allows, or the contact sink gave up.
+    pub fn halted(&self) -> bool {
+        self.halt
     }
 
     /// True once more tickets were open than the scenario allows.
@@ -722,6 +749,9 @@ impl<'s> SupportCenter<'s> {
             if t.counted {
                 self.tally.lines[l].vendor_tickets += 1;
             }
+            if let Some(r) = &mut self.log {
+                r.vendor(idx, l, now);
+            }
             s.after(delay, Event::Vendor(idx));
             return;
         }
@@ -738,6 +768,9 @@ impl<'s> SupportCenter<'s> {
             t.line = l as u16;
             t.cost = cost;
             t.enqueued = now;
+        }
+        if let Some(r) = &mut self.log {
+            r.join(idx, l, now);
         }
         if let Some(agent) = self.pick_agent(l, cost, t.key) {
             self.start(agent, idx, s);
@@ -798,6 +831,10 @@ impl<'s> SupportCenter<'s> {
                 self.tally.channels[c].waits.record(wait.0);
             }
         }
+        if let Some(r) = &mut self.log {
+            let number = agent - self.lines[l].first_agent + 1;
+            r.started(idx, Some(number), now, t.waiting_first);
+        }
         {
             let tk = &mut self.tickets[idx as usize];
             tk.waiting_first = false;
@@ -827,6 +864,7 @@ impl<'s> SupportCenter<'s> {
         self.schedule_arrival(c, now, s);
         if self.open >= self.sc.max_in_system {
             self.overflow = true;
+            self.halt = true;
             return;
         }
         let ttype = if self.type_cdf.len() > 1 {
@@ -863,6 +901,9 @@ impl<'s> SupportCenter<'s> {
             key,
             ..Ticket::default()
         });
+        if let Some(r) = &mut self.log {
+            r.arrive(idx, now, c, ttype, key, counted);
+        }
         if counted {
             let ct = &mut self.tally.channels[c];
             ct.offered += 1;
@@ -925,6 +966,9 @@ impl<'s> SupportCenter<'s> {
             tk.attempt_at = now;
             tk.waiting_first = true;
         }
+        if let Some(r) = &mut self.log {
+            r.retry(idx, now);
+        }
         let line = t.first_line as usize;
         if t.counted {
             self.tally.channels[c].offered += 1;
@@ -948,6 +992,9 @@ impl<'s> SupportCenter<'s> {
             .filter(|w| *w > SimTime::ZERO);
         if wrap.is_none() {
             self.release_agent(agent, l, t.cost, now);
+        }
+        if let Some(r) = &mut self.log {
+            r.ended(idx, now, wrap.unwrap_or(SimTime::ZERO));
         }
         if t.counted {
             self.tally.agent_handled[agent as usize] += 1;
@@ -982,6 +1029,9 @@ impl<'s> SupportCenter<'s> {
             && (t.misroutes as u32) < self.sc.max_misroutes
             && self.misroute_rng[l].random::<f64>() < tt.misroute;
         if misrouted {
+            if let Some(r) = &mut self.log {
+                r.misrouted(idx);
+            }
             let tk = &mut self.tickets[idx as usize];
             tk.misroutes += 1;
             if t.counted {
@@ -1014,6 +1064,9 @@ impl<'s> SupportCenter<'s> {
                         self.tally.lines[next].offered += 1;
                     }
                     self.tickets[idx as usize].escalated = true;
+                    if let Some(r) = &mut self.log {
+                        r.escalated(idx);
+                    }
                     self.enter_line(next, idx, None, s);
                 }
                 None => self.resolve(idx, now),
@@ -1067,6 +1120,11 @@ impl<'s> SupportCenter<'s> {
                 ty.first_contact_resolved += 1;
             }
         }
+        if let Some(r) = &mut self.log
+            && !r.resolved(idx, now)
+        {
+            self.halt = true;
+        }
         self.release(idx);
     }
 
@@ -1077,6 +1135,9 @@ impl<'s> SupportCenter<'s> {
             let lt = &mut self.tally.lines[t.line as usize];
             lt.handled += 1;
             lt.handle_sum += (now - t.service_start).as_secs_f64();
+        }
+        if let Some(r) = &mut self.log {
+            r.ended(idx, now, SimTime::ZERO);
         }
         self.tickets[idx as usize].in_service = false;
         self.resolve(idx, now);
@@ -1207,6 +1268,11 @@ impl<'s> SupportCenter<'s> {
             if closed {
                 self.tally.channels[c].retries_after_closing += 1;
             }
+        }
+        if let Some(r) = &mut self.log
+            && !r.abandoned(idx, now, retry)
+        {
+            self.halt = true;
         }
         self.line_account(l, now);
         self.lines[l].waiting -= 1;
@@ -1701,6 +1767,17 @@ impl<'s> SupportCenter<'s> {
             }
         }
         self.tally.overflow = self.overflow;
+        if let Some(r) = &mut self.log {
+            let open = self
+                .tickets
+                .iter()
+                .enumerate()
+                .filter(|(_, t)| t.live)
+                .map(|(i, _)| i as u32);
+            if !r.finish(open, now) {
+                self.halt = true;
+            }
+        }
     }
 }
 
@@ -1769,8 +1846,26 @@ impl Model for SupportCenter<'_> {
 
 /// Runs replication `replication` of `sc` to its horizon and returns its tallies.
 pub fn run_replication(sc: &Scenario, replication: u64) -> RunTally {
-    let mut sim = Simulation::new(SupportCenter::new(sc, replication));
-    sim.run_until(sc.horizon, |m| !m.overflow);
+    run(SupportCenter::new(sc, replication))
+}
+
+/// Runs replication `replication` of `sc` like [`run_replication`], and
+/// hands the record of every contact to `sink` as the contact leaves (at
+/// the end of the run, those still open). The tallies are those of
+/// [`run_replication`]: recording draws nothing and changes nothing. A
+/// sink that gives up stops the run.
+pub fn run_replication_with(
+    sc: &Scenario,
+    replication: u64,
+    sink: &mut dyn ContactSink,
+) -> RunTally {
+    run(SupportCenter::with_contacts(sc, replication, sink))
+}
+
+fn run(center: SupportCenter<'_>) -> RunTally {
+    let horizon = center.horizon;
+    let mut sim = Simulation::new(center);
+    sim.run_until(horizon, |m| !m.halt);
     let events = sim.events_handled();
     let mut center = sim.into_model();
     center.finish();

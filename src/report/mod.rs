@@ -15,6 +15,7 @@ pub mod words;
 
 pub use agents::AgentsCsv;
 pub use csv::Csv;
+pub(crate) use csv::text as csv_text;
 pub use html::HtmlReport;
 pub use intervals::IntervalsCsv;
 pub use json::Json;

@@ -7,6 +7,7 @@ mod cli;
 mod crn;
 mod determinism;
 mod erlang;
+mod events;
 mod golden;
 mod helpdesk;
 mod inputs;
