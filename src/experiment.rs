@@ -324,6 +324,10 @@ impl ContactLog for NoLog {
     }
 }
 
+/// A finished job of [`run_logged`]: its record, and its part of the log.
+type Job<L> =
+    std::result::Result<(Record, Option<<L as ContactLog>::Part>), <L as ContactLog>::Error>;
+
 /// Runs like [`run`] and writes the contacts of the replications `log`
 /// wants into it: each such replication into its own part as it runs, the
 /// parts appended in run order (replication by replication, scenario by
@@ -352,7 +356,7 @@ pub fn run_logged<L: ContactLog>(
         next.extend(order.by_ref().take(batch));
         let shared: &L = log;
         // collect() keeps job order, whatever thread ran each job
-        let done: Vec<std::result::Result<(Record, Option<L::Part>), L::Error>> = next
+        let done: Vec<Job<L>> = next
             .par_iter()
             .map(|&(s, r)| {
                 let sc = &scenarios[s];

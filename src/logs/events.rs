@@ -399,15 +399,6 @@ struct Row<'a> {
     legs: &'a str,
 }
 
-/// The date-time of simulation time zero: the scenario's start, in a
-/// nominal week whose Monday is 2001-01-01 when it starts on a weekday.
-fn origin(sc: &Scenario) -> jiff::civil::DateTime {
-    jiff::civil::date(2001, 1, 1)
-        .checked_add(jiff::Span::new().days(i64::from(sc.start_weekday)))
-        .unwrap_or(jiff::civil::date(2001, 1, 1))
-        .at(0, 0, 0, 0)
-}
-
 /// Seconds from whole microseconds, exactly, in the shortest decimal form
 /// (`12`, `12.5`, `0.000001`): no float on the way, so the figure reads
 /// back to the very value the run counted.
@@ -453,7 +444,8 @@ impl<W: Write> Rows<W> {
                 .from_writer(out),
             names,
             replication,
-            origin: origin(sc),
+            // the start's date-time; each time is added to it in whole microseconds
+            origin: sc.datetime_at(0.0),
             buf: String::with_capacity(1024),
             error: None,
         }

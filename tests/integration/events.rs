@@ -227,8 +227,31 @@ fn kpis_recomputed_from_the_log_equal_the_run() {
             retried += 1;
         }
         // the timestamps agree with the waits: ISO 8601 local date-times
-        assert_eq!(r["arrival"].len() >= 19, true, "{}", r["arrival"]);
-        assert_eq!(&r["arrival"][10..11], "T");
+        let at = |col: &str| -> jiff::civil::DateTime {
+            r[col]
+                .parse()
+                .unwrap_or_else(|e| panic!("{col} {:?}: {e}", r[col]))
+        };
+        let arrival = at("arrival");
+        let mid = "2001-01-01T00:00:00"
+            .parse::<jiff::civil::DateTime>()
+            .expect("a date-time");
+        assert!(
+            arrival >= mid
+                && arrival
+                    < mid
+                        .checked_add(jiff::SignedDuration::from_hours(96))
+                        .expect("in range")
+        );
+        let end = match r["outcome"].as_str() {
+            "answered" => Some(at("answered_at")),
+            "abandoned" => Some(at("abandoned_at")),
+            _ => None,
+        };
+        if let Some(end) = end {
+            let us = end.duration_since(arrival).as_micros();
+            assert_eq!(us as f64 / 1e6, secs(&r["wait_seconds"]), "{r:?}");
+        }
         if r["measured"] != "true" {
             continue;
         }
@@ -565,4 +588,33 @@ fn the_log_can_go_into_the_results_directory() {
         })
         .collect();
     assert_eq!(names.len(), 2, "nothing left beside: {names:?}");
+}
+
+#[test]
+fn dates_follow_the_scenario_start() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    for (start, day1) in [("\"wed\"", "2001-01-03"), ("1999-02-15", "1999-02-15")] {
+        let text = DESK
+            .replace("horizon = \"4d\"", "horizon = \"2d\"")
+            .replace("start = \"mon\"", &format!("start = {start}"));
+        let file = scenario_file(dir.path(), &text);
+        let log = dir.path().join("e.csv");
+        stdout_of(
+            staffsim()
+                .arg("run")
+                .arg(&file)
+                .args(["-q", "--force", "--events"])
+                .arg(&log),
+        );
+        let (_, rows) = read_log(&log);
+        let first = rows
+            .iter()
+            .min_by_key(|r| r["contact_id"].parse::<u64>().expect("a number"))
+            .expect("rows");
+        assert!(
+            first["arrival"].starts_with(day1),
+            "{start}: {}",
+            first["arrival"]
+        );
+    }
 }
