@@ -15,6 +15,7 @@
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use staffsim::engine::{Dist, Model, Scheduler, SimTime, Simulation, Stream, stream};
 use staffsim::experiment::run_with_threads;
+use staffsim::kpi;
 use staffsim::model::run_replication;
 use staffsim::scenario::{Scenario, load_experiment_str, load_file};
 use std::hint::black_box;
@@ -87,7 +88,7 @@ fn contacts(sc: &Scenario) -> u64 {
 /// One replication of `sc` on this thread, with its KPIs computed.
 fn replication(sc: &Scenario) -> f64 {
     let tally = run_replication(sc, 0);
-    let kpis = tally.kpis(sc);
+    let kpis = kpi::measure(sc, &tally);
     // fold every KPI into the result so none of them can be skipped
     kpis.overall.iter().map(|(_, v)| v).sum::<f64>()
         + kpis

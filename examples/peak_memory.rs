@@ -12,6 +12,7 @@
 //! handled (warm-up included) and the elapsed time, KPIs computed.
 
 use staffsim::engine::SimTime;
+use staffsim::kpi::{self, Kpi};
 use staffsim::model::run_replication;
 use staffsim::scenario::load_file;
 use std::path::PathBuf;
@@ -57,7 +58,7 @@ fn main() -> ExitCode {
 
     let started = Instant::now();
     let tally = run_replication(&sc, replication);
-    let kpis = tally.kpis(&sc);
+    let kpis = kpi::measure(&sc, &tally);
     let elapsed = started.elapsed().as_secs_f64();
 
     // contacts offered in the measured window (the warm-up's are not counted)
@@ -65,7 +66,7 @@ fn main() -> ExitCode {
     let service_level = kpis
         .overall
         .iter()
-        .find(|(k, _)| *k == "service_level")
+        .find(|(k, _)| *k == Kpi::ServiceLevel)
         .map_or(0.0, |(_, v)| *v);
     println!("scenario        {}", file.display());
     println!("horizon_days    {}", sc.horizon.as_secs_f64() / 86_400.0);

@@ -99,34 +99,3 @@ pub fn costs(sc: &Scenario, tally: &RunTally) -> Costs {
         abandon,
     }
 }
-
-/// The KPIs of a cost split, after `cost_total`: each part (`cost_wages`,
-/// `cost_overhead`, `cost_training`, `cost_overtime`, `cost_vendor`, and
-/// for the whole desk `cost_abandon`, the revenue lost to abandons), then
-/// `cost_per_month` and `cost_per_year`: the total scaled from the measured
-/// window (`window_days`) to a 30.4-day month and a 365-day year.
-pub fn cost_kpis(
-    parts: &LineCost,
-    abandon: Option<f64>,
-    total: f64,
-    window_days: f64,
-) -> Vec<(&'static str, f64)> {
-    let per_day = if window_days > 0.0 {
-        total / window_days
-    } else {
-        f64::NAN
-    };
-    let mut out = vec![
-        ("cost_wages", parts.wages),
-        ("cost_overhead", parts.overhead),
-        ("cost_training", parts.training),
-        ("cost_overtime", parts.overtime),
-        ("cost_vendor", parts.vendor),
-    ];
-    if let Some(a) = abandon {
-        out.push(("cost_abandon", a));
-    }
-    out.push(("cost_per_month", per_day * DAYS_PER_MONTH));
-    out.push(("cost_per_year", per_day * DAYS_PER_YEAR));
-    out
-}

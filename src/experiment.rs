@@ -2,10 +2,11 @@
 //! a fixed order, so the output is the same whatever the number of threads.
 
 use crate::error::{Error, Result};
+use crate::kpi::{self, EstimateMap, Kpi, KpiValues, NO_TRAFFIC_KPIS, RunKpis, no_traffic};
 use crate::model::IntervalTally;
 use crate::model::{ContactSink, RunTally, run_replication, run_replication_with};
 use crate::scenario::Scenario;
-use crate::stats::{Estimate, EstimateMap, KpiValues, Moments, RunKpis, tidy};
+use crate::stats::{Estimate, Moments, tidy};
 use crate::targets::{Judgement, Rule, judge};
 use indexmap::IndexMap;
 use rayon::prelude::*;
@@ -73,55 +74,10 @@ pub struct ScenarioResult {
     pub agents: Vec<AgentSummary>,
 }
 
-/// Scenario-wide KPIs that mix every channel's contacts: with live and
-/// backlog channels together, seconds-long waits with hours-long ones.
-pub const MIXED_KPIS: [&str; 9] = [
-    "service_level",
-    "abandon_rate",
-    "asa_seconds",
-    "wait_p50_seconds",
-    "wait_p90_seconds",
-    "wait_p99_seconds",
-    "aht_seconds",
-    "talk_seconds",
-    "wrap_up_seconds",
-];
-
-/// KPIs that mean nothing where no contact arrived (scenario-wide, or for
-/// one channel): shares and means over contacts, answers, resolutions, and
-/// costs per contact. Where the scope's `offered` is 0 in every
-/// replication they are undefined: NaN in [`ScenarioResult`], `null` in the
-/// JSON, an empty CSV cell, "no traffic" in the table and the report,
-/// never 0 (a service level of 0% would read as a missed target).
-pub const NO_TRAFFIC_KPIS: [&str; 16] = [
-    "abandon_rate",
-    "asa_seconds",
-    "wait_p50_seconds",
-    "wait_p90_seconds",
-    "wait_p99_seconds",
-    "service_level",
-    "aht_seconds",
-    "talk_seconds",
-    "wrap_up_seconds",
-    "resolution_hours",
-    "resolved_within_target",
-    "fcr",
-    "escalation_rate",
-    "misroute_rate",
-    "cost_per_incident",
-    "cost_per_contact",
-];
-
-/// True when `kpis` (scenario-wide or one channel's) saw no contact: its
-/// `offered` is 0 in every replication.
-pub fn no_traffic(kpis: &EstimateMap) -> bool {
-    kpis.get("offered").is_some_and(|e| e.mean <= 0.0)
-}
-
 /// Marks the [`NO_TRAFFIC_KPIS`] of `kpis` undefined (mean and interval NaN).
 fn undefined_without_traffic(kpis: &mut EstimateMap) {
     for k in NO_TRAFFIC_KPIS {
-        if let Some(e) = kpis.get_mut(k) {
+        if let Some(e) = kpis.get_mut(&k) {
             *e = Estimate {
                 mean: f64::NAN,
                 ci95: f64::NAN,
@@ -137,8 +93,8 @@ pub struct Mixed {
     pub live: Vec<String>,
     /// Backlog channels (tickets wait in a queue), in scenario order.
     pub backlog: Vec<String>,
-    /// The scenario-wide KPIs that mix them ([`MIXED_KPIS`]).
-    pub kpis: Vec<&'static str>,
+    /// The scenario-wide KPIs that mix them ([`kpi::MIXED`]).
+    pub kpis: Vec<Kpi>,
 }
 
 impl Mixed {
@@ -157,7 +113,7 @@ impl Mixed {
         Some(Mixed {
             live: names(true),
             backlog: names(false),
-            kpis: MIXED_KPIS.to_vec(),
+            kpis: kpi::MIXED.to_vec(),
         })
     }
 }
@@ -203,7 +159,7 @@ fn groups(v: &[(String, KpiValues)]) -> Vec<Vec<f64>> {
 impl Record {
     /// The record of replication `replication` of scenario `scenario`.
     pub fn new(sc: &Scenario, scenario: usize, replication: u64, tally: &RunTally) -> Record {
-        let k = tally.kpis(sc);
+        let k = kpi::measure(sc, tally);
         Record {
             scenario,
             replication,
@@ -232,11 +188,11 @@ pub struct IntervalResult {
     /// answered in time / offered in it; absent when none arrived) and
     /// `asa_seconds` (of the answers given in it; absent when none was
     /// given), over all occurrences and replications.
-    pub channels: IndexMap<String, IndexMap<&'static str, f64>>,
+    pub channels: IndexMap<String, IndexMap<Kpi, f64>>,
     /// Per line: `mean_queue`, `max_queue` (largest in a run, mean over
     /// runs), `agents_rostered`, `agents_on_duty`, `agents_on_break`,
     /// `agents_busy` (time averages).
-    pub lines: IndexMap<String, IndexMap<&'static str, f64>>,
+    pub lines: IndexMap<String, IndexMap<Kpi, f64>>,
 }
 
 /// One agent's tallies, averaged over replications.
@@ -565,7 +521,7 @@ impl Paired {
             .enumerate()
             .map(|(i, (name, _))| {
                 let m = self.overall.get(i).copied().unwrap_or_default();
-                ((*name).to_string(), m.estimate())
+                (*name, m.estimate())
             })
             .collect()
     }
@@ -583,7 +539,7 @@ impl Paired {
                 .zip(bk)
                 .zip(ms)
                 .filter(|((_, bi), _)| bi.is_some())
-                .map(|(((kpi, _), _), m)| ((*kpi).to_string(), m.estimate()))
+                .map(|(((kpi, _), _), m)| (*kpi, m.estimate()))
                 .collect();
             out.insert(name.clone(), m);
         }
@@ -721,7 +677,7 @@ fn estimates(names: &KpiValues, ms: &[Moments]) -> EstimateMap {
     names
         .iter()
         .zip(ms)
-        .map(|((name, _), m)| ((*name).to_string(), m.estimate()))
+        .map(|((name, _), m)| (*name, m.estimate()))
         .collect()
 }
 
@@ -739,7 +695,7 @@ fn group_estimates(
 impl Summary {
     /// The names of `sc`'s KPIs, in the order of a [`Record`]'s values.
     fn template(sc: &Scenario) -> RunKpis {
-        RunTally::new(sc).kpis(sc)
+        kpi::measure(sc, &RunTally::new(sc))
     }
 
     fn new(sc: &Scenario) -> Self {
@@ -984,16 +940,16 @@ fn intervals(sc: &Scenario, sums: &IntervalSums, reps: f64) -> Vec<IntervalResul
             let (offered, answered, abandoned, in_time, wait) =
                 (sum(0), sum(1), sum(2), sum(3), sum(4));
             let mut m = IndexMap::new();
-            m.insert("offered", offered / occ);
-            m.insert("answered", answered / occ);
-            m.insert("abandoned", abandoned / occ);
+            m.insert(Kpi::Offered, offered / occ);
+            m.insert(Kpi::Answered, answered / occ);
+            m.insert(Kpi::Abandoned, abandoned / occ);
             // no contact, no service level (and no answer, no ASA): left
             // out rather than shown as 0
             if offered > 0.0 {
-                m.insert("service_level", in_time / offered);
+                m.insert(Kpi::ServiceLevel, in_time / offered);
             }
             if answered > 0.0 {
-                m.insert("asa_seconds", wait / answered);
+                m.insert(Kpi::AsaSeconds, wait / answered);
             }
             channels.insert(ch.name.clone(), m);
         }
@@ -1002,12 +958,12 @@ fn intervals(sc: &Scenario, sums: &IntervalSums, reps: f64) -> Vec<IntervalResul
             let sum = |i: usize| -> f64 { sums.lines[l][slot][i] };
             let time = occ * step;
             let mut m = IndexMap::new();
-            m.insert("mean_queue", sum(0) / time);
-            m.insert("max_queue", sum(1) / reps);
-            m.insert("agents_rostered", sum(5) / time);
-            m.insert("agents_on_duty", sum(3) / time);
-            m.insert("agents_on_break", sum(4) / time);
-            m.insert("agents_busy", sum(2) / time);
+            m.insert(Kpi::MeanQueue, sum(0) / time);
+            m.insert(Kpi::MaxQueue, sum(1) / reps);
+            m.insert(Kpi::AgentsRostered, sum(5) / time);
+            m.insert(Kpi::AgentsOnDuty, sum(3) / time);
+            m.insert(Kpi::AgentsOnBreak, sum(4) / time);
+            m.insert(Kpi::AgentsBusy, sum(2) / time);
             lines.insert(line.name.clone(), m);
         }
         for m in channels.values_mut().chain(lines.values_mut()) {

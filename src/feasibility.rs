@@ -29,6 +29,7 @@
 //! target named here is out of reach, never merely hard.
 
 use crate::engine::Dist;
+use crate::kpi::Kpi;
 use crate::scenario::{MINUTES_PER_DAY, Scenario, Targets};
 use crate::stats::tidy;
 use crate::targets::Scope;
@@ -60,7 +61,7 @@ pub struct Unreachable {
     pub scope: Scope,
     /// The KPI judged (`service_level`, `abandon_rate`, `asa_seconds`,
     /// `resolved_within_target`).
-    pub kpi: &'static str,
+    pub kpi: Kpi,
     /// What puts it out of reach (one or more).
     pub causes: Vec<Cause>,
     /// The least value any staffing gets on the wrong side of the target:
@@ -76,18 +77,18 @@ pub struct Unreachable {
 
 /// The scenario key of a target: `service_level`, `abandon_rate_max`,
 /// `asa_max` or `resolved_within`, for the KPI it judges.
-pub fn target_key(kpi: &str) -> &str {
+pub fn target_key(kpi: Kpi) -> &'static str {
     match kpi {
-        "abandon_rate" => "abandon_rate_max",
-        "asa_seconds" => "asa_max",
-        "resolved_within_target" => "resolved_within",
-        other => other,
+        Kpi::AbandonRate => "abandon_rate_max",
+        Kpi::AsaSeconds => "asa_max",
+        Kpi::ResolvedWithinTarget => "resolved_within",
+        other => other.key(),
     }
 }
 
 /// The full name of a target: `channel.phone.service_level` for a
 /// channel's, `targets.service_level` for the desk's.
-pub fn target_name(scope: &Scope, kpi: &str) -> String {
+pub fn target_name(scope: &Scope, kpi: Kpi) -> String {
     match scope {
         Scope::Desk => format!("targets.{}", target_key(kpi)),
         Scope::Channel(c) => format!("channel.{c}.{}", target_key(kpi)),
@@ -540,9 +541,9 @@ fn check_scope(
                 ),
             };
             out.push(Unreachable {
-                target: target_name(&scope, "service_level"),
+                target: target_name(&scope, Kpi::ServiceLevel),
                 scope: scope.clone(),
-                kpi: "service_level",
+                kpi: Kpi::ServiceLevel,
                 causes,
                 forced: tidy(forced),
                 allowed: tidy(allowed),
@@ -561,9 +562,9 @@ fn check_scope(
         if forced > limit + 1e-9 {
             let (text, causes) = hours(Within::Secs(0.0));
             out.push(Unreachable {
-                target: target_name(&scope, "abandon_rate"),
+                target: target_name(&scope, Kpi::AbandonRate),
                 scope: scope.clone(),
-                kpi: "abandon_rate",
+                kpi: Kpi::AbandonRate,
                 causes,
                 forced: tidy(forced),
                 allowed: limit,
@@ -584,9 +585,9 @@ fn check_scope(
             if forced > limit + 1e-9 {
                 let (text, causes) = hours(Within::Secs(0.0));
                 out.push(Unreachable {
-                    target: target_name(&scope, "asa_seconds"),
+                    target: target_name(&scope, Kpi::AsaSeconds),
                     scope: scope.clone(),
-                    kpi: "asa_seconds",
+                    kpi: Kpi::AsaSeconds,
                     causes,
                     forced: tidy(forced),
                     allowed: limit,
@@ -647,9 +648,9 @@ fn check_scope(
                 fix
             };
             out.push(Unreachable {
-                target: target_name(&scope, "resolved_within_target"),
+                target: target_name(&scope, Kpi::ResolvedWithinTarget),
                 scope: scope.clone(),
-                kpi: "resolved_within_target",
+                kpi: Kpi::ResolvedWithinTarget,
                 causes,
                 forced: tidy(forced),
                 allowed: tidy(allowed),
@@ -747,7 +748,7 @@ handle = "5m"
         let sc = load_str(&covered, "w.toml", None).unwrap();
         let out = check(&sc);
         assert!(
-            out.iter().all(|u| u.kpi != "resolved_within_target"),
+            out.iter().all(|u| u.kpi != Kpi::ResolvedWithinTarget),
             "{out:#?}"
         );
     }

@@ -4,7 +4,8 @@
 //! Layers, each using only those above it: [`engine`] (generic
 //! discrete-event kernel), [`scenario`] (TOML format, validation),
 //! [`model`] (the support center), [`stats`] (tallies, confidence
-//! intervals), [`targets`] (judging results against targets),
+//! intervals), [`economics`] (costs), [`kpi`] (the typed KPIs, measured
+//! from a replication's tallies), [`targets`] (judging results against targets),
 //! [`experiment`] (parallel replications), [`analytic`]
 //! (queueing formulas), [`feasibility`] (targets no staffing can meet),
 //! [`optimize`] (the staffing search), [`report`] (exporters), [`logs`]
@@ -20,6 +21,7 @@ pub mod engine;
 pub mod error;
 pub mod experiment;
 pub mod feasibility;
+pub mod kpi;
 pub mod logs;
 pub mod model;
 pub mod optimize;

@@ -18,8 +18,8 @@
 use crate::analytic::ErlangC;
 use crate::experiment::{self, ScenarioResult};
 use crate::feasibility::{self, Unreachable, target_name};
+use crate::kpi::{EstimateMap, Kpi, Unit};
 use crate::scenario::{Scenario, capacity};
-use crate::stats::EstimateMap;
 use crate::targets::{self, Direction, Judgement, Rule};
 use indexmap::IndexMap;
 use serde::Serialize;
@@ -81,10 +81,9 @@ impl TargetCheck {
         };
         TargetCheck {
             name: target_name(&judgement.scope, judgement.kpi),
-            unit: if judgement.kpi.ends_with("_seconds") {
-                "seconds"
-            } else {
-                "share"
+            unit: match judgement.kpi.unit() {
+                Unit::Seconds => "seconds",
+                _ => "share",
             },
             relation,
             bound,
@@ -94,7 +93,7 @@ impl TargetCheck {
     }
 
     /// The KPI judged.
-    pub fn kpi(&self) -> &'static str {
+    pub fn kpi(&self) -> Kpi {
         self.judgement.kpi
     }
 
@@ -112,7 +111,7 @@ impl TargetCheck {
     /// The shortfall for people: `6.9 points`, `12 s`.
     pub fn shortfall_text(&self) -> String {
         if self.unit == "seconds" {
-            crate::report::words::value(self.kpi(), self.shortfall.max(0.0))
+            self.kpi().show(self.shortfall.max(0.0), "")
         } else {
             format!("{:.1} points", self.shortfall.max(0.0) * 100.0)
         }
@@ -475,14 +474,14 @@ impl Search<'_> {
 
     fn cost(&mut self, plan: &[u32]) -> f64 {
         let r = self.eval(plan);
-        let cost = r.kpis.get("cost_total").map_or(0.0, |e| e.mean);
+        let cost = r.kpis.get(&Kpi::CostTotal).map_or(0.0, |e| e.mean);
         if cost > 0.0 {
             cost
         } else {
             // no wages given: paid agent-hours stand in for cost
             r.lines
                 .values()
-                .map(|m| m.get("paid_hours").map_or(0.0, |e| e.mean))
+                .map(|m| m.get(&Kpi::PaidHours).map_or(0.0, |e| e.mean))
                 .sum()
         }
     }
@@ -670,8 +669,8 @@ pub fn optimize(
             .into_iter()
             .map(|(name, d)| {
                 let gain = ChannelGain {
-                    service_level: d.get("service_level").map_or(0.0, |e| e.mean),
-                    asa_seconds: d.get("asa_seconds").map_or(0.0, |e| e.mean),
+                    service_level: d.get(&Kpi::ServiceLevel).map_or(0.0, |e| e.mean),
+                    asa_seconds: d.get(&Kpi::AsaSeconds).map_or(0.0, |e| e.mean),
                 };
                 (name, gain)
             })
@@ -679,8 +678,8 @@ pub fn optimize(
         marginal.push(Marginal {
             path: v.path.clone(),
             cost: extra,
-            service_level: diff.get("service_level").map_or(0.0, |e| e.mean),
-            asa_seconds: diff.get("asa_seconds").map_or(0.0, |e| e.mean),
+            service_level: diff.get(&Kpi::ServiceLevel).map_or(0.0, |e| e.mean),
+            asa_seconds: diff.get(&Kpi::AsaSeconds).map_or(0.0, |e| e.mean),
             channels,
         });
     }
@@ -722,7 +721,7 @@ pub fn optimize(
         missed,
         recommended,
         variant,
-        cost_total: result.kpis.get("cost_total").map_or(0.0, |e| e.mean),
+        cost_total: result.kpis.get(&Kpi::CostTotal).map_or(0.0, |e| e.mean),
         kpis: result.kpis,
         channels: result.channels,
         targets: checks,
@@ -830,8 +829,8 @@ fn render_plan(sc: &Scenario, r: &OptimizeResult) -> String {
             "  {}: {}: mean {}, 95% bound {} — {status}\n",
             words::subject(j),
             words::target(j),
-            words::value(j.kpi, j.value),
-            words::value(j.kpi, c.bound)
+            j.kpi.show(j.value, ""),
+            j.kpi.show(c.bound, "")
         ));
     }
     if !r.missed.is_empty() {
@@ -850,14 +849,14 @@ fn render_plan(sc: &Scenario, r: &OptimizeResult) -> String {
         out.push_str("\nPer channel:\n");
         for (name, k) in &r.channels {
             let mut parts = Vec::new();
-            for (kpi, label) in [
-                ("service_level", "service level"),
-                ("abandon_rate", "abandon rate"),
-                ("asa_seconds", "ASA"),
-                ("resolved_within_target", "resolved in time"),
+            for kpi in [
+                Kpi::ServiceLevel,
+                Kpi::AbandonRate,
+                Kpi::AsaSeconds,
+                Kpi::ResolvedWithinTarget,
             ] {
-                if let Some(e) = k.get(kpi) {
-                    parts.push(format!("{label} {}", words::value(kpi, e.mean)));
+                if let Some(e) = k.get(&kpi) {
+                    parts.push(format!("{} {}", kpi.label(), kpi.show(e.mean, "")));
                 }
             }
             out.push_str(&format!("  {name}: {}\n", parts.join(", ")));
@@ -908,7 +907,7 @@ fn render_plan(sc: &Scenario, r: &OptimizeResult) -> String {
 
 /// A change of a wait for people: `+2 s`, `−3.0 min`.
 fn signed_secs(x: f64) -> String {
-    let d = crate::report::words::value("asa_seconds", x.abs());
+    let d = Kpi::AsaSeconds.show(x.abs(), "");
     if d == "0 s" {
         d
     } else if x < 0.0 {

@@ -165,7 +165,7 @@ fn check_record(
     index: usize,
     scenarios: &[Scenario],
     shapes: &[RunTally],
-    kpis: &[crate::stats::RunKpis],
+    kpis: &[crate::kpi::RunKpis],
 ) -> std::result::Result<(), String> {
     let at = |field: &str| format!("records[{index}].{field}");
     let Some(sc) = scenarios.get(record.scenario) else {
@@ -333,7 +333,7 @@ pub fn merge_shards(dirs: &[PathBuf], shards: Vec<Shard>) -> Result<(Vec<Scenari
     let kpis: Vec<_> = scenarios
         .iter()
         .zip(&shapes)
-        .map(|(sc, t)| t.kpis(sc))
+        .map(|(sc, t)| crate::kpi::measure(sc, t))
         .collect();
     let expected: u64 = scenarios.iter().map(|s| s.replications as u64).sum();
     let mut jobs: HashSet<(usize, u64)> = HashSet::new();

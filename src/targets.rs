@@ -7,8 +7,9 @@
 //! channels first in file order, then the desk; reports, the run table and
 //! searches all read the same list.
 
+use crate::kpi::{Better, EstimateMap, Kpi};
 use crate::scenario::{Scenario, Targets};
-use crate::stats::{Estimate, EstimateMap};
+use crate::stats::Estimate;
 use indexmap::IndexMap;
 use serde::{Serialize, Serializer};
 use std::fmt;
@@ -67,7 +68,7 @@ pub struct Judgement {
     /// The KPI judged: `service_level`, `abandon_rate`, `asa_seconds` or
     /// `resolved_within_target` (the key under `kpis` for the desk, under
     /// `channels.<name>` for a channel).
-    pub kpi: &'static str,
+    pub kpi: Kpi,
     /// The target (a share, or seconds for `asa_seconds`).
     pub target: f64,
     /// The KPI's mean over replications (NaN with no traffic).
@@ -93,7 +94,7 @@ impl Serialize for Judgement {
         use serde::ser::SerializeStruct;
         let mut st = s.serialize_struct("Judgement", 5 + usize::from(self.no_traffic))?;
         st.serialize_field("scope", &self.scope)?;
-        st.serialize_field("kpi", self.kpi)?;
+        st.serialize_field("kpi", &self.kpi)?;
         st.serialize_field("target", &self.target)?;
         if self.no_traffic {
             st.serialize_field("value", &None::<f64>)?;
@@ -149,9 +150,13 @@ fn judge_one(
     answer_within: Option<f64>,
     rule: Rule,
 ) {
-    let no_traffic = kpis.get("offered").is_some_and(|e| e.mean <= 0.0);
-    let mut push = |kpi: &'static str, target: f64, direction, within_seconds| {
-        let e = kpis.get(kpi).copied().unwrap_or(Estimate {
+    let no_traffic = crate::kpi::no_traffic(kpis);
+    let mut push = |kpi: Kpi, target: f64, within_seconds| {
+        let direction = match kpi.better() {
+            Better::Lower => Direction::AtMost,
+            _ => Direction::AtLeast,
+        };
+        let e = kpis.get(&kpi).copied().unwrap_or(Estimate {
             mean: 0.0,
             ci95: 0.0,
         });
@@ -176,21 +181,16 @@ fn judge_one(
         });
     };
     if let Some(x) = targets.service_level {
-        push("service_level", x, Direction::AtLeast, answer_within);
+        push(Kpi::ServiceLevel, x, answer_within);
     }
     if let Some(x) = targets.abandon_rate_max {
-        push("abandon_rate", x, Direction::AtMost, None);
+        push(Kpi::AbandonRate, x, None);
     }
     if let Some(x) = targets.asa_max_seconds {
-        push("asa_seconds", x, Direction::AtMost, None);
+        push(Kpi::AsaSeconds, x, None);
     }
     if let Some((time, x)) = targets.resolved_within {
-        push(
-            "resolved_within_target",
-            x,
-            Direction::AtLeast,
-            Some(time.as_secs_f64()),
-        );
+        push(Kpi::ResolvedWithinTarget, x, Some(time.as_secs_f64()));
     }
 }
 
@@ -208,7 +208,7 @@ pub fn judge(
     let mut out = Vec::new();
     for ch in &sc.channels {
         let none = EstimateMap::from_iter([(
-            "offered".to_string(),
+            Kpi::Offered,
             Estimate {
                 mean: 0.0,
                 ci95: 0.0,
@@ -263,12 +263,12 @@ mod tests {
     use super::*;
     use crate::scenario::load_str;
 
-    fn estimates(pairs: &[(&str, f64)]) -> EstimateMap {
+    fn estimates(pairs: &[(Kpi, f64)]) -> EstimateMap {
         pairs
             .iter()
             .map(|(k, v)| {
                 (
-                    (*k).to_string(),
+                    *k,
                     Estimate {
                         mean: *v,
                         ci95: 0.01,
@@ -309,23 +309,23 @@ service_level = 0.80
     #[test]
     fn each_channel_is_judged_on_its_own_figures_and_the_desk_on_the_mix() {
         let sc = load_str(TWO_CHANNELS, "t.toml", None).unwrap();
-        let overall = estimates(&[("service_level", 0.84)]);
+        let overall = estimates(&[(Kpi::ServiceLevel, 0.84)]);
         let mut channels = IndexMap::new();
         channels.insert(
             "phone".to_string(),
             estimates(&[
-                ("offered", 100.0),
-                ("service_level", 0.734),
-                ("abandon_rate", 0.04),
-                ("asa_seconds", 14.0),
+                (Kpi::Offered, 100.0),
+                (Kpi::ServiceLevel, 0.734),
+                (Kpi::AbandonRate, 0.04),
+                (Kpi::AsaSeconds, 14.0),
             ]),
         );
         channels.insert(
             "email".to_string(),
             estimates(&[
-                ("offered", 100.0),
-                ("service_level", 0.95),
-                ("resolved_within_target", 0.97),
+                (Kpi::Offered, 100.0),
+                (Kpi::ServiceLevel, 0.95),
+                (Kpi::ResolvedWithinTarget, 0.97),
             ]),
         );
         let j = judge(&sc, &overall, &channels, Rule::Mean);
@@ -346,7 +346,7 @@ service_level = 0.80
         assert_eq!(j[0].within_seconds, Some(20.0));
         let w = worst(&j).unwrap();
         assert_eq!(w.channel(), Some("phone"));
-        assert_eq!(w.kpi, "service_level");
+        assert_eq!(w.kpi, Kpi::ServiceLevel);
         assert!(!all_met(&j));
         let json = serde_json::to_value(&j[0]).unwrap();
         assert_eq!(
@@ -359,7 +359,7 @@ service_level = 0.80
     #[test]
     fn a_confident_judgement_needs_the_whole_interval() {
         let sc = load_str(TWO_CHANNELS, "t.toml", None).unwrap();
-        let overall = estimates(&[("service_level", 0.805)]);
+        let overall = estimates(&[(Kpi::ServiceLevel, 0.805)]);
         let channels = IndexMap::new();
         let mean = judge(&sc, &overall, &channels, Rule::Mean);
         let sure = judge(&sc, &overall, &channels, Rule::Confident);
@@ -386,7 +386,7 @@ service_level = 0.80
     fn when_all_is_met_the_thinnest_channel_margin_leads() {
         let a = Judgement {
             scope: Scope::Desk,
-            kpi: "service_level",
+            kpi: Kpi::ServiceLevel,
             target: 0.8,
             value: 0.8,
             met: true,

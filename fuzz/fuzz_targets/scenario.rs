@@ -7,6 +7,7 @@
 use libfuzzer_sys::fuzz_target;
 use staffsim::engine::SimTime;
 use staffsim::experiment;
+use staffsim::kpi;
 use staffsim::report::{Exporter, Json};
 use staffsim::scenario::{capacity, load_experiment_str};
 
@@ -61,67 +62,9 @@ fuzz_target!(|data: &[u8]| {
     // because its scope had no contact ("no traffic"), and only there
     let json = Json.render(&results);
     let doc: serde_json::Value = serde_json::from_slice(&json).expect("the JSON parses");
-    assert_finite(&doc, "");
-    for s in doc["scenarios"].as_array().into_iter().flatten() {
-        no_traffic_only_without_contacts(s);
-    }
+    let bad = kpi::results_json_problems(&doc);
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
 });
-
-/// True for a path where `null` says "no traffic": the mean or interval of
-/// a KPI undefined without contacts, or a target's value or verdict.
-fn undefined_without_traffic(path: &str) -> bool {
-    let parts: Vec<&str> = path.rsplit('.').take(2).collect();
-    match parts.as_slice() {
-        [last, kpi] if *last == "mean" || *last == "ci95" => {
-            experiment::NO_TRAFFIC_KPIS.contains(kpi)
-        }
-        [last, target] if *last == "value" || *last == "met" => target.starts_with("targets["),
-        _ => false,
-    }
-}
-
-/// Panics at the first null (a NaN or infinite number) in `v` outside the
-/// figures that "no traffic" leaves undefined.
-fn assert_finite(v: &serde_json::Value, path: &str) {
-    match v {
-        serde_json::Value::Null if undefined_without_traffic(path) => {}
-        serde_json::Value::Null => panic!("{path} is null: NaN or infinite"),
-        serde_json::Value::Array(a) => {
-            for (i, x) in a.iter().enumerate() {
-                assert_finite(x, &format!("{path}[{i}]"));
-            }
-        }
-        serde_json::Value::Object(o) => {
-            for (k, x) in o {
-                assert_finite(x, &format!("{path}.{k}"));
-            }
-        }
-        _ => {}
-    }
-}
-
-/// Panics when a KPI is null in a scope (the desk or a channel) that was
-/// offered contacts, or a number in one that was offered none.
-fn no_traffic_only_without_contacts(s: &serde_json::Value) {
-    let mut scopes = vec![("kpis".to_string(), &s["kpis"])];
-    for (c, m) in s["channels"].as_object().into_iter().flatten() {
-        scopes.push((format!("channels.{c}"), m));
-    }
-    for (name, m) in scopes {
-        let none = m["offered"]["mean"].as_f64() == Some(0.0);
-        for k in experiment::NO_TRAFFIC_KPIS {
-            if m.get(k).is_some() {
-                assert_eq!(
-                    m[k]["mean"].is_null(),
-                    none,
-                    "{name}.{k} = {} with offered {}",
-                    m[k]["mean"],
-                    m["offered"]["mean"]
-                );
-            }
-        }
-    }
-}
 
 /// The number of points of the file's `[sweep]` (the product of its axis
 /// lengths), or 0 when it has none or does not parse.

@@ -2,7 +2,7 @@
 
 use super::Exporter;
 use crate::experiment::{Results, ScenarioResult};
-use crate::stats::EstimateMap;
+use crate::kpi::EstimateMap;
 
 /// CSV with columns `scenario, replications, unstable, targets_met` (1 when
 /// every target is met, else 0), `warnings` (how many), then per target

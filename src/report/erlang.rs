@@ -11,6 +11,7 @@
 use super::charts::style::{duration, pct, pct_tick};
 use crate::calculator::{ChannelRequirement, scenario_requirements};
 use crate::experiment::{IntervalResult, ScenarioResult};
+use crate::kpi::Kpi;
 use crate::scenario::{MINUTES_PER_DAY, Scenario, WEEKDAY_NAMES, WEEKDAYS};
 use maud::{Markup, Render, html};
 use std::collections::{BTreeMap, HashMap};
@@ -54,20 +55,20 @@ impl Interval<'_> {
         self.total().unwrap_or(u32::MAX)
     }
 
-    fn line_value(&self, line: &str, key: &str) -> Option<f64> {
+    fn line_value(&self, line: &str, key: Kpi) -> Option<f64> {
         self.sim
             .and_then(|iv| iv.lines.get(line))
-            .and_then(|m| m.get(key).copied())
+            .and_then(|m| m.get(&key).copied())
     }
 
     /// Contacts offered to a channel and answered in time, per occurrence.
     fn in_time(&self, channel: &str) -> Option<(f64, f64)> {
         let m = self.sim?.channels.get(channel)?;
-        let offered = m.get("offered").copied().unwrap_or(0.0);
+        let offered = m.get(&Kpi::Offered).copied().unwrap_or(0.0);
         (offered > 0.0).then(|| {
             (
                 offered,
-                offered * m.get("service_level").copied().unwrap_or(0.0),
+                offered * m.get(&Kpi::ServiceLevel).copied().unwrap_or(0.0),
             )
         })
     }
@@ -112,7 +113,7 @@ impl Block<'_> {
     }
 
     /// The time average of a line figure over the block.
-    fn line_value(&self, line: &str, key: &str) -> Option<f64> {
+    fn line_value(&self, line: &str, key: Kpi) -> Option<f64> {
         let values: Vec<f64> = self
             .intervals
             .iter()
@@ -133,7 +134,7 @@ fn blocks<'a>(intervals: &'a [Interval<'a>], line: &str, step: u32) -> Vec<Block
         if let Some(b) = out.last_mut() {
             let last = b.intervals[b.intervals.len() - 1];
             let first = b.first();
-            let duty = |x: &Interval| x.line_value(line, "agents_on_duty");
+            let duty = |x: &Interval| x.line_value(line, Kpi::AgentsOnDuty);
             let same_duty = match (duty(first), duty(i)) {
                 (Some(a), Some(c)) => (a - c).abs() < SAME_ON_DUTY,
                 (None, None) => true,
@@ -428,9 +429,9 @@ impl Part<'_> {
         }
         let factors = left_out(self.sc, self.l);
         let on_duty = b
-            .line_value(line, "agents_on_duty")
+            .line_value(line, Kpi::AgentsOnDuty)
             .filter(|_| !reached.is_empty());
-        let on_break = b.line_value(line, "agents_on_break").unwrap_or(0.0);
+        let on_break = b.line_value(line, Kpi::AgentsOnBreak).unwrap_or(0.0);
         html! {
             p {
                 (when) ", the Erlang formulas say " (and_list(&says))
@@ -488,10 +489,10 @@ impl Part<'_> {
         let mut misled = vec![0usize; channels.len()];
         let mut pessimistic = vec![0usize; channels.len()];
         for r in intervals {
-            let (Some(t), Some(d)) = (r.total(), r.line_value(line, "agents_on_duty")) else {
+            let (Some(t), Some(d)) = (r.total(), r.line_value(line, Kpi::AgentsOnDuty)) else {
                 continue;
             };
-            let d = available(d, r.line_value(line, "agents_on_break").unwrap_or(0.0));
+            let d = available(d, r.line_value(line, Kpi::AgentsOnBreak).unwrap_or(0.0));
             compared += 1;
             let enough = d + 1e-9 >= f64::from(t);
             with_enough += usize::from(enough);
@@ -594,7 +595,7 @@ impl Part<'_> {
         let line = self.line();
         let channels = self.channels;
         let several = channels.len() > 1;
-        let v = |b: &Block, k: &str| b.line_value(line, k).map_or_else(|| "–".into(), agents);
+        let v = |b: &Block, k: Kpi| b.line_value(line, k).map_or_else(|| "–".into(), agents);
         html! {
             table { "\n"
                 thead {
@@ -639,11 +640,11 @@ impl Part<'_> {
                                     }
                                 }
                             }
-                            td { (v(b, "agents_on_duty")) } td { (v(b, "agents_on_break")) }
+                            td { (v(b, Kpi::AgentsOnDuty)) } td { (v(b, Kpi::AgentsOnBreak)) }
                             td {
-                                @match b.line_value(line, "agents_on_duty") {
+                                @match b.line_value(line, Kpi::AgentsOnDuty) {
                                     Some(d) => {
-                                        (agents(available(d, b.line_value(line, "agents_on_break").unwrap_or(0.0))))
+                                        (agents(available(d, b.line_value(line, Kpi::AgentsOnBreak).unwrap_or(0.0))))
                                     }
                                     None => { "–" }
                                 }

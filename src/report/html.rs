@@ -8,7 +8,8 @@ use super::Exporter;
 use super::charts::style::{duration, money, pct, pct_tick, thousands};
 use super::charts::{RenderedChart, has_targets, missed_targets, sweep};
 use super::words;
-use crate::experiment::{self, Results, ScenarioResult};
+use crate::experiment::{Results, ScenarioResult};
+use crate::kpi::{self, Kpi, Unit};
 use crate::scenario::Scenario;
 use crate::targets::{self, Judgement};
 use maud::{DOCTYPE, Markup, PreEscaped, html};
@@ -31,12 +32,12 @@ pub struct HtmlReport<'a> {
     pub charts: &'a [RenderedChart],
 }
 
-fn mean(s: &ScenarioResult, key: &str) -> f64 {
-    s.kpis.get(key).map_or(0.0, |e| e.mean)
+fn mean(s: &ScenarioResult, key: Kpi) -> f64 {
+    s.kpis.get(&key).map_or(0.0, |e| e.mean)
 }
 
-fn ci(s: &ScenarioResult, key: &str) -> f64 {
-    s.kpis.get(key).map_or(0.0, |e| e.ci95)
+fn ci(s: &ScenarioResult, key: Kpi) -> f64 {
+    s.kpis.get(&key).map_or(0.0, |e| e.ci95)
 }
 
 /// A span of simulated time: `35 days`, `1 day`, `12 h`, else as [`duration`].
@@ -87,7 +88,7 @@ impl HtmlReport<'_> {
         results
             .scenarios
             .iter()
-            .any(|s| mean(s, "cost_total") != 0.0)
+            .any(|s| mean(s, Kpi::CostTotal) != 0.0)
     }
 
     /// The summary's lead: the base's worst target, the channel that
@@ -133,8 +134,8 @@ impl HtmlReport<'_> {
             }
             (words::measure(w))
             @if ci {
-                " (95% CI " (words::value(w.kpi, w.value - w.ci95)) " to "
-                (words::value(w.kpi, w.value + w.ci95)) ")"
+                " (95% CI " (w.kpi.show(w.value - w.ci95, "")) " to "
+                (w.kpi.show(w.value + w.ci95, "")) ")"
             }
             ": "
             @if w.too_close_to_call() {
@@ -165,8 +166,8 @@ impl HtmlReport<'_> {
             .iter()
             .filter_map(|ch| {
                 let m = base.channels.get(&ch.name)?;
-                let offered = m.get("offered").map_or(0.0, |e| e.mean);
-                let sl = m.get("service_level").filter(|e| e.mean.is_finite())?;
+                let offered = m.get(&Kpi::Offered).map_or(0.0, |e| e.mean);
+                let sl = m.get(&Kpi::ServiceLevel).filter(|e| e.mean.is_finite())?;
                 (offered > 0.0).then_some((ch, *sl))
             })
             .min_by(|a, b| a.1.mean.total_cmp(&b.1.mean));
@@ -192,15 +193,15 @@ impl HtmlReport<'_> {
     /// when they mix live and backlog channels, and its costs.
     fn mix_item(&self, results: &Results, base: &ScenarioResult) -> Markup {
         let cur = self.currency();
-        let sl = mean(base, "service_level");
-        let sl_ci = ci(base, "service_level");
-        let ab = mean(base, "abandon_rate");
+        let sl = mean(base, Kpi::ServiceLevel);
+        let sl_ci = ci(base, Kpi::ServiceLevel);
+        let ab = mean(base, Kpi::AbandonRate);
         let several = self.base.channels.len() > 1;
-        if experiment::no_traffic(&base.kpis) {
+        if crate::kpi::no_traffic(&base.kpis) {
             return html! {
                 "With no traffic there is no service level, abandon rate or wait to report."
                 @if self.has_costs(results) {
-                    " The plan costs " (money(mean(base, "cost_total"), cur)) " over the measured "
+                    " The plan costs " (money(mean(base, Kpi::CostTotal), cur)) " over the measured "
                     (format!("{:.0}", self.days())) " days."
                 }
             };
@@ -221,11 +222,11 @@ impl HtmlReport<'_> {
                 " (95% CI " (pct(sl - sl_ci)) " to " (pct(sl + sl_ci)) ")"
             }
             ", " (pct(ab)) " hang up before an answer, and answered contacts wait "
-            (duration(mean(base, "asa_seconds"))) " on average."
+            (duration(mean(base, Kpi::AsaSeconds))) " on average."
             @if self.has_costs(results) {
-                " It costs " (money(mean(base, "cost_total"), cur)) " over the measured "
+                " It costs " (money(mean(base, Kpi::CostTotal), cur)) " over the measured "
                 (format!("{:.0}", self.days())) " days, "
-                (money(mean(base, "cost_per_incident"), cur)) " per resolved ticket."
+                (money(mean(base, Kpi::CostPerIncident), cur)) " per resolved ticket."
             }
         }
     }
@@ -253,21 +254,21 @@ impl HtmlReport<'_> {
             let Some(d) = &s.vs_base else { continue };
             let mut parts = Vec::new();
             let sign = |x: f64| if x < 0.0 { "−" } else { "+" };
-            if let Some(e) = d.get("service_level").filter(|e| e.mean.is_finite()) {
+            if let Some(e) = d.get(&Kpi::ServiceLevel).filter(|e| e.mean.is_finite()) {
                 parts.push(format!(
                     "service level {} points (± {:.1})",
                     signed(e.mean * 100.0),
                     e.ci95 * 100.0
                 ));
             }
-            if let Some(e) = d.get("abandon_rate").filter(|e| e.mean.is_finite()) {
+            if let Some(e) = d.get(&Kpi::AbandonRate).filter(|e| e.mean.is_finite()) {
                 parts.push(format!(
                     "abandon rate {} points (± {:.1})",
                     signed(e.mean * 100.0),
                     e.ci95 * 100.0
                 ));
             }
-            if let Some(e) = d.get("asa_seconds").filter(|e| e.mean.is_finite()) {
+            if let Some(e) = d.get(&Kpi::AsaSeconds).filter(|e| e.mean.is_finite()) {
                 parts.push(format!(
                     "ASA {}{} (± {})",
                     sign(e.mean),
@@ -276,7 +277,7 @@ impl HtmlReport<'_> {
                 ));
             }
             if self.has_costs(results)
-                && let Some(e) = d.get("cost_total")
+                && let Some(e) = d.get(&Kpi::CostTotal)
             {
                 parts.push(format!(
                     "total cost {}{} (± {})",
@@ -291,8 +292,8 @@ impl HtmlReport<'_> {
             let (first, last) = (&sw.points[0], &sw.points[sw.points.len() - 1]);
             items.push(html! {
                 "The sweep over " code { (sw.key) } " runs " (sw.points.len()) " values, from "
-                (first.2) " (" (pct(mean(&scenarios[first.0], "service_level"))) " in time) to "
-                (last.2) " (" (pct(mean(&scenarios[last.0], "service_level")))
+                (first.2) " (" (pct(mean(&scenarios[first.0], Kpi::ServiceLevel))) " in time) to "
+                (last.2) " (" (pct(mean(&scenarios[last.0], Kpi::ServiceLevel)))
                 " in time); see the staffing chart."
             });
         }
@@ -330,8 +331,8 @@ impl HtmlReport<'_> {
         if !has_targets(self.base) {
             let best = scenarios
                 .iter()
-                .filter(|s| mean(s, "service_level").is_finite())
-                .max_by(|a, b| mean(a, "service_level").total_cmp(&mean(b, "service_level")));
+                .filter(|s| mean(s, Kpi::ServiceLevel).is_finite())
+                .max_by(|a, b| mean(a, Kpi::ServiceLevel).total_cmp(&mean(b, Kpi::ServiceLevel)));
             return match (scenarios.len(), best) {
                 (1, _) | (_, None) => html! {
                     "The scenario states no targets (" code { "[targets]" } "), so this report \
@@ -340,11 +341,11 @@ impl HtmlReport<'_> {
                 (n, Some(b)) => html! {
                     "The scenario states no targets (" code { "[targets]" } "); of the " (n)
                     " scenarios, " (quote(&b.name)) " has the highest service level ("
-                    (pct(mean(b, "service_level"))) ")."
+                    (pct(mean(b, Kpi::ServiceLevel))) ")."
                 },
             };
         }
-        if scenarios.iter().all(|s| experiment::no_traffic(&s.kpis)) {
+        if scenarios.iter().all(|s| crate::kpi::no_traffic(&s.kpis)) {
             return html! {
                 "No contact arrived in the measured window: there was " strong { "no traffic" }
                 " to judge the plan on."
@@ -367,7 +368,7 @@ impl HtmlReport<'_> {
                     missed_targets(b, self.base).len(),
                 );
                 ma.cmp(&mb)
-                    .then(mean(b, "service_level").total_cmp(&mean(a, "service_level")))
+                    .then(mean(b, Kpi::ServiceLevel).total_cmp(&mean(a, Kpi::ServiceLevel)))
             });
             let what = if scenarios.len() == 1 {
                 "The plan does not meet its targets".to_string()
@@ -398,9 +399,9 @@ impl HtmlReport<'_> {
                     span.ok {
                         "The smallest " code { (sw.key) } " that meets every target is " (p.2)
                     }
-                    ": service level " (pct(mean(s, "service_level")))
+                    ": service level " (pct(mean(s, Kpi::ServiceLevel)))
                     @if self.has_costs(results) {
-                        ", total cost " (money(mean(s, "cost_total"), cur)) " over " (days) " days"
+                        ", total cost " (money(mean(s, Kpi::CostTotal), cur)) " over " (days) " days"
                     }
                     "."
                 };
@@ -409,14 +410,14 @@ impl HtmlReport<'_> {
         if self.has_costs(results) {
             let (i, best) = meeting
                 .iter()
-                .min_by(|a, b| mean(a.1, "cost_total").total_cmp(&mean(b.1, "cost_total")))
+                .min_by(|a, b| mean(a.1, Kpi::CostTotal).total_cmp(&mean(b.1, Kpi::CostTotal)))
                 .copied()
                 .unwrap_or(meeting[0]);
-            let total = money(mean(best, "cost_total"), cur);
+            let total = money(mean(best, Kpi::CostTotal), cur);
             let vs_base = best
                 .vs_base
                 .as_ref()
-                .and_then(|d| d.get("cost_total"))
+                .and_then(|d| d.get(&Kpi::CostTotal))
                 .filter(|_| i > 0);
             return html! {
                 @if scenarios.len() == 1 {
@@ -424,7 +425,7 @@ impl HtmlReport<'_> {
                 } @else {
                     span.ok { (quote(&best.name)) " meets every target at the lowest cost" }
                     ": " (total) " over " (days) " days, "
-                    (money(mean(best, "cost_per_incident"), cur)) " per resolved ticket"
+                    (money(mean(best, Kpi::CostPerIncident), cur)) " per resolved ticket"
                 }
                 @if let Some(d) = vs_base {
                     " (" (money(d.mean.abs(), cur))
@@ -444,36 +445,26 @@ impl HtmlReport<'_> {
     fn kpi_table(&self, results: &Results) -> Markup {
         let cur = self.currency();
         let targets = has_targets(self.base);
-        let mut cols: Vec<(&str, &str)> = vec![
-            ("Service level", "service_level"),
-            ("Abandon rate", "abandon_rate"),
-            ("ASA (mean wait)", "asa_seconds"),
-            ("90% answered within", "wait_p90_seconds"),
-            ("Occupancy", "occupancy"),
-            ("First-contact resolution", "fcr"),
-        ];
+        let mut cols = kpi::KEY_FIGURES.to_vec();
         if self.has_costs(results) {
-            cols.push(("Total cost", "cost_total"));
-            cols.push(("Cost per incident", "cost_per_incident"));
+            cols.extend(kpi::KEY_COSTS);
         }
-        let cell = |s: &ScenarioResult, key: &str| {
-            let (m, c) = (mean(s, key), ci(s, key));
+        let cell = |s: &ScenarioResult, kpi: Kpi| {
+            let (m, c) = (mean(s, kpi), ci(s, kpi));
             if m.is_nan() {
-                return (pct(m), String::new());
+                return (kpi.show(m, cur), String::new());
             }
-            match key {
-                "service_level" | "abandon_rate" | "occupancy" | "fcr" => {
-                    (pct(m), format!("± {:.1} pts", c * 100.0))
-                }
-                "asa_seconds" | "wait_p90_seconds" => (duration(m), format!("± {}", duration(c))),
-                _ => (money(m, cur), format!("± {}", money(c, cur))),
-            }
+            let half = match kpi.unit() {
+                Unit::Share => format!("± {:.1} pts", c * 100.0),
+                unit => format!("± {}", unit.show(c, cur)),
+            };
+            (kpi.show(m, cur), half)
         };
         html! {
             table { "\n"
                 thead { tr {
                     th { "Scenario" }
-                    @for (label, _) in &cols { th { (label) } }
+                    @for kpi in &cols { th { (kpi.title()) } }
                     @if targets { th.targets { "Targets" } }
                 } } "\n"
                 tbody { "\n"
@@ -483,8 +474,8 @@ impl HtmlReport<'_> {
                                 (s.name)
                                 @if s.unstable { " " span.miss { "(unstable)" } }
                             }
-                            @for (_, key) in &cols {
-                                @let (v, pm) = cell(s, key);
+                            @for &kpi in &cols {
+                                @let (v, pm) = cell(s, kpi);
                                 td { (v) span.ci { (pm) } }
                             }
                             @if targets {
@@ -527,27 +518,27 @@ impl HtmlReport<'_> {
                 tbody { "\n"
                     @for ch in &self.base.channels {
                         @if let Some(m) = base.channels.get(&ch.name) {
-                            @let g = |k: &str| m.get(k).map_or(0.0, |e| e.mean);
+                            @let g = |k: Kpi| m.get(&k).map_or(0.0, |e| e.mean);
                             @let within = duration(ch.answer_within.as_secs_f64());
                             tr {
                                 td { (ch.name) }
-                                td { (thousands(g("offered"))) }
-                                td { (pct(g("service_level"))) }
+                                td { (thousands(g(Kpi::Offered))) }
+                                td { (pct(g(Kpi::ServiceLevel))) }
                                 td {
                                     @match ch.targets.service_level {
-                                        Some(t) if g("service_level").is_nan() => {
+                                        Some(t) if g(Kpi::ServiceLevel).is_nan() => {
                                             (pct_tick(t)) " within " (within)
                                         }
                                         Some(t) => {
-                                            span class=(if g("service_level") >= t { "ok" } else { "miss" }) {
+                                            span class=(if g(Kpi::ServiceLevel) >= t { "ok" } else { "miss" }) {
                                                 (pct_tick(t)) " within " (within)
                                             }
                                         }
                                         None => { "none (threshold " (within) ")" }
                                     }
                                 }
-                                td { (pct(g("abandon_rate"))) }
-                                td { (duration(g("asa_seconds"))) }
+                                td { (pct(g(Kpi::AbandonRate))) }
+                                td { (duration(g(Kpi::AsaSeconds))) }
                             } "\n"
                         }
                     }
@@ -608,15 +599,15 @@ impl HtmlReport<'_> {
     }
 }
 
-/// The parts of `cost_total`, in the order a budget lists them, with their
-/// names for people and the colour of their band in the stacked bar.
-const COST_PARTS: [(&str, &str, &str); 6] = [
-    ("cost_wages", "Wages", "#4e79a7"),
-    ("cost_overhead", "Overhead", "#a0cbe8"),
-    ("cost_training", "Training", "#59a14f"),
-    ("cost_overtime", "Overtime", "#f28e2b"),
-    ("cost_vendor", "Vendor fees", "#b07aa1"),
-    ("cost_abandon", "Revenue lost to abandons", "#e15759"),
+/// The parts of `cost_total`, in the order a budget lists them, with the
+/// colour of their band in the stacked bar.
+const COST_PARTS: [(Kpi, &str); 6] = [
+    (Kpi::CostWages, "#4e79a7"),
+    (Kpi::CostOverhead, "#a0cbe8"),
+    (Kpi::CostTraining, "#59a14f"),
+    (Kpi::CostOvertime, "#f28e2b"),
+    (Kpi::CostVendor, "#b07aa1"),
+    (Kpi::CostAbandon, "#e15759"),
 ];
 
 impl HtmlReport<'_> {
@@ -628,7 +619,7 @@ impl HtmlReport<'_> {
         let scenarios = &results.scenarios;
         let widest = scenarios
             .iter()
-            .map(|s| mean(s, "cost_total"))
+            .map(|s| mean(s, Kpi::CostTotal))
             .filter(|x| x.is_finite())
             .fold(0.0_f64, f64::max);
         html! {
@@ -641,23 +632,23 @@ impl HtmlReport<'_> {
                     @for s in scenarios { th { (quote(&s.name)) } }
                 } } "\n"
                 tbody {
-                    @for (key, name, colour) in COST_PARTS {
+                    @for (key, colour) in COST_PARTS {
                         tr {
-                            td { span.swatch style={ "background:" (colour) } {} " " (name) }
+                            td { span.swatch style={ "background:" (colour) } {} " " (key.title()) }
                             @for s in scenarios { td { (money(mean(s, key), cur)) } }
                         } "\n"
                     }
                     tr.total {
                         td { "Total" }
-                        @for s in scenarios { td { (money(mean(s, "cost_total"), cur)) } }
+                        @for s in scenarios { td { (money(mean(s, Kpi::CostTotal), cur)) } }
                     } "\n"
                     tr {
                         td { "Per month" }
-                        @for s in scenarios { td { (money(mean(s, "cost_per_month"), cur)) } }
+                        @for s in scenarios { td { (money(mean(s, Kpi::CostPerMonth), cur)) } }
                     } "\n"
                     tr {
                         td { "Per year" }
-                        @for s in scenarios { td { (money(mean(s, "cost_per_year"), cur)) } }
+                        @for s in scenarios { td { (money(mean(s, Kpi::CostPerYear), cur)) } }
                     } "\n"
                 }
             } "\n"
@@ -665,11 +656,11 @@ impl HtmlReport<'_> {
                 div.stack-row {
                     span.stack-name { (quote(&s.name)) }
                     span.stack role="img" aria-label={ "costs of " (s.name) } {
-                        @for (key, name, colour) in COST_PARTS {
+                        @for (key, colour) in COST_PARTS {
                             @let x = mean(s, key);
                             @if widest > 0.0 && x.is_finite() && x > 0.0 {
                                 span style={ "width:" (format!("{:.2}", 100.0 * x / widest)) "%;background:" (colour) }
-                                    title={ (name) ": " (money(x, cur)) } {}
+                                    title={ (key.title()) ": " (key.show(x, cur)) } {}
                             }
                         }
                     }

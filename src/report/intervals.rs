@@ -3,36 +3,37 @@
 use super::Exporter;
 use super::csv::{finish, number, record, text, writer};
 use crate::experiment::Results;
+use crate::kpi::Kpi;
 use indexmap::IndexMap;
 
 /// One row per scenario, interval and channel or line.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct IntervalsCsv;
 
-const CHANNEL: [&str; 5] = [
-    "offered",
-    "answered",
-    "abandoned",
-    "service_level",
-    "asa_seconds",
+const CHANNEL: [Kpi; 5] = [
+    Kpi::Offered,
+    Kpi::Answered,
+    Kpi::Abandoned,
+    Kpi::ServiceLevel,
+    Kpi::AsaSeconds,
 ];
-const LINE: [&str; 6] = [
-    "mean_queue",
-    "max_queue",
-    "agents_rostered",
-    "agents_on_duty",
-    "agents_on_break",
-    "agents_busy",
+const LINE: [Kpi; 6] = [
+    Kpi::MeanQueue,
+    Kpi::MaxQueue,
+    Kpi::AgentsRostered,
+    Kpi::AgentsOnDuty,
+    Kpi::AgentsOnBreak,
+    Kpi::AgentsBusy,
 ];
 
 impl Exporter for IntervalsCsv {
     fn render(&self, results: &Results) -> Vec<u8> {
         let mut w = writer();
         let header = ["scenario", "weekday", "start", "kind", "name"];
-        record(&mut w, header.iter().chain(&CHANNEL).chain(&LINE));
+        let kpis = CHANNEL.iter().chain(&LINE).map(|k| k.key());
+        record(&mut w, header.into_iter().chain(kpis));
         // absent (no contact in the interval): an empty cell
-        let cell =
-            |m: &IndexMap<&str, f64>, k: &str| m.get(k).map_or(String::new(), |x| number(*x));
+        let cell = |m: &IndexMap<Kpi, f64>, k: &Kpi| m.get(k).map_or(String::new(), |x| number(*x));
         for s in &results.scenarios {
             let scenario = text(&s.name);
             for iv in &s.intervals {

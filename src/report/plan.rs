@@ -6,9 +6,10 @@
 //! shift, and the `[[variant]]` block to paste; or, when some target is out
 //! of reach of any staffing, which and why.
 
-use super::charts::style::{duration, money, pct};
+use super::charts::style::{duration, money};
 use super::html::{join, page, quote, row, section, signed, simulated_span};
 use super::words;
+use crate::kpi::{self, Kpi};
 use crate::optimize::{Infeasible, Limit, LinePlan, OptimizeResult, Outcome, SEARCH_REPLICATIONS};
 use crate::scenario::{MINUTES_PER_DAY, Scenario, Shift};
 use maud::{Markup, html};
@@ -144,7 +145,7 @@ impl OptimizeReport<'_> {
                     "{}: {} (95% bound {}, short by {})",
                     words::subject(&c.judgement),
                     words::target(&c.judgement),
-                    words::value(c.kpi(), c.bound),
+                    c.kpi().show(c.bound, ""),
                     c.shortfall_text()
                 )
             })
@@ -289,8 +290,8 @@ impl OptimizeReport<'_> {
                         tr {
                             td { (words::subject(j)) }
                             td { (words::target(j)) }
-                            td { (words::value(j.kpi, j.value)) }
-                            td { (words::value(j.kpi, c.bound)) }
+                            td { (j.kpi.show(j.value, "")) }
+                            td { (j.kpi.show(c.bound, "")) }
                             td.targets {
                                 @if j.no_traffic {
                                     "no traffic"
@@ -315,31 +316,19 @@ impl OptimizeReport<'_> {
     }
 
     fn kpis(&self, r: &OptimizeResult) -> Markup {
-        let mut rows: Vec<(&str, &str)> = vec![
-            ("Service level", "service_level"),
-            ("Abandon rate", "abandon_rate"),
-            ("ASA (mean wait)", "asa_seconds"),
-            ("90% answered within", "wait_p90_seconds"),
-            ("Occupancy", "occupancy"),
-            ("First-contact resolution", "fcr"),
-        ];
+        let mut rows = kpi::KEY_FIGURES.to_vec();
         if r.cost_total > 0.0 {
-            rows.push(("Total cost", "cost_total"));
-            rows.push(("Cost per incident", "cost_per_incident"));
+            rows.extend(kpi::KEY_COSTS);
         }
-        let show = |key: &str, x: f64| match key {
-            "asa_seconds" | "wait_p90_seconds" => duration(x),
-            "cost_total" | "cost_per_incident" => money(x, self.currency()),
-            _ => pct(x),
-        };
+        let show = |kpi: Kpi, x: f64| kpi.show(x, self.currency());
         html! {
             table { "\n"
                 thead { tr { th { "Key figure" } th { "Mean" } th { "95% CI" } } } "\n"
                 tbody { "\n"
-                    @for (label, key) in rows {
-                        @if let Some(e) = r.kpis.get(key) {
+                    @for key in rows {
+                        @if let Some(e) = r.kpis.get(&key) {
                             tr {
-                                td { (label) } td { (show(key, e.mean)) }
+                                td { (key.title()) } td { (show(key, e.mean)) }
                                 td { (show(key, e.low())) " to " (show(key, e.high())) }
                             } "\n"
                         }
@@ -349,17 +338,17 @@ impl OptimizeReport<'_> {
             @if !r.channels.is_empty() {
                 table { "\n"
                     thead { tr {
-                        th { "Channel" } th { "Service level" } th { "Abandon rate" }
-                        th { "ASA (mean wait)" } th { "Resolved in time" }
+                        th { "Channel" }
+                        @for kpi in kpi::TARGET_KPIS { th { (kpi.title()) } }
                     } } "\n"
                     tbody { "\n"
                         @for (name, k) in &r.channels {
                             tr {
                                 td { (name) }
-                                @for kpi in ["service_level", "abandon_rate", "asa_seconds", "resolved_within_target"] {
+                                @for kpi in kpi::TARGET_KPIS {
                                     td {
-                                        @match k.get(kpi) {
-                                            Some(e) => { (words::value(kpi, e.mean)) }
+                                        @match k.get(&kpi) {
+                                            Some(e) => { (kpi.show(e.mean, "")) }
                                             None => { "–" }
                                         }
                                     }

@@ -3,82 +3,43 @@
 use super::Exporter;
 use super::words;
 use crate::experiment::{Results, ScenarioResult};
-use crate::stats::{Estimate, EstimateMap};
+use crate::kpi::{EstimateMap, Kpi, Unit};
 use crate::targets::Judgement;
 
 /// The terminal table printed by `staffsim run`.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Table;
 
-/// Whether a KPI is a share, shown as a percentage.
-fn is_share(kpi: &str) -> bool {
-    matches!(
-        kpi,
-        "abandon_rate"
-            | "service_level"
-            | "fcr"
-            | "escalation_rate"
-            | "occupancy"
-            | "resolved_within_target"
-            | "misroute_rate"
-    )
-}
-
-/// How a KPI reads best; `ci` false (one replication): the mean alone,
-/// since no interval can be computed.
-fn format_estimate(kpi: &str, e: &Estimate, ci: bool) -> String {
-    if !e.mean.is_finite() {
-        // undefined: no contact arrived (experiment::NO_TRAFFIC_KPIS)
-        return "no traffic".to_string();
-    }
-    let (mean, half, decimals, unit) = if is_share(kpi) {
-        (e.mean * 100.0, e.ci95 * 100.0, 2, "%")
-    } else if kpi.ends_with("_seconds")
-        || kpi.ends_with("_hours")
-        || kpi == "load_balance_cv"
-        || kpi == "tickets_per_agent_day"
-    {
-        (e.mean, e.ci95, 3, "")
-    } else {
-        (e.mean, e.ci95, 1, "")
-    };
-    if ci {
-        format!("{mean:.decimals$}{unit} ± {half:.decimals$}")
-    } else {
-        format!("{mean:.decimals$}{unit}")
-    }
-}
-
 /// The KPIs of the headline block: shown overall and for every channel.
-const HEADLINE: [&str; 6] = [
-    "service_level",
-    "abandon_rate",
-    "asa_seconds",
-    "wait_p50_seconds",
-    "wait_p90_seconds",
-    "wait_p99_seconds",
+const HEADLINE: [Kpi; 6] = [
+    Kpi::ServiceLevel,
+    Kpi::AbandonRate,
+    Kpi::AsaSeconds,
+    Kpi::WaitP50Seconds,
+    Kpi::WaitP90Seconds,
+    Kpi::WaitP99Seconds,
 ];
 
 /// Line KPIs that mean nothing for an outside vendor (no agents, no queue).
-const VENDOR_NA: [&str; 18] = [
-    "cost_wages",
-    "cost_overhead",
-    "cost_training",
-    "cost_overtime",
-    "asa_seconds",
-    "aht_seconds",
-    "talk_seconds",
-    "wrap_up_seconds",
-    "shrinkage_hours",
-    "occupancy",
-    "tickets_per_agent_day",
-    "load_balance_cv",
-    "agents",
-    "paid_hours",
-    "on_duty_hours",
-    "break_hours",
-    "overtime_hours",
-    "absent_days",
+const VENDOR_NA: [Kpi; 18] = [
+    Kpi::CostWages,
+    Kpi::CostOverhead,
+    Kpi::CostTraining,
+    Kpi::CostOvertime,
+    Kpi::AsaSeconds,
+    Kpi::AhtSeconds,
+    Kpi::TalkSeconds,
+    Kpi::WrapUpSeconds,
+    Kpi::ShrinkageHours,
+    Kpi::Occupancy,
+    Kpi::TicketsPerAgentDay,
+    Kpi::LoadBalanceCv,
+    Kpi::Agents,
+    Kpi::PaidHours,
+    Kpi::OnDutyHours,
+    Kpi::BreakHours,
+    Kpi::OvertimeHours,
+    Kpi::AbsentDays,
 ];
 
 /// True when a scenario's figures have a confidence interval (two or more replications).
@@ -88,13 +49,11 @@ fn has_ci(s: &ScenarioResult) -> bool {
 
 /// A KPI's name with its unit: `(%)` for a share, the currency for a
 /// cost (`cost_total (EUR)`).
-fn label(kpi: &str, currency: &str) -> String {
-    if is_share(kpi) {
-        format!("{kpi} (%)")
-    } else if kpi.starts_with("cost_") && !currency.is_empty() {
-        format!("{kpi} ({currency})")
-    } else {
-        kpi.to_string()
+fn label(kpi: Kpi, currency: &str) -> String {
+    match kpi.unit() {
+        Unit::Share => format!("{kpi} (%)"),
+        Unit::Money if !currency.is_empty() => format!("{kpi} ({currency})"),
+        _ => kpi.to_string(),
     }
 }
 
@@ -113,11 +72,11 @@ impl Grid {
 
     /// One row per KPI of the first map, except those in `skip`; a cell per
     /// scenario (`ci`: whether it has an interval).
-    fn kpis(&mut self, indent: &str, maps: &[Option<&EstimateMap>], ci: &[bool], skip: &[&str]) {
+    fn kpis(&mut self, indent: &str, maps: &[Option<&EstimateMap>], ci: &[bool], skip: &[Kpi]) {
         let Some(first) = maps.iter().flatten().next() else {
             return;
         };
-        for kpi in first.keys().filter(|k| !skip.contains(&k.as_str())) {
+        for &kpi in first.keys().filter(|k| !skip.contains(k)) {
             self.row(
                 format!("{indent}{}", label(kpi, &self.currency)),
                 kpi,
@@ -128,12 +87,12 @@ impl Grid {
     }
 
     /// One KPI's row, labelled `title`.
-    fn row(&mut self, title: String, kpi: &str, maps: &[Option<&EstimateMap>], ci: &[bool]) {
+    fn row(&mut self, title: String, kpi: Kpi, maps: &[Option<&EstimateMap>], ci: &[bool]) {
         let mut r = vec![title];
         for (m, ci) in maps.iter().zip(ci) {
             r.push(
-                m.and_then(|m| m.get(kpi))
-                    .map(|e| format_estimate(kpi, e, *ci))
+                m.and_then(|m| m.get(&kpi))
+                    .map(|e| kpi.unit().figure(e, *ci))
                     .unwrap_or_default(),
             );
         }
@@ -176,28 +135,15 @@ impl Grid {
 }
 
 /// The KPIs shown when there are too many scenarios for one column each.
-const COMPACT: [&str; 7] = [
-    "offered",
-    "service_level",
-    "abandon_rate",
-    "asa_seconds",
-    "occupancy",
-    "fcr",
-    "backlog_end",
+const COMPACT: [Kpi; 7] = [
+    Kpi::Offered,
+    Kpi::ServiceLevel,
+    Kpi::AbandonRate,
+    Kpi::AsaSeconds,
+    Kpi::Occupancy,
+    Kpi::Fcr,
+    Kpi::BacklogEnd,
 ];
-
-/// A paired difference; `ci` false (one replication): the difference alone.
-fn format_difference(kpi: &str, e: &Estimate, ci: bool) -> String {
-    if !e.mean.is_finite() {
-        return "no traffic".to_string();
-    }
-    match (is_share(kpi), ci) {
-        (true, true) => format!("{:+.2} pp ± {:.2}", e.mean * 100.0, e.ci95 * 100.0),
-        (true, false) => format!("{:+.2} pp", e.mean * 100.0),
-        (false, true) => format!("{:+.3} ± {:.3}", e.mean, e.ci95),
-        (false, false) => format!("{:+.3}", e.mean),
-    }
-}
 
 /// A scenario's targets in one cell: `met`, or what is missed.
 fn targets_cell(s: &ScenarioResult) -> String {
@@ -205,7 +151,7 @@ fn targets_cell(s: &ScenarioResult) -> String {
         s.targets
             .iter()
             .filter(|j| keep(j))
-            .map(|j| format!("{} {}", words::subject(j), words::kpi_name(j.kpi)))
+            .map(|j| format!("{} {}", words::subject(j), j.kpi.label()))
             .collect()
     };
     let (missed, idle) = (names(Judgement::missed), names(|j| j.no_traffic));
@@ -233,8 +179,8 @@ fn compact(results: &Results) -> String {
     };
     let mut head = vec!["scenario (mean ± 95% CI)".to_string()];
     let mixed = results.scenarios.first().and_then(|s| s.mixed.as_ref());
-    head.extend(COMPACT.iter().map(|k| {
-        if mixed.is_some_and(|m| m.kpis.contains(k)) {
+    head.extend(COMPACT.iter().map(|&k| {
+        if mixed.is_some_and(|m| m.kpis.contains(&k)) {
             format!("{}*", label(k, cur))
         } else {
             label(k, cur)
@@ -260,15 +206,15 @@ fn compact(results: &Results) -> String {
         let mut r = vec![name];
         r.extend(COMPACT.iter().map(|k| {
             s.kpis
-                .get(*k)
-                .map(|e| format_estimate(k, e, ci))
+                .get(k)
+                .map(|e| k.unit().figure(e, ci))
                 .unwrap_or_default()
         }));
         r.extend(channels.iter().map(|c| {
             s.channels
                 .get(c)
-                .and_then(|m| m.get("service_level"))
-                .map(|e| format_estimate("service_level", e, ci))
+                .and_then(|m| m.get(&Kpi::ServiceLevel))
+                .map(|e| Kpi::ServiceLevel.unit().figure(e, ci))
                 .unwrap_or_default()
         }));
         if any_targets {
@@ -290,12 +236,12 @@ fn judgement_cell(j: &Judgement) -> String {
         return "no traffic".to_string();
     }
     let verdict = if j.met { "met" } else { "MISSED" };
-    format!("{} {verdict}", words::value(j.kpi, j.value))
+    format!("{} {verdict}", j.kpi.show(j.value, ""))
 }
 
 /// The targets block: one row per target any scenario states, a verdict per scenario.
 fn targets_block(grid: &mut Grid, scenarios: &[ScenarioResult]) {
-    let mut keys: Vec<(String, &'static str)> = Vec::new();
+    let mut keys: Vec<(String, Kpi)> = Vec::new();
     let mut labels: Vec<String> = Vec::new();
     for s in scenarios {
         for j in &s.targets {
@@ -469,7 +415,7 @@ impl Exporter for Table {
         targets_block(&mut grid, scenarios);
 
         let mixed = mixed_note(first);
-        let overall_label = |kpi: &str| {
+        let overall_label = |kpi: Kpi| {
             if first.mixed.as_ref().is_some_and(|m| m.kpis.contains(&kpi)) {
                 format!("{}*", label(kpi, cur))
             } else {
@@ -493,25 +439,26 @@ impl Exporter for Table {
                 }
             }
         }
-        let skip: &[&str] = if first.channels.len() > 1 {
+        let skip: &[Kpi] = if first.channels.len() > 1 {
             &HEADLINE
         } else {
             &[]
         };
         grid.section("overall", n);
         if let Some(kpis) = overall_maps.iter().flatten().next() {
-            for kpi in kpis.keys().filter(|k| !skip.contains(&k.as_str())) {
+            for &kpi in kpis.keys().filter(|k| !skip.contains(k)) {
                 grid.row(format!("  {}", overall_label(kpi)), kpi, &overall_maps, &ci);
             }
         }
         for (name, kpis) in &first.lines {
             grid.section(&format!("line {name}"), n);
             let maps: Vec<_> = scenarios.iter().map(|s| s.lines.get(name)).collect();
-            if kpis.contains_key("delay_hours") {
+            if kpis.contains_key(&Kpi::DelayHours) {
                 // an outside vendor: its delay, and no agents or queue
-                grid.row("  delay_hours".into(), "delay_hours", &maps, &ci);
-                for kpi in kpis.keys().filter(|k| *k != "delay_hours") {
-                    if VENDOR_NA.contains(&kpi.as_str()) {
+                let delay = Kpi::DelayHours;
+                grid.row(format!("  {delay}"), delay, &maps, &ci);
+                for &kpi in kpis.keys().filter(|&&k| k != delay) {
+                    if VENDOR_NA.contains(&kpi) {
                         let mut r = vec![format!("  {}", label(kpi, cur))];
                         r.resize(n + 1, "n/a".into());
                         grid.rows.push(r);
@@ -543,12 +490,12 @@ impl Exporter for Table {
             head.extend(scenarios[1..].iter().map(|s| s.name.clone()));
             grid.rows.push(head);
             let diff_row =
-                |grid: &mut Grid, title: String, kpi: &str, maps: &[Option<&EstimateMap>]| {
+                |grid: &mut Grid, title: String, kpi: Kpi, maps: &[Option<&EstimateMap>]| {
                     let mut r = vec![title, String::new()];
                     for (m, s) in maps.iter().zip(&scenarios[1..]) {
                         r.push(
-                            m.and_then(|m| m.get(kpi))
-                                .map(|e| format_difference(kpi, e, has_ci(s)))
+                            m.and_then(|m| m.get(&kpi))
+                                .map(|e| kpi.unit().difference(e, has_ci(s)))
                                 .unwrap_or_default(),
                         );
                     }
@@ -557,7 +504,7 @@ impl Exporter for Table {
             let overall: Vec<_> = scenarios[1..].iter().map(|s| s.vs_base.as_ref()).collect();
             if let Some(kpis) = overall.iter().flatten().next() {
                 grid.section("overall", n + 1);
-                for kpi in kpis.keys() {
+                for &kpi in kpis.keys() {
                     diff_row(
                         &mut grid,
                         format!("  {}", overall_label(kpi)),
@@ -575,7 +522,7 @@ impl Exporter for Table {
                     continue;
                 };
                 grid.section(&format!("channel {name}"), n + 1);
-                for kpi in kpis.keys() {
+                for &kpi in kpis.keys() {
                     diff_row(&mut grid, format!("  {}", label(kpi, cur)), kpi, &maps);
                 }
             }

@@ -1,38 +1,14 @@
 //! Targets and their judgements in plain words, the same in the table, the report and the charts.
 
-use super::charts::style::{duration, pct, pct_tick};
+use super::charts::style::{duration, pct_tick};
+use crate::kpi::{Kpi, Unit};
 use crate::targets::{Direction, Judgement, Scope};
 
-/// The KPI of a judgement for people: `service level`, `abandon rate`,
-/// `ASA`, `resolved in time`.
-pub fn kpi_name(kpi: &str) -> &str {
-    match kpi {
-        "service_level" => "service level",
-        "abandon_rate" => "abandon rate",
-        "asa_seconds" => "ASA",
-        "resolved_within_target" => "resolved in time",
-        other => other,
-    }
-}
-
-/// A value of `kpi` for people: a percentage, or a duration for ASA;
-/// `no traffic` for a figure undefined because no contact arrived.
-pub fn value(kpi: &str, x: f64) -> String {
-    if !x.is_finite() {
-        "no traffic".to_string()
-    } else if kpi.ends_with("_seconds") {
-        duration(x)
-    } else {
-        pct(x)
-    }
-}
-
 /// A target value of `kpi` for people (`80%`, `30 s`).
-fn target_value(kpi: &str, x: f64) -> String {
-    if kpi.ends_with("_seconds") {
-        duration(x)
-    } else {
-        pct_tick(x)
+fn target_value(kpi: Kpi, x: f64) -> String {
+    match kpi.unit() {
+        Unit::Share => pct_tick(x),
+        unit => unit.show(x, ""),
     }
 }
 
@@ -53,11 +29,13 @@ pub fn target(j: &Judgement) -> String {
     };
     let t = target_value(j.kpi, j.target);
     match (j.kpi, j.within_seconds) {
-        ("service_level", Some(w)) => format!("service level {rel} {t} within {}", duration(w)),
-        ("resolved_within_target", Some(w)) => {
+        (Kpi::ServiceLevel, Some(w)) => {
+            format!("service level {rel} {t} within {}", duration(w))
+        }
+        (Kpi::ResolvedWithinTarget, Some(w)) => {
             format!("resolved within {} {rel} {t}", duration(w))
         }
-        (kpi, _) => format!("{} {rel} {t}", kpi_name(kpi)),
+        (kpi, _) => format!("{} {rel} {t}", kpi.label()),
     }
 }
 
@@ -67,20 +45,20 @@ pub fn measure(j: &Judgement) -> String {
     if j.no_traffic {
         return target(j);
     }
-    let v = value(j.kpi, j.value);
+    let v = j.kpi.show(j.value, "");
     let t = target_value(j.kpi, j.target);
     match (j.kpi, j.direction, j.within_seconds) {
-        ("service_level", _, Some(w)) => format!(
+        (Kpi::ServiceLevel, _, Some(w)) => format!(
             "service level {v} (answered within {}) against a target of {t}",
             duration(w)
         ),
-        ("resolved_within_target", _, Some(w)) => format!(
+        (Kpi::ResolvedWithinTarget, _, Some(w)) => format!(
             "{v} resolved within {} against a target of {t}",
             duration(w)
         ),
-        (kpi, Direction::AtMost, _) => format!("{} {v} against a limit of {t}", kpi_name(kpi)),
+        (kpi, Direction::AtMost, _) => format!("{} {v} against a limit of {t}", kpi.label()),
         (kpi, Direction::AtLeast, _) => {
-            format!("{} {v} against a target of {t}", kpi_name(kpi))
+            format!("{} {v} against a target of {t}", kpi.label())
         }
     }
 }
@@ -92,10 +70,9 @@ pub fn verdict(j: &Judgement) -> String {
         return "no traffic".to_string();
     }
     let gap = (j.value - j.target).abs();
-    let by = if j.kpi.ends_with("_seconds") {
-        duration(gap)
-    } else {
-        format!("{:.1} points", gap * 100.0)
+    let by = match j.kpi.unit() {
+        Unit::Share => format!("{:.1} points", gap * 100.0),
+        unit => unit.show(gap, ""),
     };
     if j.met {
         "met".to_string()
@@ -123,7 +100,7 @@ mod tests {
     fn a_missed_channel_target_reads_plainly() {
         let j = Judgement {
             scope: Scope::Channel("phone".into()),
-            kpi: "service_level",
+            kpi: Kpi::ServiceLevel,
             target: 0.8,
             value: 0.734,
             met: false,
@@ -138,7 +115,7 @@ mod tests {
         );
         assert_eq!(target(&j), "service level ≥ 80% within 20 s");
         let a = Judgement {
-            kpi: "asa_seconds",
+            kpi: Kpi::AsaSeconds,
             target: 30.0,
             value: 14.0,
             met: true,

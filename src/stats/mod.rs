@@ -8,7 +8,6 @@ pub(crate) use tdist::{erfc, ln_gamma};
 pub use tdist::{normal_quantile, t_quantile, t_quantile_975, t_two_sided_tail};
 
 use hdrhistogram::Histogram;
-use indexmap::IndexMap;
 use serde::Serialize;
 
 /// A histogram of durations in microseconds, 1% relative precision, up to
@@ -220,25 +219,6 @@ impl Moments {
         }
     }
 }
-
-/// Named KPI values of one replication, in a fixed order.
-pub type KpiValues = Vec<(&'static str, f64)>;
-
-/// Every KPI of one replication: overall, per line and per channel.
-#[derive(Debug, Clone, Default)]
-pub struct RunKpis {
-    /// The scenario-wide KPIs.
-    pub overall: KpiValues,
-    /// Per line, in scenario order.
-    pub lines: Vec<(String, KpiValues)>,
-    /// Per channel, in scenario order.
-    pub channels: Vec<(String, KpiValues)>,
-    /// Per ticket type, when the scenario defines ticket types.
-    pub types: Vec<(String, KpiValues)>,
-}
-
-/// Named estimates, in KPI order.
-pub type EstimateMap = IndexMap<String, Estimate>;
 
 #[cfg(test)]
 mod tests {

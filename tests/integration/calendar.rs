@@ -16,6 +16,7 @@ use crate::util::{Budget, alpha_each, check, clearly_positive, compared, half_wi
 use rayon::prelude::*;
 use staffsim::analytic::ErlangA;
 use staffsim::experiment::{IntervalResult, ScenarioResult, paired_differences, summarize};
+use staffsim::kpi::{self, Kpi};
 use staffsim::model::{RunTally, run_replication};
 use staffsim::scenario::{Scenario, WEEKDAYS, load_str};
 use staffsim::stats::{Estimate, normal_quantile};
@@ -209,7 +210,7 @@ fn check_backlog_profile(case: &str, start: &str, seed: u64) {
     // hour by hour, through the summary's average week: zero where the profile is zero
     for iv in &r.intervals {
         let (d, m) = clock(iv);
-        let offered = iv.channels["email"]["offered"];
+        let offered = iv.channels["email"][&Kpi::Offered];
         if WEEKDAY[d] * WEIGHTS[(m / 60) as usize] == 0.0 {
             assert_eq!(offered, 0.0, "{case}: {} {}", iv.weekday, iv.start);
         } else {
@@ -322,11 +323,11 @@ handle = { dist = "exponential", mean = "2m" }
         let open = d < 5 && (480..1200).contains(&m);
         let ch = &iv.channels["phone"];
         if !open {
-            for k in ["offered", "answered", "abandoned"] {
-                assert_eq!(ch[k], 0.0, "{k} at {} {} (closed)", iv.weekday, iv.start);
+            for k in [Kpi::Offered, Kpi::Answered, Kpi::Abandoned] {
+                assert_eq!(ch[&k], 0.0, "{k} at {} {} (closed)", iv.weekday, iv.start);
             }
         } else {
-            assert!(ch["offered"] > 0.0, "{} {}", iv.weekday, iv.start);
+            assert!(ch[&Kpi::Offered] > 0.0, "{} {}", iv.weekday, iv.start);
         }
     }
     check_slots("office 08-20 Mon-Fri", &tallies, 0, &exact);
@@ -440,36 +441,36 @@ fn a_shift_with_breaks_keeps_exact_books() {
             "{}",
             what("conservation")
         );
-        let occ = t.kpis(&sc).lines[0]
+        let occ = kpi::measure(&sc, t).lines[0]
             .1
             .iter()
-            .find(|k| k.0 == "occupancy")
+            .find(|k| k.0 == Kpi::Occupancy)
             .unwrap()
             .1;
         assert!((0.0..=1.0).contains(&occ), "{}", what("occupancy"));
     }
     eprintln!(
         "shift+breaks: paid {:.1} h, on duty {:.1} h, overtime {:.2} h, breaks {:.1} h, occupancy {:.3}",
-        r.lines["L1"]["paid_hours"].mean,
-        r.lines["L1"]["on_duty_hours"].mean,
-        r.lines["L1"]["overtime_hours"].mean,
-        r.lines["L1"]["break_hours"].mean,
-        r.lines["L1"]["occupancy"].mean,
+        r.lines["L1"][&Kpi::PaidHours].mean,
+        r.lines["L1"][&Kpi::OnDutyHours].mean,
+        r.lines["L1"][&Kpi::OvertimeHours].mean,
+        r.lines["L1"][&Kpi::BreakHours].mean,
+        r.lines["L1"][&Kpi::Occupancy].mean,
     );
     assert_eq!(r.intervals.len(), 7 * 48);
     // the average week adds up to the run totals: every slot occurs twice
     // in 14 days, and there is no warm-up
     for (area, kpi) in [
-        ("agents_on_duty", "on_duty_hours"),
-        ("agents_on_break", "break_hours"),
+        (Kpi::AgentsOnDuty, Kpi::OnDutyHours),
+        (Kpi::AgentsOnBreak, Kpi::BreakHours),
     ] {
-        let week: f64 = r.intervals.iter().map(|iv| iv.lines["L1"][area]).sum();
-        assert_close(week * 0.5 * 2.0, r.lines["L1"][kpi].mean, area);
+        let week: f64 = r.intervals.iter().map(|iv| iv.lines["L1"][&area]).sum();
+        assert_close(week * 0.5 * 2.0, r.lines["L1"][&kpi].mean, area.key());
     }
     let busy: f64 = r
         .intervals
         .iter()
-        .map(|iv| iv.lines["L1"]["agents_busy"])
+        .map(|iv| iv.lines["L1"][&Kpi::AgentsBusy])
         .sum();
     let busy_run = tallies.iter().map(|t| t.lines[0].busy).sum::<f64>() / tallies.len() as f64;
     assert_close(busy * 1800.0 * 2.0, busy_run, "agents_busy");
@@ -480,7 +481,7 @@ fn a_shift_with_breaks_keeps_exact_books() {
         .unwrap();
     eprintln!(
         "shift+breaks: agents on break 10:00-10:30 {:.2} of 8 (breaks every 60 min are in step)",
-        first_break.lines["L1"]["agents_on_break"]
+        first_break.lines["L1"][&Kpi::AgentsOnBreak]
     );
     for iv in &r.intervals {
         let (d, m) = clock(iv);
@@ -490,37 +491,38 @@ fn a_shift_with_breaks_keeps_exact_books() {
         let in_shift = d < 5 && (540..1020).contains(&m);
         let spill = d < 5 && m == 1020; // 17:00-17:30: overtime only
         assert!(
-            line["agents_on_break"] <= line["agents_on_duty"] + 1e-9,
+            line[&Kpi::AgentsOnBreak] <= line[&Kpi::AgentsOnDuty] + 1e-9,
             "{at}"
         );
         assert!(
-            line["agents_busy"] <= line["agents_on_duty"] - line["agents_on_break"] + 1e-9,
+            line[&Kpi::AgentsBusy] <= line[&Kpi::AgentsOnDuty] - line[&Kpi::AgentsOnBreak] + 1e-9,
             "{at}"
         );
         if in_shift {
-            assert_close(line["agents_rostered"], agents, &at);
-            assert_close(line["agents_on_duty"], agents, &at);
-            assert!(ch["offered"] > 0.0 && ch["answered"] > 0.0, "{at}");
+            assert_close(line[&Kpi::AgentsRostered], agents, &at);
+            assert_close(line[&Kpi::AgentsOnDuty], agents, &at);
+            assert!(ch[&Kpi::Offered] > 0.0 && ch[&Kpi::Answered] > 0.0, "{at}");
             if m < 600 {
-                assert_eq!(line["agents_on_break"], 0.0, "{at}: first break at 10:00");
+                assert_eq!(line[&Kpi::AgentsOnBreak], 0.0, "{at}: first break at 10:00");
             } else if m == 600 {
-                assert!(line["agents_on_break"] > 0.0, "{at}: the first breaks");
+                assert!(line[&Kpi::AgentsOnBreak] > 0.0, "{at}: the first breaks");
             }
         } else {
-            assert_eq!(line["agents_rostered"], 0.0, "{at}");
-            assert_eq!(ch["offered"], 0.0, "{at}: the channel is closed");
+            assert_eq!(line[&Kpi::AgentsRostered], 0.0, "{at}");
+            assert_eq!(ch[&Kpi::Offered], 0.0, "{at}: the channel is closed");
             assert_eq!(
-                ch["answered"], 0.0,
+                ch[&Kpi::Answered],
+                0.0,
                 "{at}: nobody answers outside the shift"
             );
-            assert_eq!(line["agents_on_break"], 0.0, "{at}");
+            assert_eq!(line[&Kpi::AgentsOnBreak], 0.0, "{at}");
             if spill {
                 // at most one handling (≤ 6 of 30 minutes) per agent
-                assert!(line["agents_busy"] <= agents * 0.2 + 1e-9, "{at}");
-                assert!(line["agents_on_duty"] <= agents * 0.2 + 1e-9, "{at}");
+                assert!(line[&Kpi::AgentsBusy] <= agents * 0.2 + 1e-9, "{at}");
+                assert!(line[&Kpi::AgentsOnDuty] <= agents * 0.2 + 1e-9, "{at}");
             } else {
-                assert_eq!(line["agents_on_duty"], 0.0, "{at}");
-                assert_eq!(line["agents_busy"], 0.0, "{at}");
+                assert_eq!(line[&Kpi::AgentsOnDuty], 0.0, "{at}");
+                assert_eq!(line[&Kpi::AgentsBusy], 0.0, "{at}");
             }
         }
     }
@@ -576,12 +578,15 @@ handle = { dist = "exponential", mean = "12m" }
         let (d, m) = clock(iv);
         let at = format!("{} {}", iv.weekday, iv.start);
         if d < 5 && m == 1020 {
-            late_work += iv.lines["L1"]["agents_busy"];
+            late_work += iv.lines["L1"][&Kpi::AgentsBusy];
             // the queue at 17:00 waits (and abandons) but is not answered
-            assert!(iv.lines["L1"]["mean_queue"] > 0.0, "{at}: chats still wait");
+            assert!(
+                iv.lines["L1"][&Kpi::MeanQueue] > 0.0,
+                "{at}: chats still wait"
+            );
         }
         if !(d < 5 && (540..1020).contains(&m)) {
-            assert_eq!(iv.channels["chat"]["answered"], 0.0, "{at}");
+            assert_eq!(iv.channels["chat"][&Kpi::Answered], 0.0, "{at}");
         }
     }
     assert!(late_work > 0.0, "overtime on chats in hand");
@@ -607,14 +612,14 @@ fn breaks_lower_the_service_level_on_common_random_numbers() {
         assert_eq!(a.lines[0].on_break, 0.0);
     }
     let diff = paired_differences(&without, &base_t, &with, &other_t);
-    let sl = diff["service_level"];
-    let ab = diff["abandon_rate"];
+    let sl = diff[&Kpi::ServiceLevel];
+    let ab = diff[&Kpi::AbandonRate];
     eprintln!(
         "service level without breaks {:.4} ± {:.4}, with {:.4} ± {:.4}; paired difference {:+.4} ± {:.4}",
-        base.kpis["service_level"].mean,
-        base.kpis["service_level"].ci95,
-        other.kpis["service_level"].mean,
-        other.kpis["service_level"].ci95,
+        base.kpis[&Kpi::ServiceLevel].mean,
+        base.kpis[&Kpi::ServiceLevel].ci95,
+        other.kpis[&Kpi::ServiceLevel].mean,
+        other.kpis[&Kpi::ServiceLevel].ci95,
         sl.mean,
         sl.ci95
     );
@@ -716,28 +721,31 @@ handle = { dist = "exponential", mean = "10m" }
         within_16h.mean >= 0.99,
         "the morning clears the night's backlog"
     );
-    assert_eq!(r.kpis["abandoned"].mean, 0.0);
+    assert_eq!(r.kpis[&Kpi::Abandoned].mean, 0.0);
     for iv in &r.intervals {
         let (_, m) = clock(iv);
         let ch = &iv.channels["email"];
         let at = format!("{} {}", iv.weekday, iv.start);
-        assert!(ch["offered"] > 0.0, "{at}: emails arrive round the clock");
+        assert!(
+            ch[&Kpi::Offered] > 0.0,
+            "{at}: emails arrive round the clock"
+        );
         if (480..1080).contains(&m) {
-            assert!(ch["answered"] > 0.0, "{at}");
+            assert!(ch[&Kpi::Answered] > 0.0, "{at}");
         } else {
-            assert_eq!(ch["answered"], 0.0, "{at}: answered outside the shift");
+            assert_eq!(ch[&Kpi::Answered], 0.0, "{at}: answered outside the shift");
         }
         if m == 480 {
             // ~280 emails wait at 08:00: every agent is busy the whole half
             // hour (~36 answers), while ~10 arrive
             let line = &iv.lines["L1"];
             assert!(
-                line["agents_busy"] > 11.9,
+                line[&Kpi::AgentsBusy] > 11.9,
                 "{at}: all agents on the backlog"
             );
-            assert!(line["mean_queue"] > 100.0, "{at}: the night's backlog");
+            assert!(line[&Kpi::MeanQueue] > 100.0, "{at}: the night's backlog");
             assert!(
-                ch["answered"] > 2.0 * ch["offered"],
+                ch[&Kpi::Answered] > 2.0 * ch[&Kpi::Offered],
                 "{at}: the morning rush"
             );
         }
@@ -782,9 +790,10 @@ handle = { dist = "exponential", mean = "10m" }
 fn answers_at_a_shift_start_count_in_the_interval_that_starts_then() {
     let (r, _) = simulate(&load(EMAIL_DAY_SHIFT));
     for iv in r.intervals.iter().filter(|iv| iv.start == "07:30") {
-        assert_eq!(iv.lines["L1"]["agents_on_duty"], 0.0);
+        assert_eq!(iv.lines["L1"][&Kpi::AgentsOnDuty], 0.0);
         assert_eq!(
-            iv.channels["email"]["answered"], 0.0,
+            iv.channels["email"][&Kpi::Answered],
+            0.0,
             "{} 07:30-08:00: answered with nobody on duty",
             iv.weekday
         );
@@ -799,7 +808,7 @@ fn answers_at_a_shift_start_count_in_the_interval_that_starts_then() {
 fn interval_service_level_is_a_share() {
     let (r, _) = simulate(&load(EMAIL_DAY_SHIFT));
     for iv in &r.intervals {
-        let sl = iv.channels["email"]["service_level"];
+        let sl = iv.channels["email"][&Kpi::ServiceLevel];
         assert!(
             (0.0..=1.0).contains(&sl),
             "{} {}: service level {sl}",
@@ -892,14 +901,14 @@ fn two_12_hour_shifts_match_constant_staffing() {
     let pairs = [
         // a Poisson count of ~37,000 over 20 replications: the 95% half-width
         // is about 0.0024 of the mean
-        ("answered", None, 0.004),
-        ("asa_seconds", Some(exact.asa_answered), 0.08),
-        ("service_level", Some(exact.service_level(20.0)), 0.02),
-        ("abandon_rate", Some(exact.p_abandon), 0.08),
-        ("occupancy", None, 0.01),
+        (Kpi::Answered, None, 0.004),
+        (Kpi::AsaSeconds, Some(exact.asa_answered), 0.08),
+        (Kpi::ServiceLevel, Some(exact.service_level(20.0)), 0.02),
+        (Kpi::AbandonRate, Some(exact.p_abandon), 0.08),
+        (Kpi::Occupancy, None, 0.01),
     ];
     for (k, exact, max_rel) in pairs {
-        let (a, b) = (rc.kpis[k], rs.kpis[k]);
+        let (a, b) = (rc.kpis[&k], rs.kpis[&k]);
         // the two means are equal: one comparison of their difference
         compared();
         let both = Estimate {
@@ -925,7 +934,7 @@ fn two_12_hour_shifts_match_constant_staffing() {
         if let Some(x) = exact {
             check(
                 "24x7 agents = 9",
-                k,
+                k.key(),
                 a,
                 constant.replications,
                 x,
@@ -933,7 +942,7 @@ fn two_12_hour_shifts_match_constant_staffing() {
             );
             check(
                 "24x7 two 12 h shifts",
-                k,
+                k.key(),
                 b,
                 shifts.replications,
                 x,
@@ -944,12 +953,12 @@ fn two_12_hour_shifts_match_constant_staffing() {
     let d = paired_differences(&constant, &tc, &shifts, &ts);
     eprintln!(
         "24x7 paired (shifts − constant): service level {:+.4} ± {:.4}, asa {:+.3} ± {:.3} s",
-        d["service_level"].mean,
-        d["service_level"].ci95,
-        d["asa_seconds"].mean,
-        d["asa_seconds"].ci95
+        d[&Kpi::ServiceLevel].mean,
+        d[&Kpi::ServiceLevel].ci95,
+        d[&Kpi::AsaSeconds].mean,
+        d[&Kpi::AsaSeconds].ci95
     );
-    assert!(d["service_level"].mean.abs() < 0.01);
+    assert!(d[&Kpi::ServiceLevel].mean.abs() < 0.01);
 }
 
 fn night_shift_toml(start: &str, horizon: &str) -> String {
@@ -1010,19 +1019,22 @@ fn a_shift_across_midnight_covers_the_night() {
         let (d, m) = clock(iv);
         let at = format!("{} {}", iv.weekday, iv.start);
         let line = &iv.lines["L1"];
-        let answered = iv.channels["email"]["answered"];
+        let answered = iv.channels["email"][&Kpi::Answered];
         if night(d, m) {
-            assert_close(line["agents_rostered"], 3.0, &at);
-            assert_close(line["agents_on_duty"], 3.0, &at);
+            assert_close(line[&Kpi::AgentsRostered], 3.0, &at);
+            assert_close(line[&Kpi::AgentsOnDuty], 3.0, &at);
             assert!(answered > 0.0, "{at}");
         } else {
-            assert_eq!(line["agents_rostered"], 0.0, "{at}");
+            assert_eq!(line[&Kpi::AgentsRostered], 0.0, "{at}");
             // the first picks at 22:00 sharp belong to 22:00-22:30
             assert_eq!(answered, 0.0, "{at}");
             if (1..6).contains(&d) && m == 360 {
-                assert!(line["agents_on_duty"] <= 3.0 * 0.2 + 1e-9, "{at}: overtime");
+                assert!(
+                    line[&Kpi::AgentsOnDuty] <= 3.0 * 0.2 + 1e-9,
+                    "{at}: overtime"
+                );
             } else {
-                assert_eq!(line["agents_on_duty"], 0.0, "{at}");
+                assert_eq!(line[&Kpi::AgentsOnDuty], 0.0, "{at}");
             }
         }
     }
@@ -1037,7 +1049,7 @@ fn a_shift_across_midnight_covers_the_night() {
         .find(|iv| iv.weekday == "tue" && iv.start == "00:00")
         .expect("Tuesday 00:00");
     assert_close(
-        tue_0000.lines["L1"]["agents_on_duty"],
+        tue_0000.lines["L1"][&Kpi::AgentsOnDuty],
         3.0,
         "Monday's night shift is on when the run starts",
     );
@@ -1141,9 +1153,9 @@ fn absenteeism_removes_a_share_of_agent_days() {
         assert_eq!(a.busy, b.busy, "{}", what("the same simulation"));
     }
     for (a, b) in tp.iter().zip(&tu) {
-        let (a, b) = (a.kpis(&paid), b.kpis(&unpaid));
+        let (a, b) = (kpi::measure(&paid, a), kpi::measure(&unpaid, b));
         for (x, y) in a.overall.iter().zip(&b.overall) {
-            if !x.0.starts_with("cost") {
+            if !x.0.key().starts_with("cost") {
                 assert_eq!(x, y, "absent_paid changes only costs");
             }
         }
@@ -1156,15 +1168,16 @@ fn absenteeism_removes_a_share_of_agent_days() {
         / (tp.len() as f64 * 20.0);
     eprintln!(
         "absenteeism: paid {:.1} h (absent paid) vs {:.1} h (unpaid); mean present agents {present:.3} of 20",
-        rp.lines["L1"]["paid_hours"].mean, ru.lines["L1"]["paid_hours"].mean
+        rp.lines["L1"][&Kpi::PaidHours].mean,
+        ru.lines["L1"][&Kpi::PaidHours].mean
     );
     let mut on_duty_by_day = [0.0; 5];
     for iv in &rp.intervals {
         let (d, m) = clock(iv);
         if d < 5 && (540..1020).contains(&m) {
-            assert_close(iv.lines["L1"]["agents_rostered"], 20.0, "rostered");
+            assert_close(iv.lines["L1"][&Kpi::AgentsRostered], 20.0, "rostered");
             // all present agents are on duty the whole shift
-            let x = iv.lines["L1"]["agents_on_duty"];
+            let x = iv.lines["L1"][&Kpi::AgentsOnDuty];
             if m == 540 {
                 on_duty_by_day[d] = x;
             } else {
@@ -1294,7 +1307,7 @@ fn agents_on_break(text: &str) -> Vec<f64> {
     let (res, _) = simulate(&load(text));
     res.intervals
         .iter()
-        .map(|iv| iv.lines["L1"]["agents_on_break"])
+        .map(|iv| iv.lines["L1"][&Kpi::AgentsOnBreak])
         .collect()
 }
 

@@ -16,9 +16,11 @@ use crate::util::{Budget, check_rel, clearly_below, clearly_positive, run_json};
 use rayon::prelude::*;
 use staffsim::analytic::{ErlangC, priority_mmc_waits};
 use staffsim::experiment::{ScenarioResult, summarize};
+use staffsim::kpi::KpiValues;
+use staffsim::kpi::{self, Kpi};
 use staffsim::model::{RunTally, run_replication};
 use staffsim::scenario::{Scenario, load_str};
-use staffsim::stats::{Estimate, KpiValues};
+use staffsim::stats::Estimate;
 
 fn load(text: &str) -> Scenario {
     match load_str(text, "test.toml", None) {
@@ -42,7 +44,7 @@ fn per_rep(tallies: &[RunTally], f: impl Fn(&RunTally) -> f64) -> Estimate {
 }
 
 /// One KPI of one group (a line, channel or ticket type) of one replication.
-fn group_value(groups: &[(String, KpiValues)], group: &str, key: &str) -> f64 {
+fn group_value(groups: &[(String, KpiValues)], group: &str, key: Kpi) -> f64 {
     let (_, values) = groups
         .iter()
         .find(|(n, _)| n == group)
@@ -201,7 +203,7 @@ handle = {{ dist = "exponential", mean = "4m" }}
             check_rel(
                 c.name,
                 &format!("{name} asa_seconds"),
-                r.ticket_types[*name]["asa_seconds"],
+                r.ticket_types[*name][&Kpi::AsaSeconds],
                 sc.replications,
                 *w,
                 0.08,
@@ -213,8 +215,8 @@ handle = {{ dist = "exponential", mean = "4m" }}
             clearly_below(
                 c.name,
                 &format!("{} before {}", pair[0].0, pair[1].0),
-                r.ticket_types[pair[0].0]["asa_seconds"],
-                r.ticket_types[pair[1].0]["asa_seconds"],
+                r.ticket_types[pair[0].0][&Kpi::AsaSeconds],
+                r.ticket_types[pair[1].0][&Kpi::AsaSeconds],
                 sc.replications,
             );
         }
@@ -222,13 +224,13 @@ handle = {{ dist = "exponential", mean = "4m" }}
         check_rel(
             c.name,
             "overall asa = Erlang C",
-            r.kpis["asa_seconds"],
+            r.kpis[&Kpi::AsaSeconds],
             sc.replications,
             fifo.asa,
             0.08,
             0.5,
         );
-        assert_eq!(r.kpis["abandoned"].mean, 0.0);
+        assert_eq!(r.kpis[&Kpi::Abandoned].mean, 0.0);
     }
 }
 
@@ -285,7 +287,7 @@ fn chat_concurrency_is_k_times_the_agents() {
     check_rel(
         case,
         "asa_seconds",
-        r.kpis["asa_seconds"],
+        r.kpis[&Kpi::AsaSeconds],
         sc.replications,
         exact.asa,
         0.08,
@@ -303,7 +305,7 @@ fn chat_concurrency_is_k_times_the_agents() {
     check_rel(
         case,
         "service_level",
-        r.kpis["service_level"],
+        r.kpis[&Kpi::ServiceLevel],
         sc.replications,
         exact.service_level(30.0),
         0.02,
@@ -312,7 +314,7 @@ fn chat_concurrency_is_k_times_the_agents() {
     check_rel(
         case,
         "occupancy",
-        r.lines["L1"]["occupancy"],
+        r.lines["L1"][&Kpi::Occupancy],
         sc.replications,
         exact.occupancy,
         0.01,
@@ -354,7 +356,7 @@ fn chat_concurrency_is_k_times_the_agents() {
     check_rel(
         "k=1 n=4 vs Erlang C c=4",
         "asa_seconds",
-        r1.kpis["asa_seconds"],
+        r1.kpis[&Kpi::AsaSeconds],
         k1.replications,
         e4.asa,
         0.08,
@@ -363,7 +365,7 @@ fn chat_concurrency_is_k_times_the_agents() {
     check_rel(
         "k=3 n=4 vs Erlang C c=12",
         "asa_seconds",
-        r3.kpis["asa_seconds"],
+        r3.kpis[&Kpi::AsaSeconds],
         k3.replications,
         e12.asa,
         0.08,
@@ -372,7 +374,7 @@ fn chat_concurrency_is_k_times_the_agents() {
     check_rel(
         "k=1 n=4 vs Erlang C c=4",
         "service_level",
-        r1.kpis["service_level"],
+        r1.kpis[&Kpi::ServiceLevel],
         k1.replications,
         e4.service_level(30.0),
         0.02,
@@ -381,7 +383,7 @@ fn chat_concurrency_is_k_times_the_agents() {
     check_rel(
         "k=3 n=4 vs Erlang C c=12",
         "service_level",
-        r3.kpis["service_level"],
+        r3.kpis[&Kpi::ServiceLevel],
         k3.replications,
         e12.service_level(30.0),
         0.02,
@@ -390,8 +392,8 @@ fn chat_concurrency_is_k_times_the_agents() {
     clearly_below(
         "k=3 vs k=1 on 4 agents",
         "asa_seconds",
-        r3.kpis["asa_seconds"],
-        r1.kpis["asa_seconds"],
+        r3.kpis[&Kpi::AsaSeconds],
+        r1.kpis[&Kpi::AsaSeconds],
         k1.replications,
     );
 }
@@ -507,7 +509,7 @@ handle = {{ dist = "exponential", mean = "4m" }}
         check_rel(
             c.name,
             "misroute_rate",
-            r.kpis["misroute_rate"],
+            r.kpis[&Kpi::MisrouteRate],
             sc.replications,
             c.m,
             0.02,
@@ -516,7 +518,7 @@ handle = {{ dist = "exponential", mean = "4m" }}
         check_rel(
             c.name,
             "request misroute_rate",
-            r.ticket_types["request"]["misroute_rate"],
+            r.ticket_types["request"][&Kpi::MisrouteRate],
             sc.replications,
             c.m,
             0.02,
@@ -525,7 +527,7 @@ handle = {{ dist = "exponential", mean = "4m" }}
         check_rel(
             c.name,
             "fcr",
-            r.kpis["fcr"],
+            r.kpis[&Kpi::Fcr],
             sc.replications,
             1.0 - c.m,
             0.02,
@@ -612,13 +614,13 @@ fn routing_policies_spread_work_but_do_not_change_waits() {
                 );
             }
         }
-        let cv = |i: usize| runs[i].0.lines["L1"]["load_balance_cv"];
+        let cv = |i: usize| runs[i].0.lines["L1"][&Kpi::LoadBalanceCv];
         for (i, p) in POLICIES.iter().enumerate() {
             eprintln!(
                 "{case:<30} {p:<14} load_balance_cv {:.6} ± {:.6}   asa {:.3}",
                 cv(i).mean,
                 cv(i).ci95,
-                runs[i].0.kpis["asa_seconds"].mean
+                runs[i].0.kpis[&Kpi::AsaSeconds].mean
             );
         }
         match case {
@@ -627,7 +629,7 @@ fn routing_policies_spread_work_but_do_not_change_waits() {
                     for t in tallies {
                         assert_eq!(t.channels[0].answered, t.channels[0].offered, "{p}");
                     }
-                    assert!(r.kpis["asa_seconds"].mean < 1e-3, "{p}");
+                    assert!(r.kpis[&Kpi::AsaSeconds].mean < 1e-3, "{p}");
                 }
             }
             "3E on 10" => {
@@ -758,11 +760,11 @@ fn email_backlog_is_never_abandoned_and_ends_as_predicted() {
         excess_max <= 2,
         "{case}: {excess_max} left over from Friday"
     );
-    assert_eq!(r.kpis["abandoned"].mean, 0.0);
+    assert_eq!(r.kpis[&Kpi::Abandoned].mean, 0.0);
     check_rel(
         case,
         "backlog_end",
-        r.kpis["backlog_end"],
+        r.kpis[&Kpi::BacklogEnd],
         sc.replications,
         5.0 * 52.0,
         0.05,
@@ -792,7 +794,7 @@ fn email_backlog_is_never_abandoned_and_ends_as_predicted() {
     check_rel(
         case,
         "offered",
-        r.kpis["offered"],
+        r.kpis[&Kpi::Offered],
         sc.replications,
         20.0 * 60.0,
         0.02,
@@ -833,7 +835,7 @@ handle = { dist = "exponential", mean = "10m" }
     check_rel(
         case,
         "backlog_end",
-        r.kpis["backlog_end"],
+        r.kpis[&Kpi::BacklogEnd],
         sc.replications,
         in_system,
         0.15,
@@ -869,7 +871,7 @@ fn live_arrivals_follow_the_calendar_when_the_run_starts_on_saturday() {
     check_rel(
         case,
         "offered",
-        r.kpis["offered"],
+        r.kpis[&Kpi::Offered],
         sc.replications,
         20.0 * 60.0,
         0.02,
@@ -941,8 +943,8 @@ fn key_clients_wait_less_and_reserved_agents_help_when_allowed() {
     clearly_below(
         "key clients strict",
         "key asa < other asa",
-        strict.ticket_types["key"]["asa_seconds"],
-        strict.ticket_types["other"]["asa_seconds"],
+        strict.ticket_types["key"][&Kpi::AsaSeconds],
+        strict.ticket_types["other"][&Kpi::AsaSeconds],
         sc_strict.replications,
     );
     for (rep, (a, b)) in ts.iter().zip(&tt).enumerate() {
@@ -966,10 +968,10 @@ fn key_clients_wait_less_and_reserved_agents_help_when_allowed() {
     let diff: Vec<f64> = ts
         .iter()
         .zip(&tt)
-        .map(|(a, b)| (a.kpis(&sc_strict), b.kpis(&sc_shared)))
+        .map(|(a, b)| (kpi::measure(&sc_strict, a), kpi::measure(&sc_shared, b)))
         .map(|(a, b)| {
-            group_value(&a.types, "other", "asa_seconds")
-                - group_value(&b.types, "other", "asa_seconds")
+            group_value(&a.types, "other", Kpi::AsaSeconds)
+                - group_value(&b.types, "other", Kpi::AsaSeconds)
         })
         .collect();
     let diff = Estimate::from_samples(&diff);
@@ -977,8 +979,8 @@ fn key_clients_wait_less_and_reserved_agents_help_when_allowed() {
         "{:<30} {:<30} strict {:.3} − shared {:.3} = {:.3} ± {:.3}",
         "key clients",
         "other asa_seconds",
-        strict.ticket_types["other"]["asa_seconds"].mean,
-        shared.ticket_types["other"]["asa_seconds"].mean,
+        strict.ticket_types["other"][&Kpi::AsaSeconds].mean,
+        shared.ticket_types["other"][&Kpi::AsaSeconds].mean,
         diff.mean,
         diff.ci95
     );
@@ -1002,8 +1004,8 @@ fn key_clients_still_wait_less_when_reserved_agents_take_other_work() {
     clearly_below(
         "key clients shared",
         "key asa < other asa",
-        shared.ticket_types["key"]["asa_seconds"],
-        shared.ticket_types["other"]["asa_seconds"],
+        shared.ticket_types["key"][&Kpi::AsaSeconds],
+        shared.ticket_types["other"][&Kpi::AsaSeconds],
         sc.replications,
     );
 }
@@ -1208,7 +1210,7 @@ cost_per_ticket = 150.0
     let (r, tallies) = simulate(&sc);
     assert_conserved("external", &sc, &tallies);
     for (rep, t) in tallies.iter().enumerate() {
-        let k = &t.kpis(&sc);
+        let k = &kpi::measure(&sc, t);
         let (l1, l4) = (&t.lines[0], &t.lines[1]);
         assert!(l4.vendor_tickets > 10_000);
         assert_eq!(l4.vendor_tickets, l1.escalated, "replication {rep}");
@@ -1220,20 +1222,20 @@ cost_per_ticket = 150.0
         );
         assert_eq!(l4.vendor_tickets, t.types[1].escalated, "replication {rep}");
         assert_eq!(t.types[0].escalated, 0, "replication {rep}");
-        let cost = group_value(&k.lines, "L4", "cost_total");
+        let cost = group_value(&k.lines, "L4", Kpi::CostTotal);
         assert_eq!(
             cost,
             l4.vendor_tickets as f64 * 150.0,
             "replication {rep}: L4 cost_total"
         );
         assert_eq!(
-            group_value(&k.lines, "L4", "vendor_tickets"),
+            group_value(&k.lines, "L4", Kpi::VendorTickets),
             l4.vendor_tickets as f64
         );
-        assert_eq!(group_value(&k.types, "vendor", "fcr"), 0.0);
-        assert_eq!(group_value(&k.types, "vendor", "escalation_rate"), 1.0);
-        assert_eq!(group_value(&k.types, "local", "fcr"), 1.0);
-        assert!(group_value(&k.lines, "L1", "cost_total") > 0.0);
+        assert_eq!(group_value(&k.types, "vendor", Kpi::Fcr), 0.0);
+        assert_eq!(group_value(&k.types, "vendor", Kpi::EscalationRate), 1.0);
+        assert_eq!(group_value(&k.types, "local", Kpi::Fcr), 1.0);
+        assert!(group_value(&k.lines, "L1", Kpi::CostTotal) > 0.0);
     }
     let q = ErlangC::new(90.0 / 3600.0, 240.0, 8).expect("stable");
     let case = "external L4 after M/M/8";
@@ -1254,7 +1256,7 @@ cost_per_ticket = 150.0
     check_rel(
         case,
         "vendor resolution_hours",
-        r.ticket_types["vendor"]["resolution_hours"],
+        r.ticket_types["vendor"][&Kpi::ResolutionHours],
         sc.replications,
         (q.asa + 240.0 + 3600.0) / 3600.0 - (var_d + var_s) / window_h,
         0.01,
@@ -1263,7 +1265,7 @@ cost_per_ticket = 150.0
     check_rel(
         case,
         "local resolution_hours",
-        r.ticket_types["local"]["resolution_hours"],
+        r.ticket_types["local"][&Kpi::ResolutionHours],
         sc.replications,
         (q.asa + 240.0) / 3600.0 - var_s / window_h,
         0.02,
@@ -1272,9 +1274,9 @@ cost_per_ticket = 150.0
     check_rel(
         case,
         "L4 cost_total",
-        r.lines["L4"]["cost_total"],
+        r.lines["L4"][&Kpi::CostTotal],
         sc.replications,
-        150.0 * r.lines["L4"]["vendor_tickets"].mean,
+        150.0 * r.lines["L4"][&Kpi::VendorTickets].mean,
         0.02,
         0.0,
     );
@@ -1355,8 +1357,8 @@ handle = { dist = "exponential", mean = "4m" }
         0.0,
     );
     let kp = &r.channels["phone"];
-    assert!(kp["unique_contacts"].mean < kp["offered"].mean);
-    assert!(kp["retries"].mean > 0.0);
+    assert!(kp[&Kpi::UniqueContacts].mean < kp[&Kpi::Offered].mean);
+    assert!(kp[&Kpi::Retries].mean > 0.0);
 }
 
 // ---------------------------------------------------------------------------

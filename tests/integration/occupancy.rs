@@ -2,6 +2,7 @@
 //! agent's own available time (on duty, overtime included, less breaks).
 
 use staffsim::experiment::summarize;
+use staffsim::kpi::Kpi;
 use staffsim::model::run_replication;
 use staffsim::scenario::load_file;
 
@@ -63,7 +64,7 @@ fn agents_of_a_line_average_to_the_line() {
             .map(|a| a.available_hours * a.occupancy)
             .sum::<f64>()
             / weight;
-        let line_occ = result.lines[&line.name]["occupancy"].mean;
+        let line_occ = result.lines[&line.name][&Kpi::Occupancy].mean;
         assert!(
             (mean - line_occ).abs() <= 1e-9,
             "{}: agents.csv averages {mean}, the line {line_occ}",

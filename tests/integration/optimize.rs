@@ -5,6 +5,7 @@
 use rayon::prelude::*;
 use staffsim::analytic::ErlangC;
 use staffsim::experiment::run;
+use staffsim::kpi::Kpi;
 use staffsim::optimize::{LinePlan, OptimizeResult, Options, apply, optimize, variables};
 use staffsim::scenario::{Scenario, capacity, load_str};
 use staffsim::targets::{self, Rule, Scope};
@@ -36,7 +37,7 @@ fn judge_all(sc: &Scenario, plan: &[u32]) -> (bool, bool, f64) {
         .iter()
         .filter(|j| j.scope == Scope::Desk)
         .all(|j| j.met);
-    let cost = r.kpis["cost_total"].mean;
+    let cost = r.kpis[&Kpi::CostTotal].mean;
     (ok && met, ok && desk_met, cost)
 }
 
@@ -207,7 +208,7 @@ fn impossible_targets_are_named_with_their_shortfall() {
     let sl = r
         .targets
         .iter()
-        .find(|c| c.kpi() == "service_level")
+        .find(|c| c.kpi() == Kpi::ServiceLevel)
         .unwrap();
     assert!(!sl.met() && sl.shortfall > 0.05, "{sl:?}");
     assert_eq!(r.missed.len(), 1);
@@ -494,11 +495,11 @@ fn phone_gets_its_own_target_and_the_plan_matches_brute_force_per_channel() {
     // there, the mixed service level meets 80% and phone's does not
     let s = apply(&sc, &variables(&sc), &mixed.0);
     let m = run(std::slice::from_ref(&s), &|| {}).scenarios.remove(0);
-    assert!(m.kpis["service_level"].mean >= 0.80);
+    assert!(m.kpis[&Kpi::ServiceLevel].mean >= 0.80);
     assert!(
-        m.channels["phone"]["service_level"].mean < 0.80,
+        m.channels["phone"][&Kpi::ServiceLevel].mean < 0.80,
         "phone {:?}",
-        m.channels["phone"]["service_level"]
+        m.channels["phone"][&Kpi::ServiceLevel]
     );
 }
 

@@ -12,6 +12,7 @@
 use proptest::prelude::*;
 use proptest::test_runner::Config;
 use staffsim::experiment;
+use staffsim::kpi::{self, Kpi};
 use staffsim::model::run_replication;
 use staffsim::scenario::{Scenario, load_str};
 use std::fmt::Write as _;
@@ -578,66 +579,6 @@ impl Spec {
     }
 }
 
-/// True for a path where `null` says "no traffic": the mean or interval of
-/// a KPI undefined without contacts (`experiment::NO_TRAFFIC_KPIS`), or a
-/// target's value or verdict. [`no_traffic_scopes`] checks that the scope
-/// indeed had no contact.
-fn undefined_without_traffic(path: &str) -> bool {
-    let parts: Vec<&str> = path.rsplit('.').take(2).collect();
-    match parts.as_slice() {
-        [last, kpi] if *last == "mean" || *last == "ci95" => {
-            experiment::NO_TRAFFIC_KPIS.contains(kpi)
-        }
-        [last, target] if *last == "value" || *last == "met" => target.starts_with("targets["),
-        _ => false,
-    }
-}
-
-/// Every number of a JSON document must be finite, and nothing may be null
-/// (serde_json writes NaN and infinity as null), except a figure undefined
-/// because no contact arrived.
-fn check_numbers(v: &serde_json::Value, path: &str, bad: &mut Vec<String>) {
-    match v {
-        serde_json::Value::Null if undefined_without_traffic(path) => {}
-        serde_json::Value::Null => bad.push(format!("{path} is null (NaN or infinite)")),
-        serde_json::Value::Number(n) if !n.as_f64().is_some_and(f64::is_finite) => {
-            bad.push(format!("{path} = {n} is not finite"))
-        }
-        serde_json::Value::Array(a) => {
-            for (i, x) in a.iter().enumerate() {
-                check_numbers(x, &format!("{path}[{i}]"), bad);
-            }
-        }
-        serde_json::Value::Object(o) => {
-            for (k, x) in o {
-                check_numbers(x, &format!("{path}.{k}"), bad);
-            }
-        }
-        _ => {}
-    }
-}
-
-/// The scenario-wide and per-channel KPIs of one scenario: with no contact
-/// offered, every KPI of `NO_TRAFFIC_KPIS` is null (not 0); with contacts,
-/// none is.
-fn no_traffic_scopes(s: &serde_json::Value, bad: &mut Vec<String>) {
-    let mut scopes = vec![("kpis".to_string(), &s["kpis"])];
-    for (c, m) in s["channels"].as_object().into_iter().flatten() {
-        scopes.push((format!("channels.{c}"), m));
-    }
-    for (name, m) in scopes {
-        let none = m["offered"]["mean"].as_f64() == Some(0.0);
-        for k in experiment::NO_TRAFFIC_KPIS {
-            if m.get(k).is_some() && m[k]["mean"].is_null() != none {
-                bad.push(format!(
-                    "{name}.{k} = {} with offered {}",
-                    m[k]["mean"], m["offered"]["mean"]
-                ));
-            }
-        }
-    }
-}
-
 /// The KPI means of one scenario's results, with their JSON paths.
 fn kpi_means(s: &serde_json::Value) -> Vec<(String, f64)> {
     let mut out = Vec::new();
@@ -702,15 +643,15 @@ fn check(text: &str) -> Vec<String> {
                 ));
             }
         }
-        let k = t.kpis(&sc);
+        let k = kpi::measure(&sc, &t);
         let occupancies = k
             .overall
             .iter()
-            .filter(|x| x.0 == "occupancy")
+            .filter(|x| x.0 == Kpi::Occupancy)
             .map(|x| ("overall".to_string(), x.1))
             .chain(k.lines.iter().flat_map(|(name, v)| {
                 v.iter()
-                    .filter(|x| x.0 == "occupancy")
+                    .filter(|x| x.0 == Kpi::Occupancy)
                     .map(move |x| (name.clone(), x.1))
             }));
         for (name, o) in occupancies {
@@ -725,13 +666,11 @@ fn check(text: &str) -> Vec<String> {
         bad.push("the results differ between 1 and 2 threads".into());
     }
     let doc: serde_json::Value = serde_json::from_str(&one).expect("the results are JSON");
-    check_numbers(&doc, "results", &mut bad);
+    bad.extend(kpi::results_json_problems(&doc));
     for s in doc["scenarios"].as_array().into_iter().flatten() {
-        no_traffic_scopes(s, &mut bad);
         for (path, v) in kpi_means(s) {
-            let kpi = path.rsplit('.').next().unwrap_or_default();
-            if v.is_nan() && experiment::NO_TRAFFIC_KPIS.contains(&kpi) {
-                continue; // checked by no_traffic_scopes
+            if v.is_nan() && kpi::null_allowed_at(&format!("{path}.mean")) {
+                continue; // checked by results_json_problems
             }
             if v.is_nan() || v < 0.0 {
                 bad.push(format!("{path} = {v}, negative or missing"));

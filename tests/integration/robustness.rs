@@ -638,7 +638,7 @@ fn a_runaway_replication_stops_at_max_in_system() {
         doc["scenarios"][0]["kpis"]
     );
     let mut bad = Vec::new();
-    check_finite(&doc, "results", &mut bad);
+    bad.extend(staffsim::kpi::results_json_problems(&doc));
     assert!(bad.is_empty(), "{bad:?}");
     // stopped early: far fewer contacts than 60 days would bring (144 000)
     let offered = doc["scenarios"][0]["kpis"]["offered"]["mean"]
@@ -661,45 +661,6 @@ fn a_runaway_replication_stops_at_max_in_system() {
 // ---------------------------------------------------------------------------
 // (d) Odd but valid inputs
 // ---------------------------------------------------------------------------
-
-/// Every number finite, nothing null (serde_json writes NaN as null),
-/// except where no contact arrived: a KPI undefined without traffic
-/// (`experiment::NO_TRAFFIC_KPIS`, its mean and interval) and the value and
-/// verdict of a target judged on one; [`no_traffic_nulls_only`] checks
-/// that those scopes did have no traffic.
-fn check_finite(v: &serde_json::Value, path: &str, bad: &mut Vec<String>) {
-    match v {
-        serde_json::Value::Null if undefined_without_traffic(path) => {}
-        serde_json::Value::Null => bad.push(format!("{path} is null")),
-        serde_json::Value::Number(n) if !n.as_f64().is_some_and(f64::is_finite) => {
-            bad.push(format!("{path} = {n}"))
-        }
-        serde_json::Value::Array(a) => {
-            for (i, x) in a.iter().enumerate() {
-                check_finite(x, &format!("{path}[{i}]"), bad);
-            }
-        }
-        serde_json::Value::Object(o) => {
-            for (k, x) in o {
-                check_finite(x, &format!("{path}.{k}"), bad);
-            }
-        }
-        _ => {}
-    }
-}
-
-/// A path where `null` says "no traffic": `….<kpi>.mean` or `….<kpi>.ci95`
-/// of a KPI undefined without contacts, or a target's `value` or `met`.
-fn undefined_without_traffic(path: &str) -> bool {
-    let parts: Vec<&str> = path.rsplit('.').take(2).collect();
-    match parts.as_slice() {
-        [last, kpi] if *last == "mean" || *last == "ci95" => {
-            staffsim::experiment::NO_TRAFFIC_KPIS.contains(kpi)
-        }
-        [last, target] if *last == "value" || *last == "met" => target.starts_with("targets["),
-        _ => false,
-    }
-}
 
 /// Every `null` of a scenario's KPIs belongs to a scope (the whole desk,
 /// a channel, or a difference to the base) where a scenario offered
@@ -889,7 +850,7 @@ fn odd_but_valid_inputs_run_to_finite_results() {
             match serde_json::from_slice::<serde_json::Value>(&out.stdout) {
                 Ok(doc) => {
                     let mut bad = Vec::new();
-                    check_finite(&doc, "results", &mut bad);
+                    bad.extend(staffsim::kpi::results_json_problems(&doc));
                     no_traffic_nulls_only(&doc, &mut bad);
                     if !bad.is_empty() {
                         failures.push(format!("{name}: {bad:?}"));

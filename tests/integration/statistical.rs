@@ -12,6 +12,7 @@ use crate::util::{Budget, check_rel};
 use rayon::prelude::*;
 use staffsim::analytic::{ErlangA, ErlangC, pollaczek_khinchine_wq};
 use staffsim::experiment::{ScenarioResult, summarize};
+use staffsim::kpi::Kpi;
 use staffsim::model::{RunTally, run_replication};
 use staffsim::scenario::{Scenario, load_str};
 use staffsim::stats::Estimate;
@@ -97,8 +98,8 @@ fn p_wait(tallies: &[RunTally]) -> Estimate {
     Estimate::from_samples(&xs)
 }
 
-fn kpi(r: &ScenarioResult, name: &str) -> Estimate {
-    r.kpis[name]
+fn kpi(r: &ScenarioResult, name: Kpi) -> Estimate {
+    r.kpis[&name]
 }
 
 struct CCase {
@@ -197,7 +198,7 @@ fn erlang_c_cases_match_the_formulas() {
         check_rel(
             c.name,
             "asa_seconds",
-            kpi(&r, "asa_seconds"),
+            kpi(&r, Kpi::AsaSeconds),
             sc.replications,
             exact.asa,
             0.08,
@@ -206,7 +207,7 @@ fn erlang_c_cases_match_the_formulas() {
         check_rel(
             c.name,
             "service_level",
-            kpi(&r, "service_level"),
+            kpi(&r, Kpi::ServiceLevel),
             sc.replications,
             exact.service_level(c.t_s),
             0.02,
@@ -215,13 +216,13 @@ fn erlang_c_cases_match_the_formulas() {
         check_rel(
             c.name,
             "occupancy",
-            kpi(&r, "occupancy"),
+            kpi(&r, Kpi::Occupancy),
             sc.replications,
             exact.occupancy,
             0.01,
             0.005,
         );
-        assert_eq!(kpi(&r, "abandoned").mean, 0.0);
+        assert_eq!(kpi(&r, Kpi::Abandoned).mean, 0.0);
     }
 }
 
@@ -302,7 +303,7 @@ fn erlang_a_cases_match_the_formulas() {
         check_rel(
             c.name,
             "abandon_rate",
-            kpi(&r, "abandon_rate"),
+            kpi(&r, Kpi::AbandonRate),
             sc.replications,
             exact.p_abandon,
             0.05,
@@ -311,7 +312,7 @@ fn erlang_a_cases_match_the_formulas() {
         check_rel(
             c.name,
             "asa_seconds (answered)",
-            kpi(&r, "asa_seconds"),
+            kpi(&r, Kpi::AsaSeconds),
             sc.replications,
             exact.asa_answered,
             0.08,
@@ -320,7 +321,7 @@ fn erlang_a_cases_match_the_formulas() {
         check_rel(
             c.name,
             "service_level",
-            kpi(&r, "service_level"),
+            kpi(&r, Kpi::ServiceLevel),
             sc.replications,
             exact.service_level(c.t_s),
             0.02,
@@ -387,7 +388,7 @@ fn one_agent_general_service_matches_pollaczek_khinchine() {
         check_rel(
             name,
             "asa_seconds",
-            kpi(&r, "asa_seconds"),
+            kpi(&r, Kpi::AsaSeconds),
             sc.replications,
             wq,
             0.06,
@@ -435,7 +436,7 @@ handle = { dist = "exponential", mean = "6m" }
     check_rel(
         "tandem",
         "L1 asa_seconds",
-        r.lines["L1"]["asa_seconds"],
+        r.lines["L1"][&Kpi::AsaSeconds],
         sc.replications,
         l1.asa,
         0.08,
@@ -444,7 +445,7 @@ handle = { dist = "exponential", mean = "6m" }
     check_rel(
         "tandem",
         "L2 asa_seconds",
-        r.lines["L2"]["asa_seconds"],
+        r.lines["L2"][&Kpi::AsaSeconds],
         sc.replications,
         l2.asa,
         0.08,
@@ -453,7 +454,7 @@ handle = { dist = "exponential", mean = "6m" }
     check_rel(
         "tandem",
         "L1 occupancy",
-        r.lines["L1"]["occupancy"],
+        r.lines["L1"][&Kpi::Occupancy],
         sc.replications,
         l1.occupancy,
         0.01,
@@ -462,7 +463,7 @@ handle = { dist = "exponential", mean = "6m" }
     check_rel(
         "tandem",
         "L2 occupancy",
-        r.lines["L2"]["occupancy"],
+        r.lines["L2"][&Kpi::Occupancy],
         sc.replications,
         l2.occupancy,
         0.01,
@@ -471,7 +472,7 @@ handle = { dist = "exponential", mean = "6m" }
     check_rel(
         "tandem",
         "fcr",
-        kpi(&r, "fcr"),
+        kpi(&r, Kpi::Fcr),
         sc.replications,
         0.6,
         0.01,
@@ -480,7 +481,7 @@ handle = { dist = "exponential", mean = "6m" }
     check_rel(
         "tandem",
         "escalation_rate",
-        kpi(&r, "escalation_rate"),
+        kpi(&r, Kpi::EscalationRate),
         sc.replications,
         0.4,
         0.01,
@@ -491,7 +492,7 @@ handle = { dist = "exponential", mean = "6m" }
     check_rel(
         "tandem",
         "resolution_hours",
-        kpi(&r, "resolution_hours"),
+        kpi(&r, Kpi::ResolutionHours),
         sc.replications,
         resolution_h,
         0.02,

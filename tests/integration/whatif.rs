@@ -7,9 +7,11 @@ use crate::util::{Budget, clearly_positive, csv_fields, root, run_json, staffsim
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use staffsim::experiment::{Results, run};
+use staffsim::kpi::RunKpis;
+use staffsim::kpi::{self, Kpi};
 use staffsim::model::run_replication;
 use staffsim::scenario::{Scenario, load_experiment_str};
-use staffsim::stats::{Estimate, RunKpis, t_quantile_975};
+use staffsim::stats::{Estimate, t_quantile_975};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -35,7 +37,7 @@ fn simulate(text: &str) -> Results {
 fn runs(scenarios: &[Scenario], s: usize) -> Vec<RunKpis> {
     let sc = &scenarios[s];
     (0..sc.replications as u64)
-        .map(|r| run_replication(sc, r).kpis(sc))
+        .map(|r| kpi::measure(sc, &run_replication(sc, r)))
         .collect()
 }
 
@@ -45,7 +47,7 @@ fn shipped(path: &str) -> String {
 }
 
 /// A scenario-wide KPI of one replication.
-fn overall(r: &RunKpis, kpi: &str) -> f64 {
+fn overall(r: &RunKpis, kpi: Kpi) -> f64 {
     r.overall
         .iter()
         .find(|(k, _)| *k == kpi)
@@ -54,7 +56,7 @@ fn overall(r: &RunKpis, kpi: &str) -> f64 {
 }
 
 /// A KPI of line `line` in one replication.
-fn line_kpi(r: &RunKpis, line: &str, kpi: &str) -> f64 {
+fn line_kpi(r: &RunKpis, line: &str, kpi: Kpi) -> f64 {
     let (_, values) = r
         .lines
         .iter()
@@ -73,13 +75,13 @@ fn line_kpi(r: &RunKpis, line: &str, kpi: &str) -> f64 {
 fn assert_unit_costs(r: &RunKpis, at: &dyn Fn(&str) -> String, total: f64, resolved: f64) {
     assert_close(
         &at("cost_per_incident"),
-        overall(r, "cost_per_incident"),
+        overall(r, Kpi::CostPerIncident),
         total / resolved,
     );
     assert_close(
         &at("cost_per_contact"),
-        overall(r, "cost_per_contact"),
-        total / overall(r, "offered"),
+        overall(r, Kpi::CostPerContact),
+        total / overall(r, Kpi::Offered),
     );
 }
 
@@ -208,38 +210,43 @@ abandon_cost = 8.0
     for (k, r) in reps.iter().enumerate() {
         let at = |what: &str| format!("replication {k}: {what}");
         assert_eq!(
-            line_kpi(r, "L1", "paid_hours"),
+            line_kpi(r, "L1", Kpi::PaidHours),
             3.0 * hours,
             "{}",
             at("L1 paid hours")
         );
         assert_eq!(
-            line_kpi(r, "L1", "overtime_hours"),
+            line_kpi(r, "L1", Kpi::OvertimeHours),
             0.0,
             "{}",
             at("overtime")
         );
         assert_eq!(
-            line_kpi(r, "V", "vendor_tickets"),
+            line_kpi(r, "V", Kpi::VendorTickets),
             0.0,
             "{}",
             at("vendor tickets")
         );
-        assert_eq!(overall(r, "abandoned"), 0.0, "{}", at("abandoned"));
+        assert_eq!(overall(r, Kpi::Abandoned), 0.0, "{}", at("abandoned"));
         assert_close(
             &at("lines.L1.cost_total"),
-            line_kpi(r, "L1", "cost_total"),
+            line_kpi(r, "L1", Kpi::CostTotal),
             l1,
         );
         assert_close(
             &at("lines.L2.cost_total"),
-            line_kpi(r, "L2", "cost_total"),
+            line_kpi(r, "L2", Kpi::CostTotal),
             l2,
         );
-        assert_eq!(line_kpi(r, "V", "cost_total"), 0.0, "{}", at("vendor cost"));
-        assert_close(&at("cost_total"), overall(r, "cost_total"), total);
+        assert_eq!(
+            line_kpi(r, "V", Kpi::CostTotal),
+            0.0,
+            "{}",
+            at("vendor cost")
+        );
+        assert_close(&at("cost_total"), overall(r, Kpi::CostTotal), total);
         // L1 resolves what it handles: resolved = handled at L1
-        let resolved = line_kpi(r, "L1", "handled");
+        let resolved = line_kpi(r, "L1", Kpi::Handled);
         assert!(
             resolved > 2000.0,
             "{}",
@@ -247,7 +254,7 @@ abandon_cost = 8.0
         );
         assert_unit_costs(r, &at, total, resolved);
     }
-    let e = s.kpis["cost_total"];
+    let e = s.kpis[&Kpi::CostTotal];
     assert_close("mean cost_total", e.mean, total);
     assert!(
         e.ci95 <= 1e-9 * total,
@@ -267,7 +274,7 @@ abandon_cost = 8.0
     assert_close(
         "JSON cost_per_incident",
         kpis["cost_per_incident"]["mean"].as_f64().unwrap(),
-        s.kpis["cost_per_incident"].mean,
+        s.kpis[&Kpi::CostPerIncident].mean,
     );
 }
 
@@ -331,20 +338,20 @@ abandon_cost = 7.25
     for (k, r) in reps.iter().enumerate() {
         let at = |what: &str| format!("replication {k}: {what}");
         assert_eq!(
-            line_kpi(r, "L1", "paid_hours"),
+            line_kpi(r, "L1", Kpi::PaidHours),
             paid,
             "{}",
             at("paid hours")
         );
-        let overtime = line_kpi(r, "L1", "overtime_hours");
+        let overtime = line_kpi(r, "L1", Kpi::OvertimeHours);
         // each agent finishes at most one 20-minute call per day after 16:00
         assert!(
             overtime > 0.0 && overtime <= 2.0 * 10.0 / 3.0 + 1e-9,
             "{}",
             at(&format!("overtime {overtime} h"))
         );
-        let escalated = line_kpi(r, "L1", "escalated");
-        let vendor = line_kpi(r, "V", "vendor_tickets");
+        let escalated = line_kpi(r, "L1", Kpi::Escalated);
+        let vendor = line_kpi(r, "V", Kpi::VendorTickets);
         assert_eq!(
             vendor,
             escalated,
@@ -353,11 +360,11 @@ abandon_cost = 7.25
         );
         assert_eq!(
             escalated,
-            line_kpi(r, "L1", "handled"),
+            line_kpi(r, "L1", Kpi::Handled),
             "{}",
             at("resolve = 0")
         );
-        let abandoned = overall(r, "abandoned");
+        let abandoned = overall(r, Kpi::Abandoned);
         assert!(
             abandoned > 100.0,
             "{}",
@@ -368,35 +375,39 @@ abandon_cost = 7.25
         let total = l1 + v + 7.25 * abandoned;
         assert_close(
             &at("lines.L1.cost_total"),
-            line_kpi(r, "L1", "cost_total"),
+            line_kpi(r, "L1", Kpi::CostTotal),
             l1,
         );
-        assert_close(&at("lines.V.cost_total"), line_kpi(r, "V", "cost_total"), v);
-        assert_close(&at("cost_total"), overall(r, "cost_total"), total);
+        assert_close(
+            &at("lines.V.cost_total"),
+            line_kpi(r, "V", Kpi::CostTotal),
+            v,
+        );
+        assert_close(&at("cost_total"), overall(r, Kpi::CostTotal), total);
         // every part of the total, by hand: wages 30 × 160 h, overhead 25%
         // of them, training 12/230 of both, overtime at 1.5 with overhead,
         // vendor fees, abandons; per month and year from the 14 days
         let base_wages = 30.0 * paid;
         let parts = [
-            ("cost_wages", base_wages),
-            ("cost_overhead", base_wages * 0.25),
-            ("cost_training", base_wages * 1.25 * 12.0 / 230.0),
-            ("cost_overtime", 30.0 * 1.25 * 1.5 * overtime),
-            ("cost_vendor", v),
-            ("cost_abandon", 7.25 * abandoned),
-            ("cost_per_month", total / 14.0 * 30.4),
-            ("cost_per_year", total / 14.0 * 365.0),
+            (Kpi::CostWages, base_wages),
+            (Kpi::CostOverhead, base_wages * 0.25),
+            (Kpi::CostTraining, base_wages * 1.25 * 12.0 / 230.0),
+            (Kpi::CostOvertime, 30.0 * 1.25 * 1.5 * overtime),
+            (Kpi::CostVendor, v),
+            (Kpi::CostAbandon, 7.25 * abandoned),
+            (Kpi::CostPerMonth, total / 14.0 * 30.4),
+            (Kpi::CostPerYear, total / 14.0 * 365.0),
         ];
         for (kpi, want) in parts {
-            assert_close(&at(kpi), overall(r, kpi), want);
+            assert_close(&at(kpi.key()), overall(r, kpi), want);
         }
         let l1_parts = [
-            ("cost_wages", base_wages),
-            ("cost_overhead", base_wages * 0.25),
-            ("cost_training", base_wages * 1.25 * 12.0 / 230.0),
-            ("cost_overtime", 30.0 * 1.25 * 1.5 * overtime),
-            ("cost_vendor", 0.0),
-            ("cost_per_month", l1 / 14.0 * 30.4),
+            (Kpi::CostWages, base_wages),
+            (Kpi::CostOverhead, base_wages * 0.25),
+            (Kpi::CostTraining, base_wages * 1.25 * 12.0 / 230.0),
+            (Kpi::CostOvertime, 30.0 * 1.25 * 1.5 * overtime),
+            (Kpi::CostVendor, 0.0),
+            (Kpi::CostPerMonth, l1 / 14.0 * 30.4),
         ];
         for (kpi, want) in l1_parts {
             assert_close(
@@ -407,22 +418,23 @@ abandon_cost = 7.25
         }
         assert_close(
             &at("lines.V.cost_vendor"),
-            line_kpi(r, "V", "cost_vendor"),
+            line_kpi(r, "V", Kpi::CostVendor),
             v,
         );
         assert_eq!(
-            line_kpi(r, "V", "cost_wages"),
+            line_kpi(r, "V", Kpi::CostWages),
             0.0,
             "{}",
             at("vendor wages")
         );
         // tickets are resolved when the vendor returns them
-        let resolved = line_kpi(r, "V", "handled");
+        let resolved = line_kpi(r, "V", Kpi::Handled);
         assert!(resolved > 0.0 && resolved <= vendor, "{}", at("resolved"));
         assert_unit_costs(r, &at, total, resolved);
     }
-    let mean: f64 = reps.iter().map(|r| overall(r, "cost_total")).sum::<f64>() / reps.len() as f64;
-    assert_close("mean cost_total", s.kpis["cost_total"].mean, mean);
+    let mean: f64 =
+        reps.iter().map(|r| overall(r, Kpi::CostTotal)).sum::<f64>() / reps.len() as f64;
+    assert_close("mean cost_total", s.kpis[&Kpi::CostTotal].mean, mean);
 }
 
 // ---------------------------------------------------------------------------
@@ -487,8 +499,8 @@ set = { "line.L2.agents" = 8, "channel.phone.patience.mean" = "5m", "line.L1.han
         );
     }
     // something happened: the comparison is not between two empty runs
-    assert!(base.kpis["offered"].mean > 10_000.0);
-    assert!(base.kpis["abandoned"].mean > 0.0);
+    assert!(base.kpis[&Kpi::Offered].mean > 10_000.0);
+    assert!(base.kpis[&Kpi::Abandoned].mean > 0.0);
 }
 
 /// One more agent never makes anyone wait longer, replication by
@@ -564,15 +576,23 @@ set = {{ "line.L1.agents" = {c1} }}
             .enumerate()
         {
             let at = format!("{case}, replication {k}");
-            let offered = overall(b, "offered");
-            assert_eq!(offered, overall(m, "offered"), "{at}: the same arrivals");
-            assert_eq!(overall(b, "answered"), offered, "{at}: all answered (base)");
-            assert_eq!(overall(m, "answered"), offered, "{at}: all answered (+1)");
+            let offered = overall(b, Kpi::Offered);
+            assert_eq!(offered, overall(m, Kpi::Offered), "{at}: the same arrivals");
+            assert_eq!(
+                overall(b, Kpi::Answered),
+                offered,
+                "{at}: all answered (base)"
+            );
+            assert_eq!(
+                overall(m, Kpi::Answered),
+                offered,
+                "{at}: all answered (+1)"
+            );
             for kpi in [
-                "asa_seconds",
-                "wait_p50_seconds",
-                "wait_p90_seconds",
-                "wait_p99_seconds",
+                Kpi::AsaSeconds,
+                Kpi::WaitP50Seconds,
+                Kpi::WaitP90Seconds,
+                Kpi::WaitP99Seconds,
             ] {
                 let (wb, wm) = (overall(b, kpi), overall(m, kpi));
                 assert!(
@@ -580,13 +600,13 @@ set = {{ "line.L1.agents" = {c1} }}
                     "{at}: {kpi} {wm} with one more agent, {wb} without"
                 );
             }
-            let (sb, sm) = (overall(b, "service_level"), overall(m, "service_level"));
+            let (sb, sm) = (overall(b, Kpi::ServiceLevel), overall(m, Kpi::ServiceLevel));
             assert!(
                 sm >= sb,
                 "{at}: service level {sm} with one more agent, {sb} without"
             );
-            total.0 += overall(b, "asa_seconds");
-            total.1 += overall(m, "asa_seconds");
+            total.0 += overall(b, Kpi::AsaSeconds);
+            total.1 += overall(m, Kpi::AsaSeconds);
         }
         eprintln!(
             "{case:<16} mean ASA {:>8.2} s -> {:>7.2} s with one more agent",
@@ -594,7 +614,7 @@ set = {{ "line.L1.agents" = {c1} }}
             total.1 / 8.0
         );
         assert!(total.1 < total.0, "{case}: the extra agent changed nothing");
-        let d = more.vs_base.as_ref().expect("vs_base")["asa_seconds"];
+        let d = more.vs_base.as_ref().expect("vs_base")[&Kpi::AsaSeconds];
         assert!(d.mean < 0.0, "{case}: vs_base.asa_seconds {d:?}");
     }
 }
@@ -638,7 +658,7 @@ fn paired_intervals_are_narrower_than_unpaired_ones() {
         let [base, more] = &results.scenarios[..] else {
             panic!("two scenarios");
         };
-        for kpi in ["asa_seconds", "service_level"] {
+        for kpi in [Kpi::AsaSeconds, Kpi::ServiceLevel] {
             let a: Vec<f64> = runs(&scenarios, 0)
                 .iter()
                 .map(|r| overall(r, kpi))
@@ -648,7 +668,7 @@ fn paired_intervals_are_narrower_than_unpaired_ones() {
                 .map(|r| overall(r, kpi))
                 .collect();
             let diffs: Vec<f64> = a.iter().zip(&b).map(|(x, y)| y - x).collect();
-            let paired = more.vs_base.as_ref().expect("vs_base")[kpi];
+            let paired = more.vs_base.as_ref().expect("vs_base")[&kpi];
             // vs_base is the Student interval of the paired differences
             let mine = Estimate::from_samples(&diffs);
             assert_close(
@@ -667,7 +687,7 @@ fn paired_intervals_are_narrower_than_unpaired_ones() {
                 t_quantile_975(reps as usize - 1) * (variance(&diffs) / reps as f64).sqrt(),
             );
             let welch = welch_half_width(&a, &b);
-            let naive = (base.kpis[kpi].ci95.powi(2) + more.kpis[kpi].ci95.powi(2)).sqrt();
+            let naive = (base.kpis[&kpi].ci95.powi(2) + more.kpis[&kpi].ci95.powi(2)).sqrt();
             let corr = {
                 let (ma, mb) = (
                     a.iter().sum::<f64>() / a.len() as f64,
@@ -698,7 +718,7 @@ fn paired_intervals_are_narrower_than_unpaired_ones() {
                 paired.ci95
             );
             // the difference itself is real and has the right sign
-            let sign = if kpi == "asa_seconds" { -1.0 } else { 1.0 };
+            let sign = if kpi == Kpi::AsaSeconds { -1.0 } else { 1.0 };
             clearly_positive(
                 file,
                 &format!("+1 agent improves {kpi}"),

@@ -6,6 +6,7 @@
 use crate::util::{Budget, check, check_rel};
 use staffsim::calculator::{rostered_agents, scenario_requirements};
 use staffsim::experiment::summarize;
+use staffsim::kpi::{self, Kpi};
 use staffsim::model::{RunTally, run_replication};
 use staffsim::scenario::{Scenario, load_str};
 
@@ -65,7 +66,7 @@ wrap_up = "30s"
     check_rel(
         "M/G/1 + wrap-up",
         "asa_seconds",
-        r.kpis["asa_seconds"],
+        r.kpis[&Kpi::AsaSeconds],
         reps,
         wq,
         0.08,
@@ -74,7 +75,7 @@ wrap_up = "30s"
     check(
         "M/G/1 + wrap-up",
         "occupancy",
-        r.kpis["occupancy"],
+        r.kpis[&Kpi::Occupancy],
         reps,
         lambda * mean_s,
         0.01,
@@ -82,7 +83,7 @@ wrap_up = "30s"
     check_rel(
         "M/G/1 + wrap-up",
         "talk_seconds",
-        r.kpis["talk_seconds"],
+        r.kpis[&Kpi::TalkSeconds],
         reps,
         talk,
         0.02,
@@ -90,16 +91,16 @@ wrap_up = "30s"
     );
     // the wrap-up is constant: exactly 30 s per handled contact, and AHT is talk + wrap-up
     for t in &runs {
-        let k = t.kpis(&sc);
-        let get = |name: &str| {
+        let k = kpi::measure(&sc, t);
+        let get = |name: Kpi| {
             k.overall
                 .iter()
                 .find(|(n, _)| *n == name)
                 .map(|x| x.1)
                 .unwrap()
         };
-        assert!((get("wrap_up_seconds") - wrap).abs() < 1e-6);
-        assert!((get("aht_seconds") - get("talk_seconds") - wrap).abs() < 1e-6);
+        assert!((get(Kpi::WrapUpSeconds) - wrap).abs() < 1e-6);
+        assert!((get(Kpi::AhtSeconds) - get(Kpi::TalkSeconds) - wrap).abs() < 1e-6);
     }
 }
 
@@ -139,12 +140,12 @@ wrap_up = { phone = "1m" }
 fn handle_and_wrap_up_per_channel() {
     let sc = load(TWO_CHANNELS);
     let r = summarize(&sc, &tallies(&sc));
-    let ch = |c: &str, k: &str| r.channels[c][k].mean;
-    assert!((ch("phone", "talk_seconds") - 360.0).abs() < 1e-6);
-    assert!((ch("phone", "wrap_up_seconds") - 60.0).abs() < 1e-6);
-    assert!((ch("phone", "aht_seconds") - 420.0).abs() < 1e-6);
-    assert!((ch("email", "talk_seconds") - 600.0).abs() < 1e-6);
-    assert!(ch("email", "wrap_up_seconds").abs() < 1e-12);
+    let ch = |c: &str, k: Kpi| r.channels[c][&k].mean;
+    assert!((ch("phone", Kpi::TalkSeconds) - 360.0).abs() < 1e-6);
+    assert!((ch("phone", Kpi::WrapUpSeconds) - 60.0).abs() < 1e-6);
+    assert!((ch("phone", Kpi::AhtSeconds) - 420.0).abs() < 1e-6);
+    assert!((ch("email", Kpi::TalkSeconds) - 600.0).abs() < 1e-6);
+    assert!(ch("email", Kpi::WrapUpSeconds).abs() < 1e-12);
     // the ticket type's handle comes first, then the channel's, then the line's
     let typed = TWO_CHANNELS.replace(
         "[[line]]",
@@ -152,14 +153,14 @@ fn handle_and_wrap_up_per_channel() {
     );
     let sc = load(&typed);
     let r = summarize(&sc, &tallies(&sc));
-    assert!((r.channels["phone"]["talk_seconds"].mean - 120.0).abs() < 1e-6);
+    assert!((r.channels["phone"][&Kpi::TalkSeconds].mean - 120.0).abs() < 1e-6);
     let other = TWO_CHANNELS.replace(
         "handle = { phone = \"6m\", email = { dist = \"constant\", value = \"10m\" } }",
         "handle = { phone = \"6m\", other = \"3m\" }",
     );
     let sc = load(&other);
     let r = summarize(&sc, &tallies(&sc));
-    assert!((r.channels["email"]["talk_seconds"].mean - 180.0).abs() < 1e-6);
+    assert!((r.channels["email"][&Kpi::TalkSeconds].mean - 180.0).abs() < 1e-6);
 }
 
 /// Shrinkage takes its share of on-duty time, breaks or not: available
@@ -202,9 +203,9 @@ handle = "4m"
     assert_eq!(sc.lines[0].shrinkage, 0.15);
     let r = summarize(&sc, &tallies(&sc));
     let line = &r.lines["L1"];
-    let on_duty = line["on_duty_hours"].mean;
-    let shrink = line["shrinkage_hours"].mean;
-    let breaks = line["break_hours"].mean;
+    let on_duty = line[&Kpi::OnDutyHours].mean;
+    let shrink = line[&Kpi::ShrinkageHours].mean;
+    let breaks = line[&Kpi::BreakHours].mean;
     assert!(on_duty > 0.0 && breaks > 0.0);
     let share = shrink / on_duty;
     assert!((share - 0.15).abs() < 0.01, "shrinkage share {share}");
@@ -213,13 +214,13 @@ handle = "4m"
     let sc2 = load(&own);
     assert_eq!(sc2.lines[0].shrinkage, 0.3);
     let r2 = summarize(&sc2, &tallies(&sc2));
-    let share2 = r2.lines["L1"]["shrinkage_hours"].mean / r2.lines["L1"]["on_duty_hours"].mean;
+    let share2 = r2.lines["L1"][&Kpi::ShrinkageHours].mean / r2.lines["L1"][&Kpi::OnDutyHours].mean;
     assert!((share2 - 0.3).abs() < 0.015, "shrinkage share {share2}");
     // without shrinkage no time is taken, and the service is better
     let none = load(&text.replace("shrinkage = 0.15", "shrinkage = 0.0"));
     let r0 = summarize(&none, &tallies(&none));
-    assert_eq!(r0.lines["L1"]["shrinkage_hours"].mean, 0.0);
-    assert!(r0.kpis["service_level"].mean > r.kpis["service_level"].mean);
+    assert_eq!(r0.lines["L1"][&Kpi::ShrinkageHours].mean, 0.0);
+    assert!(r0.kpis[&Kpi::ServiceLevel].mean > r.kpis[&Kpi::ServiceLevel].mean);
     // the Erlang requirement is rostered over (1 − s)
     let req = scenario_requirements(&sc, None);
     let phone = &req.channels["phone"];

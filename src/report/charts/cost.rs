@@ -3,6 +3,7 @@
 
 use super::style::{self, Dash, DrawResult, HBars, Key, Rule};
 use super::{Chart, Context};
+use crate::kpi::Kpi;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -26,9 +27,9 @@ impl Cost {
             names: ctx.labels(),
             per_incident: s
                 .iter()
-                .map(|s| Context::kpi(s, "cost_per_incident"))
+                .map(|s| Context::kpi(s, Kpi::CostPerIncident))
                 .collect(),
-            total: s.iter().map(|s| Context::kpi(s, "cost_total")).collect(),
+            total: s.iter().map(|s| Context::kpi(s, Kpi::CostTotal)).collect(),
             currency: ctx.currency().to_string(),
             days: ctx.window_days(),
             replications: ctx.replications(),

@@ -4,6 +4,7 @@
 use super::style::{self, DrawResult, Key, Panel};
 use super::{Chart, Context};
 use crate::experiment::ScenarioResult;
+use crate::kpi::Kpi;
 use crate::scenario::{WEEKDAY_NAMES, WEEKDAYS};
 use indexmap::IndexMap;
 use plotters::coord::Shift;
@@ -80,13 +81,14 @@ pub fn day_profile(s: &ScenarioResult, day: Option<&str>) -> DayProfile {
             .or_insert_with(|| (0.0, IndexMap::new()));
         e.0 += 1.0;
         for (c, m) in &i.channels {
-            *e.1.entry((0, c.clone())).or_insert(0.0) += m.get("offered").copied().unwrap_or(0.0);
+            *e.1.entry((0, c.clone())).or_insert(0.0) +=
+                m.get(&Kpi::Offered).copied().unwrap_or(0.0);
         }
         for (l, m) in &i.lines {
             *e.1.entry((1, l.clone())).or_insert(0.0) +=
-                m.get("agents_on_duty").copied().unwrap_or(0.0);
+                m.get(&Kpi::AgentsOnDuty).copied().unwrap_or(0.0);
             *e.1.entry((2, l.clone())).or_insert(0.0) +=
-                m.get("mean_queue").copied().unwrap_or(0.0);
+                m.get(&Kpi::MeanQueue).copied().unwrap_or(0.0);
         }
     }
     let mut out = DayProfile {

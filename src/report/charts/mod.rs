@@ -27,6 +27,7 @@ pub use waiting::WaitingTime;
 
 use crate::error::{Error, Result};
 use crate::experiment::{Results, ScenarioResult};
+use crate::kpi::Kpi;
 use crate::scenario::Scenario;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -94,9 +95,9 @@ impl<'a> Context<'a> {
 
     /// Mean and CI half-width of a scenario-wide KPI; `None` when it is
     /// absent or undefined (no traffic).
-    pub fn kpi(s: &ScenarioResult, key: &str) -> Option<(f64, f64)> {
+    pub fn kpi(s: &ScenarioResult, key: Kpi) -> Option<(f64, f64)> {
         s.kpis
-            .get(key)
+            .get(&key)
             .filter(|e| e.mean.is_finite())
             .map(|e| (e.mean, e.ci95))
     }

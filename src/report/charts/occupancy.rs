@@ -3,6 +3,7 @@
 
 use super::style::{self, DrawResult, HBars, Key};
 use super::{Chart, Context};
+use crate::kpi::Kpi;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -24,7 +25,7 @@ impl Occupancy {
         let lines: Vec<String> = base
             .lines
             .iter()
-            .filter(|(_, m)| m.get("agents").is_some_and(|e| e.mean > 0.0))
+            .filter(|(_, m)| m.get(&Kpi::Agents).is_some_and(|e| e.mean > 0.0))
             .map(|(name, _)| name.clone())
             .collect();
         if lines.is_empty() {
@@ -38,7 +39,7 @@ impl Occupancy {
                     .map(|s| {
                         s.lines
                             .get(l)
-                            .and_then(|m| m.get("occupancy"))
+                            .and_then(|m| m.get(&Kpi::Occupancy))
                             .map(|e| (e.mean, e.ci95))
                     })
                     .collect()

@@ -3,6 +3,7 @@
 
 use super::style::{self, Dash, DrawResult, HBars, Key, Rule};
 use super::{Chart, Context, service_level_target};
+use crate::kpi::Kpi;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -22,8 +23,14 @@ impl ServiceLevel {
         let s = ctx.scenarios();
         ServiceLevel {
             names: ctx.labels(),
-            service_level: s.iter().map(|s| Context::kpi(s, "service_level")).collect(),
-            abandon_rate: s.iter().map(|s| Context::kpi(s, "abandon_rate")).collect(),
+            service_level: s
+                .iter()
+                .map(|s| Context::kpi(s, Kpi::ServiceLevel))
+                .collect(),
+            abandon_rate: s
+                .iter()
+                .map(|s| Context::kpi(s, Kpi::AbandonRate))
+                .collect(),
             target: service_level_target(ctx.base),
             abandon_max: ctx.base.targets.abandon_rate_max,
             replications: ctx.replications(),

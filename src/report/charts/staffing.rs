@@ -5,6 +5,7 @@
 use super::style::{self, Dash, DrawResult, Key, Panel, Rule};
 use super::{Chart, Context, has_targets, missed_targets, service_level_target};
 use crate::experiment::Results;
+use crate::kpi::Kpi;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -86,7 +87,7 @@ impl Staffing {
     /// The chart, when the results hold a sweep over one axis.
     pub fn new(ctx: Context) -> Option<Self> {
         let sweep = sweep(ctx.results)?;
-        let at = |key: &str| -> Vec<(f64, f64)> {
+        let at = |key: Kpi| -> Vec<(f64, f64)> {
             sweep
                 .points
                 .iter()
@@ -105,9 +106,9 @@ impl Staffing {
             None
         };
         Some(Staffing {
-            service_level: at("service_level"),
-            asa: at("asa_seconds"),
-            cost: at("cost_per_incident"),
+            service_level: at(Kpi::ServiceLevel),
+            asa: at(Kpi::AsaSeconds),
+            cost: at(Kpi::CostPerIncident),
             target: service_level_target(ctx.base),
             asa_max: ctx.base.targets.asa_max_seconds,
             enough,

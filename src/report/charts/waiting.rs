@@ -5,6 +5,7 @@
 
 use super::style::{self, Dash, DrawResult, INK, Key, Rule};
 use super::{Chart, Context, service_level_target};
+use crate::kpi::Kpi;
 use plotters::coord::Shift;
 use plotters::coord::combinators::LogCoord;
 use plotters::prelude::*;
@@ -36,14 +37,14 @@ impl WaitingTime {
             .zip(labels)
             .take(MAX_SERIES)
             .map(|(s, name)| {
-                let k = |key: &str| Context::kpi(s, key).map_or(0.0, |e| e.0);
+                let k = |key: Kpi| Context::kpi(s, key).map_or(0.0, |e| e.0);
                 (
                     name,
-                    k("asa_seconds"),
+                    k(Kpi::AsaSeconds),
                     [
-                        k("wait_p50_seconds"),
-                        k("wait_p90_seconds"),
-                        k("wait_p99_seconds"),
+                        k(Kpi::WaitP50Seconds),
+                        k(Kpi::WaitP90Seconds),
+                        k(Kpi::WaitP99Seconds),
                     ],
                 )
             })
