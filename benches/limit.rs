@@ -22,6 +22,7 @@ use rand_distr::{Distribution, Exp};
 use rand_xoshiro::Xoshiro256PlusPlus;
 use staffsim::analytic::ErlangA;
 use staffsim::engine::SimTime;
+use staffsim::kpi;
 use staffsim::model::run_replication;
 use staffsim::scenario::{Scenario, load_file};
 use std::collections::{BinaryHeap, VecDeque};
@@ -203,7 +204,7 @@ fn minimal(p: Params, seed: u64) -> Core {
 /// One staffsim replication, every KPI computed and folded into the result.
 fn staffsim_replication(sc: &Scenario) -> f64 {
     let tally = run_replication(sc, 0);
-    let kpis = tally.kpis(sc);
+    let kpis = kpi::measure(sc, &tally);
     kpis.overall.iter().map(|(_, v)| v).sum::<f64>()
         + kpis
             .lines
