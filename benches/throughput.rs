@@ -6,7 +6,9 @@
 //! `erlang_a`, `two_lines` and `helpdesk` (every feature on: five channels,
 //! ticket types, escalation to L3 and a vendor, shifts, breaks, per-interval
 //! series), replications for `sweep` (8 points x 30 replications on 1 and on
-//! 2 threads: the ratio of the two medians is the parallel speed-up). A contact is one arrival the run simulates,
+//! 2 threads: the ratio of the two medians is the parallel speed-up), and
+//! `events` (the help desk's replication without and with its event
+//! log). A contact is one arrival the run simulates,
 //! warm-up included (every arrival costs the same whether or not it is
 //! counted in the KPIs); the count is computed once, outside the timed loop,
 //! and is the same on every iteration because a replication is a pure
@@ -16,7 +18,8 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use staffsim::engine::{Dist, Model, Scheduler, SimTime, Simulation, Stream, stream};
 use staffsim::experiment::run_with_threads;
 use staffsim::kpi;
-use staffsim::model::run_replication;
+use staffsim::logs::events::Rows;
+use staffsim::model::{run_replication, run_replication_with};
 use staffsim::scenario::{Scenario, load_experiment_str, load_file};
 use std::hint::black_box;
 use std::path::Path;
@@ -87,8 +90,13 @@ fn contacts(sc: &Scenario) -> u64 {
 
 /// One replication of `sc` on this thread, with its KPIs computed.
 fn replication(sc: &Scenario) -> f64 {
-    let tally = run_replication(sc, 0);
-    let kpis = kpi::measure(sc, &tally);
+    kpi_sum(sc, &run_replication(sc, 0))
+}
+
+/// Every KPI of a replication's tallies, folded into one number so that
+/// none of them can be skipped.
+fn kpi_sum(sc: &Scenario, tally: &staffsim::model::RunTally) -> f64 {
+    let kpis = kpi::measure(sc, tally);
     // fold every KPI into the result so none of them can be skipped
     kpis.overall.iter().map(|(_, v)| v).sum::<f64>()
         + kpis
@@ -132,6 +140,36 @@ fn two_lines(c: &mut Criterion) {
 
 fn helpdesk(c: &mut Criterion) {
     scenario_group(c, "helpdesk", "helpdesk.toml");
+}
+
+/// The help desk's replication with and without its event log (`run
+/// --events`): `off` is the run as without the flag, `on` also writes
+/// every contact's row through the log's buffered CSV writer into a file
+/// (the part file a logged replication writes). Their medians give the
+/// cost of the log; `off` against `helpdesk/replication` shows the run
+/// without it is unchanged.
+fn events(c: &mut Criterion) {
+    let sc = scenario("helpdesk.toml");
+    let n = contacts(&sc);
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let path = dir.path().join("events.csv");
+    let mut g = c.benchmark_group("events");
+    g.sample_size(10)
+        .measurement_time(Duration::from_secs(15))
+        .throughput(Throughput::Elements(n));
+    g.bench_function("helpdesk_off", |b| {
+        b.iter(|| black_box(replication(black_box(&sc))))
+    });
+    g.bench_function("helpdesk_on", |b| {
+        b.iter(|| {
+            let file = std::fs::File::create(&path).expect("a file");
+            let mut rows = Rows::new(&sc, 0, file);
+            let tally = run_replication_with(black_box(&sc), 0, &mut rows);
+            rows.finish().expect("the rows are written");
+            black_box(kpi_sum(&sc, &tally))
+        })
+    });
+    g.finish();
 }
 
 /// Points of the `sweep` benchmark.
@@ -188,6 +226,6 @@ criterion_group! {
     // staffsim's charts only), and the figures are in the terminal and in
     // target/criterion/*/new/estimates.json anyway
     config = Criterion::default().without_plots();
-    targets = engine, erlang_a, two_lines, helpdesk, sweep
+    targets = engine, erlang_a, two_lines, helpdesk, sweep, events
 }
 criterion_main!(benches);
