@@ -719,7 +719,7 @@ macro_rules! no_cell {
     )*};
 }
 
-impl<'a> serde::Serializer for &'a mut Cells<'_> {
+impl serde::Serializer for &mut Cells<'_> {
     type Ok = ();
     type Error = NotACell;
     type SerializeSeq = serde::ser::Impossible<(), NotACell>;
