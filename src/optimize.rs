@@ -314,7 +314,8 @@ pub enum OptimizeError {
 pub fn variables(sc: &Scenario) -> Vec<Variable> {
     let mut out = Vec::new();
     for (l, line) in sc.lines.iter().enumerate() {
-        if line.external.is_some() {
+        // a roster is staffing given interval by interval: not searched
+        if line.external.is_some() || line.roster.is_some() {
             continue;
         }
         if line.shifts.is_empty() {

@@ -75,6 +75,8 @@ use rand_distr::{Distribution, Gamma};
 use std::collections::VecDeque;
 
 const NONE: u32 = u32::MAX;
+/// The "shift" of an agent of a line staffed by interval (a roster).
+const ROSTER: u32 = u32::MAX - 1;
 /// Queue classes per line: (live or backlog) × four priorities.
 const CLASSES: usize = 8;
 const DAY_US: u64 = 86_400_000_000;
@@ -108,6 +110,19 @@ pub enum Event {
     ShrinkDue(u32, u32),
     /// A shrinkage block ends (agent, duty generation).
     ShrinkEnd(u32, u32),
+    /// A line's roster changes its agents on duty (line, step).
+    Roster(u32, u32),
+}
+
+/// Whose duty a [`SupportCenter::begin_duty`] starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Duty {
+    /// Always-on agents of a line without shifts.
+    Always,
+    /// The agents of one shift.
+    Shift(usize),
+    /// Agents of a roster, coming on at one of its steps.
+    Roster,
 }
 
 /// Period over which shrinkage is spread: `shrinkage × SHRINK_PERIOD` off
@@ -126,6 +141,10 @@ struct Ticket {
     ttype: u16,
     line: u16,
     first_line: u16,
+    /// Priority (index into PRIORITIES): the type's, or the trace's.
+    priority: u8,
+    /// Row of the channel's trace it was recorded in (NONE: generated).
+    trace_row: u32,
     /// Capacity units the ticket takes of its agent (see [`LineState::cap`]).
     cost: u32,
     misroutes: u8,
@@ -294,6 +313,13 @@ pub struct SupportCenter<'s> {
     slot: usize,
     /// Time from Monday 00:00 to the start of the run.
     week_offset: u64,
+    /// Per channel with a trace: the row of its pending arrival.
+    trace_next: Vec<usize>,
+    /// Per day of the run: the live channels' volume multiplier of the
+    /// calendar (empty: no calendar, 1 every day).
+    live_day_factor: Vec<f64>,
+    /// Per day of the run: closed (no shift comes on duty).
+    closed_day: Vec<bool>,
     overflow: bool,
     /// Stop the run: too many tickets open, or the event log failed.
     halt: bool,
@@ -301,6 +327,22 @@ pub struct SupportCenter<'s> {
     log: Option<Recorder<'s>>,
     /// The run's tallies.
     pub tally: RunTally,
+}
+
+/// A value for every day of the run from the calendar (empty when the
+/// scenario has no calendar).
+fn calendar_days<T>(sc: &Scenario, f: impl Fn(jiff::civil::Date) -> T) -> Vec<T> {
+    if sc.calendar.is_empty() {
+        return Vec::new();
+    }
+    let days = sc.horizon.0.div_ceil(DAY_US) as usize;
+    let mut date = sc.start_date();
+    let mut out = Vec::with_capacity(days);
+    for _ in 0..days {
+        out.push(f(date));
+        date = date.tomorrow().unwrap_or(date);
+    }
+    out
 }
 
 fn gcd(a: u64, b: u64) -> u64 {
@@ -374,7 +416,9 @@ impl<'s> SupportCenter<'s> {
             };
             let reserved = line.key_clients_per_shift();
             if line.external.is_none() {
-                if line.shifts.is_empty() {
+                if let Some(r) = &line.roster {
+                    push(ROSTER, r.max, reserved[0], &mut agents);
+                } else if line.shifts.is_empty() {
                     push(NONE, line.agents, reserved[0], &mut agents);
                 } else {
                     for (si, s) in line.shifts.iter().enumerate() {
@@ -472,6 +516,9 @@ impl<'s> SupportCenter<'s> {
             candidates: Vec::new(),
             slot: 0,
             week_offset: sc.start_weekday as u64 * DAY_US,
+            trace_next: vec![0; sc.channels.len()],
+            live_day_factor: calendar_days(sc, |d| sc.calendar.live_factor(d)),
+            closed_day: calendar_days(sc, |d| sc.calendar.is_closed(d)),
             overflow: false,
             halt: false,
             log: None,
@@ -720,7 +767,7 @@ impl<'s> SupportCenter<'s> {
     #[inline]
     fn class(&self, t: &Ticket, l: usize) -> usize {
         let live = t.waiting_first && self.sc.channels[t.channel as usize].live;
-        let prio = 3 - self.sc.ticket_types[t.ttype as usize].priority as usize;
+        let prio = 3 - t.priority.min(3) as usize;
         let class = if self.sc.lines[l].live_first {
             (!live as usize) * 4 + prio
         } else {
@@ -854,20 +901,41 @@ impl<'s> SupportCenter<'s> {
             .handle(t.ttype as usize, t.channel as usize, l)
             .expect("validated: every reachable line has a handle");
         let types = sc.ticket_types.len();
-        let h = dist.sample(&mut self.handle_rng[l * types + t.ttype as usize]);
+        let recorded = (t.trace_row != NONE && !t.first_done && l == t.first_line as usize)
+            .then(|| {
+                let a = self.arrival_of[t.channel as usize]?;
+                let tr = sc.arrivals[a].trace.as_ref()?;
+                tr.rows.get(t.trace_row as usize)?.handle
+            })
+            .flatten();
+        let h = match recorded {
+            Some(secs) => SimTime::from_secs_f64(secs),
+            None => dist.sample(&mut self.handle_rng[l * types + t.ttype as usize]),
+        };
         s.after(h, Event::Done(idx));
     }
 
     fn arrive(&mut self, channel: u32, s: &mut Scheduler<Event>) {
         let now = s.now();
         let c = channel as usize;
+        // a recorded arrival: its row, then the next row is scheduled
+        let sc = self.sc;
+        let trace = self.arrival_of[c].and_then(|a| sc.arrivals[a].trace.as_deref());
+        let row = trace.map(|tr| {
+            let i = self.trace_next[c];
+            self.trace_next[c] += 1;
+            (i as u32, tr.rows[i])
+        });
         self.schedule_arrival(c, now, s);
         if self.open >= self.sc.max_in_system {
             self.overflow = true;
             self.halt = true;
             return;
         }
-        let ttype = if self.type_cdf.len() > 1 {
+        let given = row.map(|r| r.1);
+        let ttype = if let Some(t) = given.and_then(|r| r.ticket_type) {
+            t as usize
+        } else if self.type_cdf.len() > 1 {
             let u: f64 = self.type_rng[c].random();
             self.type_cdf
                 .iter()
@@ -878,13 +946,19 @@ impl<'s> SupportCenter<'s> {
         };
         let sc = self.sc;
         let tt = &sc.ticket_types[ttype];
-        let key = tt.key_client > 0.0 && self.key_rng[c].random::<f64>() < tt.key_client;
+        let key = match given.and_then(|r| r.key_client) {
+            Some(k) => k,
+            None => tt.key_client > 0.0 && self.key_rng[c].random::<f64>() < tt.key_client,
+        };
         let ch = &sc.channels[c];
         let line = ch.line;
-        let patience = ch
-            .patience
-            .as_ref()
-            .map(|p| p.sample(&mut self.patience_rng[c]));
+        let patience = match given.and_then(|r| r.patience) {
+            Some(p) => Some(SimTime::from_secs_f64(p)),
+            None => ch
+                .patience
+                .as_ref()
+                .map(|p| p.sample(&mut self.patience_rng[c])),
+        };
         let counted = now >= self.warmup;
         let idx = self.alloc(Ticket {
             arrival: now,
@@ -894,6 +968,8 @@ impl<'s> SupportCenter<'s> {
             ttype: ttype as u16,
             line: line as u16,
             first_line: line as u16,
+            priority: given.and_then(|r| r.priority).unwrap_or(tt.priority),
+            trace_row: row.map_or(NONE, |r| r.0),
             agent: NONE,
             live: true,
             counted,
@@ -920,6 +996,13 @@ impl<'s> SupportCenter<'s> {
     fn schedule_arrival(&mut self, c: usize, now: SimTime, s: &mut Scheduler<Event>) {
         let Some(a) = self.arrival_of[c] else { return };
         let sc = self.sc;
+        if let Some(trace) = &sc.arrivals[a].trace {
+            // recorded arrivals, all inside the horizon (checked when read)
+            if let Some(r) = trace.rows.get(self.trace_next[c]) {
+                s.at(r.at.max(now), Event::Arrive(c as u32));
+            }
+            return;
+        }
         let rate = &sc.arrivals[a].rate;
         let slot_us = rate.slot().0;
         let night = sc.arrivals[a].night_minutes as u64 * 60_000_000;
@@ -931,8 +1014,31 @@ impl<'s> SupportCenter<'s> {
             &self.volume_dist[c],
         );
         let (from, limit) = (now.saturating_add(off), self.horizon.saturating_add(off));
+        // the calendar's multiplier of the day (live channels only), the
+        // hours after midnight of an opening that crosses it counted with
+        // the day before, as the volume noise counts them
+        let days: &[f64] = if sc.channels[c].live {
+            &self.live_day_factor
+        } else {
+            &[]
+        };
+        let first_day = self.week_offset / DAY_US;
+        let calendar = |k: u64| -> f64 {
+            if days.is_empty() {
+                return 1.0;
+            }
+            let day = (k * slot_us + DAY_US - night) / DAY_US;
+            // days counted from 1 here, from the Monday before the start
+            match day.checked_sub(1 + first_day) {
+                Some(d) => days.get(d as usize).copied().unwrap_or(1.0),
+                None => 1.0,
+            }
+        };
         let next = match vdist {
-            None => rate.next_after(from, limit, &mut self.arrival_rng[c], |_| 1.0),
+            None if days.is_empty() => {
+                rate.next_after(from, limit, &mut self.arrival_rng[c], |_| 1.0)
+            }
+            None => rate.next_after(from, limit, &mut self.arrival_rng[c], calendar),
             Some(g) => rate.next_after(from, limit, &mut self.arrival_rng[c], |k| {
                 // the hours after midnight of an opening that crosses it
                 // belong to the day before (days counted from 1 here)
@@ -940,7 +1046,7 @@ impl<'s> SupportCenter<'s> {
                 if vday.0 != day {
                     *vday = (day, g.sample(vrng));
                 }
-                vday.1
+                vday.1 * calendar(k)
             }),
         }
         .map(|t| t - off);
@@ -1339,6 +1445,10 @@ impl<'s> SupportCenter<'s> {
         {
             s.at(next, Event::ShiftStart(l as u32, si as u32));
         }
+        // on a closed date of the calendar nobody comes on duty
+        if self.closed_day.get(day as usize).copied().unwrap_or(false) {
+            return;
+        }
         self.open_shift(l, si, now, end, s);
     }
 
@@ -1352,7 +1462,8 @@ impl<'s> SupportCenter<'s> {
         s: &mut Scheduler<Event>,
     ) {
         s.at(end.min(self.horizon), Event::ShiftEnd(l as u32, si as u32));
-        self.begin_duty(l, Some(si), now, end, s);
+        let all = self.lines[l].first_agent..self.lines[l].end_agent;
+        self.begin_duty(l, Duty::Shift(si), all, now, end, s);
     }
 
     /// Agents of a shift (or, with `None`, the always-on agents) come on
@@ -1361,27 +1472,36 @@ impl<'s> SupportCenter<'s> {
     fn begin_duty(
         &mut self,
         l: usize,
-        shift: Option<usize>,
+        duty: Duty,
+        agents: std::ops::Range<u32>,
         now: SimTime,
         end: SimTime,
         s: &mut Scheduler<Event>,
     ) {
         let sc = self.sc;
         let econ = &sc.economics;
-        let want = shift.map_or(NONE, |x| x as u32);
+        let (want, shift) = match duty {
+            Duty::Always => (NONE, None),
+            Duty::Shift(si) => (si as u32, Some(si)),
+            Duty::Roster => (ROSTER, None),
+        };
         let paid = self.in_window(now, end);
         let full = (end - now).as_secs_f64();
         let share = if full > 0.0 { paid / full } else { 0.0 };
-        let (first, last) = (self.lines[l].first_agent, self.lines[l].end_agent);
+        // a roster's duty counts one agent-day per day it spans begun
+        let days = match duty {
+            Duty::Roster => (full / 86_400.0).ceil().max(1.0),
+            _ => 1.0,
+        };
         self.line_account(l, now);
-        for a in first..last {
+        for a in agents {
             if self.agents[a as usize].shift != want {
                 continue;
             }
-            if shift.is_some() {
+            if duty != Duty::Always {
                 self.agents[a as usize].rostered = true;
                 self.lines[l].rostered += 1;
-                self.tally.lines[l].agent_days += share;
+                self.tally.lines[l].agent_days += share * days;
                 let absent = econ.absenteeism > 0.0
                     && shift.is_some_and(|si| {
                         self.absence_rng[l][si].random::<f64>() < econ.absenteeism
@@ -1429,7 +1549,7 @@ impl<'s> SupportCenter<'s> {
                 let offset = self.agents[a as usize].break_offset;
                 self.schedule_short_break(a, offset, s);
                 if let Some((after, _)) = b.lunch
-                    && shift.is_some()
+                    && duty != Duty::Always
                 {
                     let due = now
                         .saturating_add(SimTime::from_secs_f64(after))
@@ -1452,25 +1572,67 @@ impl<'s> SupportCenter<'s> {
             if ag.shift != si as u32 || !ag.rostered {
                 continue;
             }
-            self.agents[a as usize].rostered = false;
-            self.lines[l].rostered -= 1;
-            if !ag.on_duty {
-                continue;
+            self.end_duty(l, a, now);
+        }
+    }
+
+    /// Rostered agent `a` of line `l` ends its duty at `now`: off at once,
+    /// or once the work in hand is done (as at a shift's end).
+    fn end_duty(&mut self, l: usize, a: u32, now: SimTime) {
+        let ag = self.agents[a as usize];
+        self.agents[a as usize].rostered = false;
+        self.lines[l].rostered -= 1;
+        if !ag.on_duty {
+            return;
+        }
+        if ag.on_break {
+            self.end_break_accounting(a, now);
+            self.go_off(a, now);
+        } else if ag.shrinking {
+            self.end_shrink_accounting(a, now);
+            self.go_off(a, now);
+        } else if ag.used == 0 {
+            self.go_off(a, now);
+        } else {
+            self.with_agent(a, |ag| {
+                ag.leaving = true;
+                ag.stamp = ag.stamp.wrapping_add(1);
+            });
+        }
+    }
+
+    /// Step `step` of line `l`'s roster: agents come on duty up to its
+    /// count, or those above it go off (finishing the work in hand).
+    fn roster_step(&mut self, l: usize, step: usize, s: &mut Scheduler<Event>) {
+        let now = s.now();
+        let sc = self.sc;
+        let Some(roster) = sc.lines[l].roster.as_deref() else {
+            return;
+        };
+        let (_, n) = roster.steps[step];
+        let before = if step == 0 {
+            0
+        } else {
+            roster.steps[step - 1].1
+        };
+        let first = self.lines[l].first_agent;
+        if n > before {
+            for i in before..n {
+                let end = roster.duty_end(step, i, self.horizon);
+                self.begin_duty(l, Duty::Roster, first + i..first + i + 1, now, end, s);
             }
-            if ag.on_break {
-                self.end_break_accounting(a, now);
-                self.go_off(a, now);
-            } else if ag.shrinking {
-                self.end_shrink_accounting(a, now);
-                self.go_off(a, now);
-            } else if ag.used == 0 {
-                self.go_off(a, now);
-            } else {
-                self.with_agent(a, |ag| {
-                    ag.leaving = true;
-                    ag.stamp = ag.stamp.wrapping_add(1);
-                });
+        } else {
+            self.line_account(l, now);
+            for i in n..before {
+                if self.agents[(first + i) as usize].rostered {
+                    self.end_duty(l, first + i, now);
+                }
             }
+        }
+        if let Some(&(at, _)) = roster.steps.get(step + 1)
+            && at < self.horizon
+        {
+            s.at(at, Event::Roster(l as u32, (step + 1) as u32));
         }
     }
 
@@ -1797,6 +1959,10 @@ impl Model for SupportCenter<'_> {
             if line.external.is_some() {
                 continue;
             }
+            if line.roster.is_some() {
+                self.roster_step(l, 0, s);
+                continue;
+            }
             if line.shifts.is_empty() {
                 // always-on agents: on duty, rostered and paid for the whole window
                 let n = line.agents as f64;
@@ -1805,7 +1971,8 @@ impl Model for SupportCenter<'_> {
                 lt.agent_days = n * window / 86_400.0;
                 lt.paid = n * window;
                 self.lines[l].rostered = line.agents;
-                self.begin_duty(l, None, SimTime::ZERO, self.horizon, s);
+                let all = self.lines[l].first_agent..self.lines[l].end_agent;
+                self.begin_duty(l, Duty::Always, all, SimTime::ZERO, self.horizon, s);
                 continue;
             }
             for (si, shift) in line.shifts.iter().enumerate() {
@@ -1840,6 +2007,7 @@ impl Model for SupportCenter<'_> {
             Event::WrapEnd(a, cost) => self.wrap_end(a, cost, s),
             Event::ShrinkDue(a, generation) => self.shrink_due(a, generation, s),
             Event::ShrinkEnd(a, generation) => self.shrink_end(a, generation, s),
+            Event::Roster(l, step) => self.roster_step(l as usize, step as usize, s),
         }
     }
 }

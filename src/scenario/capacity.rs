@@ -101,7 +101,9 @@ pub fn capacity(sc: &Scenario) -> Vec<f64> {
             if line.external.is_some() {
                 return f64::INFINITY;
             }
-            let (present, shift_minutes) = if line.shifts.is_empty() {
+            let (present, shift_minutes) = if let Some(r) = &line.roster {
+                (r.mean(sc.horizon), None)
+            } else if line.shifts.is_empty() {
                 (line.agents as f64, None)
             } else {
                 let week = 7.0 * MINUTES_PER_DAY as f64;

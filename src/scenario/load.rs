@@ -260,9 +260,18 @@ pub struct InputFile {
 pub struct Inputs {
     /// Each file read: its samples, or the problem it has.
     empirical: HashMap<PathBuf, std::result::Result<Arc<[f64]>, String>>,
+    /// Each trace read, by file and what it was read against (start,
+    /// horizon, ticket types): its arrivals, or the problem it has.
+    traces: ReplayCache<super::replay::Trace>,
+    /// Each roster read, by file and what it was read against.
+    rosters: ReplayCache<super::replay::Roster>,
     /// Every file read, in the order first read.
     pub files: Vec<InputFile>,
 }
+
+/// Replay inputs read once per (file, context) and shared by every variant
+/// and sweep point that reads them the same way.
+type ReplayCache<T> = HashMap<(PathBuf, String), std::result::Result<Arc<T>, String>>;
 
 /// Finds line and column of byte offsets in one pass over the text.
 pub(super) struct LineIndex {
@@ -867,6 +876,70 @@ impl<'s> Ctx<'s> {
                 None
             }
         }
+    }
+
+    /// A scenario-relative path joined to the scenario's folder.
+    pub(super) fn input_path(&self, file: &str) -> PathBuf {
+        match self.dir {
+            Some(dir) => dir.join(file),
+            None => Path::new(file).to_path_buf(),
+        }
+    }
+
+    /// The trace `file`, read against `tc` once per scenario file and shared.
+    pub(super) fn read_trace(
+        &mut self,
+        file: &str,
+        tc: &super::replay::TraceContext,
+        span: Span,
+        key: &str,
+    ) -> Option<Arc<super::replay::Trace>> {
+        let path = self.input_path(file);
+        let context = format!("{}|{}|{}", tc.start, tc.horizon.0, tc.types.join("\u{1}"));
+        let mut own = Inputs::default();
+        let inputs = match self.inputs.as_deref_mut() {
+            Some(inputs) => inputs,
+            None => &mut own,
+        };
+        let cache_key = (path, context);
+        let read = match inputs.traces.get(&cache_key) {
+            Some(read) => read.clone(),
+            None => {
+                let read =
+                    super::replay::read_trace(&cache_key.0, tc, &mut inputs.files).map(Arc::new);
+                inputs.traces.insert(cache_key, read.clone());
+                read
+            }
+        };
+        read.map_err(|m| self.error(span, key, m)).ok()
+    }
+
+    /// The roster `file`, read against `rc` once per scenario file and shared.
+    pub(super) fn read_roster(
+        &mut self,
+        file: &str,
+        rc: &super::replay::RosterContext,
+        span: Span,
+        key: &str,
+    ) -> Option<Arc<super::replay::Roster>> {
+        let path = self.input_path(file);
+        let context = rc.key();
+        let mut own = Inputs::default();
+        let inputs = match self.inputs.as_deref_mut() {
+            Some(inputs) => inputs,
+            None => &mut own,
+        };
+        let cache_key = (path, context);
+        let read = match inputs.rosters.get(&cache_key) {
+            Some(read) => read.clone(),
+            None => {
+                let read =
+                    super::replay::read_roster(&cache_key.0, rc, &mut inputs.files).map(Arc::new);
+                inputs.rosters.insert(cache_key, read.clone());
+                read
+            }
+        };
+        read.map_err(|m| self.error(span, key, m)).ok()
     }
 
     /// Reads `name` of an entry and renames the entry's path to `kind.name`.

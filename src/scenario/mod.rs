@@ -9,6 +9,7 @@ pub mod duration;
 mod load;
 pub mod profiles;
 mod read;
+pub mod replay;
 pub mod variants;
 
 pub use load::{
@@ -21,6 +22,8 @@ pub use variants::{
 };
 
 use crate::engine::{Dist, PeriodicRate, SimTime};
+pub use replay::{Calendar, Holiday, Roster, Trace, TraceRow};
+use std::sync::Arc;
 
 /// The service-level threshold used for a channel that sets none (the "80/20" rule).
 pub const DEFAULT_ANSWER_WITHIN_SECS: f64 = 20.0;
@@ -73,6 +76,8 @@ pub struct Scenario {
     /// (`"1999-02-15"`); `None` when it is a weekday, and the run is a
     /// nominal week (see [`Scenario::start_date`]).
     pub start_date: Option<jiff::civil::Date>,
+    /// Holidays and closed dates (`[calendar]`).
+    pub calendar: Calendar,
     /// Most times one ticket is sent back to its first line for reclassification.
     pub max_misroutes: u32,
     /// Contact channels.
@@ -201,6 +206,9 @@ pub struct Arrival {
     /// (live hours across midnight; 0 otherwise): a day's volume, and its
     /// volume noise, cover its whole opening.
     pub night_minutes: u32,
+    /// Recorded arrivals (`trace`): they replace the Poisson process, and
+    /// `rate` is then their mean over the week, for the analytic figures.
+    pub trace: Option<Arc<Trace>>,
 }
 
 /// A kind of ticket, with its own handling, resolution and priority.
@@ -311,8 +319,11 @@ pub struct Line {
     pub channels: Vec<usize>,
     /// Agents always on duty (0 when the line has shifts).
     pub agents: u32,
-    /// Shifts; empty: `agents` are always on duty.
+    /// Shifts; empty: `agents` are always on duty (or the roster's).
     pub shifts: Vec<Shift>,
+    /// Staffing by interval (`roster` or `agents_by_interval`), instead of
+    /// `agents` or shifts.
+    pub roster: Option<Arc<Roster>>,
     /// Handling (talk) time of one contact (ticket types may override it).
     pub handle: Option<Dist>,
     /// Handling time per channel (indexed by channel), between a ticket
@@ -351,9 +362,12 @@ pub struct Line {
 }
 
 impl Line {
-    /// All agents the line ever has (always-on agents, or the sum of its shifts).
+    /// All agents the line ever has (always-on agents, the sum of its
+    /// shifts, or the most its roster has on duty at once).
     pub fn headcount(&self) -> u32 {
-        if self.shifts.is_empty() {
+        if let Some(r) = &self.roster {
+            r.max
+        } else if self.shifts.is_empty() {
             self.agents
         } else {
             self.shifts.iter().map(|s| s.agents).sum()
@@ -371,7 +385,7 @@ impl Line {
     /// line without shifts has one entry: all its reserved agents.
     pub fn key_clients_per_shift(&self) -> Vec<u32> {
         if self.shifts.is_empty() {
-            return vec![self.key_clients.min(self.agents)];
+            return vec![self.key_clients.min(self.headcount())];
         }
         if self.shifts.iter().any(|s| s.key_clients.is_some()) {
             return self
@@ -668,6 +682,7 @@ mod tests {
             name: "L".into(),
             channels: vec![],
             agents: 0,
+            roster: None,
             shifts: shifts
                 .iter()
                 .enumerate()

@@ -6,6 +6,7 @@ use super::load::{
     Ctx, MAX_AGENTS, MAX_HORIZON_SECS, MAX_PER_HOUR, MAX_REPLICATIONS, Names, Obj, Span, closest,
     item_span,
 };
+use super::replay::{Calendar, Holiday, RosterContext, TraceContext};
 use super::{
     AfterClosing, Arrival, Breaks, Channel, DEFAULT_ANSWER_WITHIN_SECS, DEFAULT_MAX_IN_SYSTEM,
     Economics, External, Hours, Line, MINUTES_PER_DAY, PRIORITIES, Retry, Routing, Scenario, Shift,
@@ -168,6 +169,29 @@ impl Ctx<'_> {
                 None
             }
         }
+    }
+
+    /// A date in a list: [`Ctx::date`] of `obj.key`, with the error
+    /// placed at `span` and named `path` (the list's key).
+    fn date_at(
+        &mut self,
+        obj: &Obj,
+        key: &str,
+        span: Span,
+        path: &str,
+    ) -> Option<jiff::civil::Date> {
+        let item = obj.item(key)?;
+        let text = match item.as_value() {
+            Some(toml_edit::Value::Datetime(d)) => d.value().to_string(),
+            Some(toml_edit::Value::String(s)) => s.value().clone(),
+            _ => {
+                self.error(span, path, "expected a date \"YYYY-MM-DD\" (or { date = \"YYYY-MM-DD\", multiplier = 0.5 })");
+                return None;
+            }
+        };
+        parse_date(&text)
+            .map_err(|m| self.error(span, path, m))
+            .ok()
     }
 
     /// `simulation.start`: a weekday name, or a calendar date whose
@@ -707,6 +731,7 @@ struct RawLine {
     channels_span: Span,
     agents: Option<u32>,
     shifts: Vec<Shift>,
+    roster: Option<RosterSpec>,
     handle: Option<Dist>,
     handle_by_channel: Vec<Option<Dist>>,
     wrap_up: Option<Dist>,
@@ -884,6 +909,168 @@ fn has_ticket_types(root: &Obj) -> bool {
     }
 }
 
+/// Agent counts per interval of each weekday, as written, with their place.
+type WeekCounts = [Option<(Vec<u32>, Span)>; 7];
+
+/// A line's staffing by interval, as written: a roster file, or counts
+/// per weekday (checked against the interval once it is known).
+#[derive(Debug, Clone)]
+enum RosterSpec {
+    File(String, Span, String),
+    ByInterval(Box<WeekCounts>, Span, String),
+}
+
+/// Reads `roster` or `agents_by_interval` of a line: `None` when it has
+/// neither, `Some(None)` when one is bad (reported).
+fn read_roster_spec(ctx: &mut Ctx, l: &Obj) -> Option<Option<RosterSpec>> {
+    match (l.item("roster"), l.item("agents_by_interval")) {
+        (None, None) => None,
+        (Some(_), Some(_)) => {
+            let kspan =
+                l.tl.get_key_value("agents_by_interval")
+                    .and_then(|(k, _)| k.span());
+            ctx.error(
+                kspan,
+                &l.key_path("agents_by_interval"),
+                "give either roster (a file) or agents_by_interval, not both",
+            );
+            Some(None)
+        }
+        (Some(item), None) => Some(
+            ctx.string(l, "roster")
+                .map(|f| RosterSpec::File(f, item_span(item), l.key_path("roster"))),
+        ),
+        (None, Some(_)) => {
+            let t = ctx.table(l, "agents_by_interval")?;
+            let mut days: [Option<(Vec<u32>, Span)>; 7] = Default::default();
+            let mut good = true;
+            for (d, item) in t.tl.iter() {
+                let dspan = t.tl.get_key_value(d).and_then(|(key, _)| key.span());
+                let Some(i) = ctx.weekday_name(d, dspan, &t.key_path(d)) else {
+                    good = false;
+                    continue;
+                };
+                let Some(a) = item.as_array() else {
+                    ctx.wrong_type(&t, d, item, "an array of agent counts, one per interval");
+                    good = false;
+                    continue;
+                };
+                let mut counts = Vec::with_capacity(a.len());
+                for v in a.iter() {
+                    match v.as_integer() {
+                        Some(n) if (0..=MAX_AGENTS as i64).contains(&n) => counts.push(n as u32),
+                        Some(n) if n < 0 => {
+                            ctx.error(v.span(), &t.key_path(d), "a negative number of agents");
+                            good = false;
+                        }
+                        _ => {
+                            ctx.error(
+                                v.span(),
+                                &t.key_path(d),
+                                format!("an agent count is a whole number from 0 to {MAX_AGENTS}"),
+                            );
+                            good = false;
+                        }
+                    }
+                }
+                days[i] = Some((counts, item_span(item)));
+            }
+            Some(
+                good.then(|| {
+                    RosterSpec::ByInterval(Box::new(days), t.span.clone(), t.path.clone())
+                }),
+            )
+        }
+    }
+}
+
+/// Reads `[calendar]`: `holidays` (dates, or tables `{ date, multiplier }`)
+/// and `closed` (dates).
+fn read_calendar(ctx: &mut Ctx, root: &Obj) -> Option<Calendar> {
+    let Some(c) = ctx.table(root, "calendar") else {
+        return root.item("calendar").is_none().then(Calendar::default);
+    };
+    ctx.check_keys(&c, &["holidays", "closed"], &[]);
+    let mut cal = Calendar::default();
+    let mut good = true;
+    let list = |ctx: &mut Ctx, key: &str| -> Vec<(toml_edit::Item, Span)> {
+        match c.item(key) {
+            None => Vec::new(),
+            Some(item) => match item.as_array() {
+                Some(a) => a
+                    .iter()
+                    .map(|v| (toml_edit::Item::Value(v.clone()), v.span()))
+                    .collect(),
+                None => {
+                    ctx.wrong_type(&c, key, item, "an array of dates");
+                    Vec::new()
+                }
+            },
+        }
+    };
+    for (item, span) in list(ctx, "holidays") {
+        let path = c.key_path("holidays");
+        let holiday = if let Some(t) = item.as_table_like() {
+            let obj = Obj {
+                tl: t,
+                span: span.clone(),
+                path: path.clone(),
+            };
+            ctx.check_keys(&obj, &["date", "multiplier"], &[]);
+            let date = ctx.required(&obj, "date", Ctx::date);
+            let multiplier = ctx.optional(&obj, "multiplier", 0.0, |c, o, k| {
+                c.bounded(o, k, 0.0, 100.0)
+            });
+            date.zip(multiplier)
+                .map(|(date, multiplier)| Holiday { date, multiplier })
+        } else {
+            let holder = toml_edit::InlineTable::from_iter([(
+                "date",
+                item.as_value().cloned().unwrap_or_else(|| "".into()),
+            )]);
+            let obj = Obj {
+                tl: &holder,
+                span: span.clone(),
+                path: path.clone(),
+            };
+            ctx.date_at(&obj, "date", span.clone(), &path)
+                .map(|date| Holiday {
+                    date,
+                    multiplier: 0.0,
+                })
+        };
+        match holiday {
+            Some(h) if cal.holidays.iter().any(|x| x.date == h.date) => {
+                ctx.error(span, &path, format!("{} is listed twice", h.date));
+                good = false;
+            }
+            Some(h) => cal.holidays.push(h),
+            None => good = false,
+        }
+    }
+    for (item, span) in list(ctx, "closed") {
+        let path = c.key_path("closed");
+        let holder = toml_edit::InlineTable::from_iter([(
+            "date",
+            item.as_value().cloned().unwrap_or_else(|| "".into()),
+        )]);
+        let obj = Obj {
+            tl: &holder,
+            span: span.clone(),
+            path: path.clone(),
+        };
+        match ctx.date_at(&obj, "date", span.clone(), &path) {
+            Some(d) if cal.closed.contains(&d) => {
+                ctx.error(span, &path, format!("{d} is listed twice"));
+                good = false;
+            }
+            Some(d) => cal.closed.push(d),
+            None => good = false,
+        }
+    }
+    good.then_some(cal)
+}
+
 fn read_lines(
     ctx: &mut Ctx,
     root: &Obj,
@@ -903,6 +1090,8 @@ fn read_lines(
                 "channels",
                 "agents",
                 "shift",
+                "roster",
+                "agents_by_interval",
                 "handle",
                 "wrap_up",
                 "shrinkage",
@@ -952,10 +1141,17 @@ fn read_lines(
                 None => ok = false,
             }
         }
+        let roster = read_roster_spec(ctx, &l);
+        if roster.as_ref().is_some_and(Option::is_none) {
+            ok = false;
+        }
+        let roster = roster.flatten();
         let agents = if is_external {
             for k in [
                 "agents",
                 "shift",
+                "roster",
+                "agents_by_interval",
                 "handle",
                 "wrap_up",
                 "shrinkage",
@@ -968,6 +1164,19 @@ fn read_lines(
                         kspan,
                         &l.key_path(k),
                         "an external line has no agents of its own: it takes a delay and a cost_per_ticket",
+                    );
+                    ok = false;
+                }
+            }
+            Some(0)
+        } else if roster.is_some() {
+            for k in ["agents", "shift"] {
+                if l.item(k).is_some() {
+                    let kspan = l.tl.get_key_value(k).and_then(|(key, _)| key.span());
+                    ctx.error(
+                        kspan,
+                        &l.key_path(k),
+                        "a line staffed by interval (roster or agents_by_interval) gets its agents from there; remove agents and shifts, or the roster",
                     );
                     ok = false;
                 }
@@ -1104,6 +1313,7 @@ fn read_lines(
                 channels_span: l.item("channels").and_then(item_span).or(l.span.clone()),
                 agents,
                 shifts,
+                roster,
                 handle,
                 handle_by_channel,
                 wrap_up,
@@ -1229,6 +1439,7 @@ struct RawArrival {
     profile: Profile,
     weekday: [f64; 7],
     volume_cv: f64,
+    trace: Option<(String, Span)>,
 }
 
 fn read_arrivals(ctx: &mut Ctx, root: &Obj, channels: &Names) -> Vec<RawArrival> {
@@ -1249,17 +1460,35 @@ fn read_arrivals(ctx: &mut Ctx, root: &Obj, channels: &Names) -> Vec<RawArrival>
                 "profile",
                 "weekday",
                 "volume_cv",
+                "trace",
             ],
             &[],
         );
+        let trace = a
+            .item("trace")
+            .map(|item| ctx.string(&a, "trace").map(|f| (f, item_span(item))));
         let per_hour = a
             .item("per_hour")
             .and_then(|_| ctx.non_negative(&a, "per_hour", MAX_PER_HOUR));
         let per_day = a
             .item("per_day")
             .and_then(|_| ctx.non_negative(&a, "per_day", MAX_PER_HOUR * 24.0));
-        let mut ok = true;
+        let mut ok = !matches!(trace, Some(None));
+        if trace.is_some() {
+            for k in ["per_hour", "per_day", "profile", "weekday", "volume_cv"] {
+                if a.item(k).is_some() {
+                    let kspan = a.tl.get_key_value(k).and_then(|(key, _)| key.span());
+                    ctx.error(
+                        kspan,
+                        &a.key_path(k),
+                        format!("{k} shapes generated arrivals; a trace gives the recorded ones instead: remove {k} or the trace"),
+                    );
+                    ok = false;
+                }
+            }
+        }
         match (a.item("per_hour").is_some(), a.item("per_day").is_some()) {
+            _ if trace.is_some() => {}
             (false, false) => {
                 ctx.missing(&a, "per_hour");
                 ok = false;
@@ -1376,7 +1605,7 @@ fn read_arrivals(ctx: &mut Ctx, root: &Obj, channels: &Names) -> Vec<RawArrival>
                 );
             } else if let (true, Some(profile), Some(weekday), Some(volume_cv)) =
                 (ok, profile, weekday, volume_cv)
-                && (per_hour.is_some() || per_day.is_some())
+                && (per_hour.is_some() || per_day.is_some() || trace.is_some())
             {
                 out.push(RawArrival {
                     channel: ci,
@@ -1387,6 +1616,7 @@ fn read_arrivals(ctx: &mut Ctx, root: &Obj, channels: &Names) -> Vec<RawArrival>
                     profile,
                     weekday,
                     volume_cv,
+                    trace: trace.flatten(),
                 });
             }
         }
@@ -1609,6 +1839,7 @@ pub(super) fn read_scenario(ctx: &mut Ctx, root: &Obj) -> Option<Scenario> {
             "line",
             "economics",
             "targets",
+            "calendar",
             "variant",
             "sweep",
         ],
@@ -1631,6 +1862,7 @@ pub(super) fn read_scenario(ctx: &mut Ctx, root: &Obj) -> Option<Scenario> {
     let arrivals_raw = read_arrivals(ctx, root, &channel_names);
     let economics = read_economics(ctx, root);
     let targets = read_targets(ctx, root);
+    let calendar = read_calendar(ctx, root);
 
     // The line network.
     let mut channel_line: Vec<Option<usize>> = vec![None; channel_names.list.len()];
@@ -1694,6 +1926,7 @@ pub(super) fn read_scenario(ctx: &mut Ctx, root: &Obj) -> Option<Scenario> {
         }
         if let (Some(k), Some(agents)) = (raw.key_clients, raw.agents)
             && !raw.is_external
+            && raw.roster.is_none()
         {
             let headcount = if raw.shifts.is_empty() {
                 agents
@@ -1748,6 +1981,7 @@ pub(super) fn read_scenario(ctx: &mut Ctx, root: &Obj) -> Option<Scenario> {
                 channels: chans,
                 agents,
                 shifts: raw.shifts.clone(),
+                roster: None,
                 handle: raw.handle.clone(),
                 handle_by_channel: raw.handle_by_channel.clone(),
                 wrap_up: raw.wrap_up.clone(),
@@ -1988,11 +2222,100 @@ pub(super) fn read_scenario(ctx: &mut Ctx, root: &Obj) -> Option<Scenario> {
     }
 
     let sim = sim?;
+    let calendar = calendar?;
     let interval_minutes = (sim.interval / 60.0) as u32;
+    let start_day = sim.start_date.unwrap_or_else(|| {
+        super::NOMINAL_MONDAY
+            .checked_add(jiff::SignedDuration::from_hours(24 * sim.start as i64))
+            .unwrap_or(super::NOMINAL_MONDAY)
+    });
+    let start_dt = start_day.to_datetime(jiff::civil::Time::midnight());
+    // staffing by interval, read now that the calendar and interval are known
+    let rc = RosterContext {
+        start: start_day,
+        start_weekday: sim.start,
+        horizon: SimTime::from_secs_f64(sim.horizon),
+        interval: SimTime::from_secs_f64(sim.interval),
+        closed: calendar.closed.clone(),
+    };
+    for (li, raw) in lines_raw.iter().enumerate() {
+        let Some(spec) = &raw.roster else { continue };
+        let roster = match spec {
+            RosterSpec::File(file, span, key) => ctx.read_roster(file, &rc, span.clone(), key),
+            RosterSpec::ByInterval(days, span, key) => {
+                let per_day = (MINUTES_PER_DAY / interval_minutes.max(1)) as usize;
+                let mut week = vec![0u32; 7 * per_day];
+                let mut good = true;
+                for (d, day) in days.iter().enumerate() {
+                    let Some((counts, dspan)) = day else { continue };
+                    if counts.len() != per_day {
+                        ctx.error(
+                            dspan.clone(),
+                            &format!("{key}.{}", WEEKDAYS[d]),
+                            format!(
+                                "{} counts for {} intervals of {interval_minutes} minutes a day; give one count per interval, from 00:00 (0 where nobody is on duty)",
+                                counts.len(),
+                                per_day
+                            ),
+                        );
+                        good = false;
+                        continue;
+                    }
+                    week[d * per_day..(d + 1) * per_day].copy_from_slice(counts);
+                }
+                if days.iter().all(Option::is_none) {
+                    ctx.error(span.clone(), key, "agents_by_interval gives no weekday; write e.g. mon = [0, 0, 3, 5, ...], one count per interval");
+                    good = false;
+                }
+                good.then(|| {
+                    let mut counts = rc.unroll_week(&week);
+                    rc.close(&mut counts);
+                    std::sync::Arc::new(super::Roster::from_counts(
+                        "agents_by_interval".into(),
+                        rc.interval,
+                        &counts,
+                    ))
+                })
+            }
+        };
+        match (roster, lines.get_mut(li)) {
+            (Some(r), Some(line)) if line.name == raw.name => line.roster = Some(r),
+            _ => {}
+        }
+    }
     let mut arrivals = Vec::new();
     if channels.len() == channel_names.list.len() {
+        let type_names: Vec<String> = if explicit {
+            ticket_types.iter().map(|t| t.name.clone()).collect()
+        } else {
+            Vec::new()
+        };
         for a in &arrivals_raw {
             let ch = &channels[a.channel];
+            if let Some((file, span)) = &a.trace {
+                let tc = TraceContext {
+                    start: start_dt,
+                    horizon: SimTime::from_secs_f64(sim.horizon),
+                    types: &type_names,
+                };
+                let key = format!("{}.trace", a.path);
+                if let Some(trace) = ctx.read_trace(file, &tc, span.clone(), &key) {
+                    let rate = trace_rate(
+                        &trace,
+                        sim.start,
+                        SimTime::from_secs_f64(sim.horizon),
+                        SimTime::from_secs_f64(sim.interval),
+                    );
+                    arrivals.push(Arrival {
+                        channel: a.channel,
+                        rate,
+                        volume_cv: 0.0,
+                        night_minutes: 0,
+                        trace: Some(trace),
+                    });
+                }
+                continue;
+            }
             match weekly_rate(a, ch.live, &ch.hours, interval_minutes) {
                 Ok(rate) => arrivals.push(Arrival {
                     channel: a.channel,
@@ -2003,6 +2326,7 @@ pub(super) fn read_scenario(ctx: &mut Ctx, root: &Obj) -> Option<Scenario> {
                     } else {
                         0
                     },
+                    trace: None,
                 }),
                 Err(msg) => ctx.error(a.span.clone(), &format!("{}.profile", a.path), msg),
             }
@@ -2023,6 +2347,7 @@ pub(super) fn read_scenario(ctx: &mut Ctx, root: &Obj) -> Option<Scenario> {
         interval: SimTime::from_secs_f64(sim.interval),
         start_weekday: sim.start as u8,
         start_date: sim.start_date,
+        calendar,
         max_misroutes: sim.max_misroutes as u32,
         channels,
         arrivals,
@@ -2032,6 +2357,43 @@ pub(super) fn read_scenario(ctx: &mut Ctx, root: &Obj) -> Option<Scenario> {
         economics: economics?,
         targets: targets?,
     })
+}
+
+/// The mean rate of recorded arrivals over the week, slot by slot (the
+/// scenario's interval): arrivals in that slot of the week over the time
+/// the run spends in it. The model replays the trace itself; this rate
+/// serves the analytic figures (load, Erlang) and the capacity checks.
+fn trace_rate(
+    trace: &super::Trace,
+    start_weekday: usize,
+    horizon: SimTime,
+    interval: SimTime,
+) -> PeriodicRate {
+    let week_us = 7 * 86_400_000_000u64;
+    let slot = interval.0.max(1);
+    let slots = (week_us / slot) as usize;
+    let offset = start_weekday as u64 * 86_400_000_000;
+    let mut counts = vec![0.0f64; slots];
+    for r in &trace.rows {
+        counts[(((r.at.0 + offset) % week_us) / slot) as usize % slots] += 1.0;
+    }
+    // seconds the run spends in each slot of the week
+    let mut exposure = vec![0.0f64; slots];
+    let mut t = 0u64;
+    while t < horizon.0 {
+        let end = ((t / slot) + 1) * slot;
+        let end = end.min(horizon.0);
+        exposure[(((t + offset) % week_us) / slot) as usize % slots] += (end - t) as f64 / 1e6;
+        t = end;
+    }
+    let rates = counts
+        .iter()
+        .zip(&exposure)
+        .map(|(c, e)| if *e > 0.0 { c / e } else { 0.0 })
+        .collect();
+    PeriodicRate::new(interval, rates)
+        .or_else(|| PeriodicRate::constant(0.0))
+        .unwrap_or_else(|| unreachable!("a zero rate is valid"))
 }
 
 /// `a, b, c`, or the first few and how many more.
