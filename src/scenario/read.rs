@@ -1090,8 +1090,6 @@ fn read_lines(
                 "channels",
                 "agents",
                 "shift",
-                "roster",
-                "agents_by_interval",
                 "handle",
                 "wrap_up",
                 "shrinkage",
@@ -1106,6 +1104,8 @@ fn read_lines(
                 "external",
                 "delay",
                 "cost_per_ticket",
+                "roster",
+                "agents_by_interval",
             ],
             &[],
         );
@@ -1150,8 +1150,6 @@ fn read_lines(
             for k in [
                 "agents",
                 "shift",
-                "roster",
-                "agents_by_interval",
                 "handle",
                 "wrap_up",
                 "shrinkage",

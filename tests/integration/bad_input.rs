@@ -324,7 +324,7 @@ fn load_str_finds_empirical_files_relative_to_dir() {
 #[test]
 fn shipped_scenarios_load_without_problems() {
     // the counterpart of the corpus: the loader does accept good files
-    for name in ["erlang-a.toml", "two-lines.toml"] {
+    for name in ["erlang-a.toml", "two-lines.toml", "replay-day.toml"] {
         let path = root().join("scenarios").join(name);
         let sc = load_file(&path).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert!(!sc.lines.is_empty() && !sc.channels.is_empty());
