@@ -26,6 +26,10 @@ pub struct ScenarioResult {
     pub name: String,
     /// Replications run.
     pub replications: u32,
+    /// The calendar date of day 1, `YYYY-MM-DD`, when `simulation.start`
+    /// is a date (left out of the JSON for a weekday start).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start_date: Option<String>,
     /// The currency of every cost figure (`economics.currency`; left out of
     /// the JSON when the scenario names none).
     #[serde(skip_serializing_if = "String::is_empty")]
@@ -179,6 +183,12 @@ impl Record {
 /// One interval of the average week.
 #[derive(Debug, Clone, Serialize)]
 pub struct IntervalResult {
+    /// The interval's calendar date, `YYYY-MM-DD`, when the scenario starts
+    /// on a date and the interval falls once in the measured window (a run
+    /// of a week or less); left out otherwise (the average of several
+    /// dates, or a weekday start).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
     /// Weekday of the interval (`mon` .. `sun`).
     pub weekday: &'static str,
     /// Clock time of its start, `HH:MM`.
@@ -850,6 +860,7 @@ impl Summary {
         ScenarioResult {
             name: sc.name.clone(),
             replications: self.n,
+            start_date: sc.start_date.map(|d| d.to_string()),
             currency: sc.economics.currency.clone(),
             unstable: overflow || overloads.iter().any(|o| o.unbounded),
             warnings,
@@ -971,7 +982,18 @@ fn intervals(sc: &Scenario, sums: &IntervalSums, reps: f64) -> Vec<IntervalResul
                 *v = tidy(*v);
             }
         }
+        // the one date of an interval met once per replication
+        let date = sc.start_date.filter(|_| occ == reps).and_then(|_| {
+            let week = 7 * 86_400_000_000u64;
+            let at = (slot as u64 * sc.interval.0 + week
+                - u64::from(sc.start_weekday % 7) * 86_400_000_000)
+                % week;
+            let skip = sc.warmup.0.saturating_sub(at).div_ceil(week);
+            let t = at + skip * week;
+            (t < sc.horizon.0).then(|| sc.datetime_at(t as f64 / 1e6).date().to_string())
+        });
         out.push(IntervalResult {
+            date,
             weekday: crate::scenario::WEEKDAYS[slot / per_day],
             start: format!(
                 "{:02}:{:02}",

@@ -29,7 +29,7 @@ const LINE: [Kpi; 6] = [
 impl Exporter for IntervalsCsv {
     fn render(&self, results: &Results) -> Vec<u8> {
         let mut w = writer();
-        let header = ["scenario", "weekday", "start", "kind", "name"];
+        let header = ["scenario", "date", "weekday", "start", "kind", "name"];
         let kpis = CHANNEL.iter().chain(&LINE).map(|k| k.key());
         record(&mut w, header.into_iter().chain(kpis));
         // absent (no contact in the interval): an empty cell
@@ -38,8 +38,16 @@ impl Exporter for IntervalsCsv {
             let scenario = text(&s.name);
             for iv in &s.intervals {
                 for (name, m) in &iv.channels {
-                    let lead = [&*scenario, iv.weekday, &iv.start, "channel", &text(name)]
-                        .map(String::from);
+                    let date = iv.date.as_deref().unwrap_or("");
+                    let lead = [
+                        &*scenario,
+                        date,
+                        iv.weekday,
+                        &iv.start,
+                        "channel",
+                        &text(name),
+                    ]
+                    .map(String::from);
                     let kpis = CHANNEL.iter().map(|k| cell(m, k));
                     record(
                         &mut w,
@@ -49,8 +57,9 @@ impl Exporter for IntervalsCsv {
                     );
                 }
                 for (name, m) in &iv.lines {
-                    let lead =
-                        [&*scenario, iv.weekday, &iv.start, "line", &text(name)].map(String::from);
+                    let date = iv.date.as_deref().unwrap_or("");
+                    let lead = [&*scenario, date, iv.weekday, &iv.start, "line", &text(name)]
+                        .map(String::from);
                     let kpis = LINE.iter().map(|k| cell(m, k));
                     record(
                         &mut w,

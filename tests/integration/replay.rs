@@ -530,3 +530,35 @@ fn bad_replay_inputs_name_the_file_row_and_column() {
     );
     assert!(!err.contains("secret"), "{err}");
 }
+
+#[test]
+fn the_results_of_a_dated_run_carry_its_dates() {
+    let sc = load(&dated("1999-02-17", ""));
+    let tallies: Vec<_> = (0..3).map(|r| run_replication(&sc, r)).collect();
+    let result = staffsim::experiment::summarize(&sc, &tallies);
+    let json = serde_json::to_value(&result).unwrap();
+    assert_eq!(json["start_date"], "1999-02-17");
+    let date_of = |weekday: &str, start: &str| {
+        result
+            .intervals
+            .iter()
+            .find(|iv| iv.weekday == weekday && iv.start == start)
+            .and_then(|iv| iv.date.clone())
+    };
+    // a week from Wednesday the 17th: Wednesday first, Tuesday last
+    assert_eq!(date_of("wed", "00:00").as_deref(), Some("1999-02-17"));
+    assert_eq!(date_of("mon", "10:30").as_deref(), Some("1999-02-22"));
+    assert_eq!(date_of("tue", "23:30").as_deref(), Some("1999-02-23"));
+    assert_eq!(json["intervals"][0]["date"], "1999-02-22", "Monday's first");
+    // two weeks: each interval is the average of two dates, and has none
+    let two = load(&dated("1999-02-17", "").replace("horizon = \"7d\"", "horizon = \"14d\""));
+    let tallies: Vec<_> = (0..2).map(|r| run_replication(&two, r)).collect();
+    let result = staffsim::experiment::summarize(&two, &tallies);
+    assert!(result.intervals.iter().all(|iv| iv.date.is_none()));
+    // a weekday start has no date in the results
+    let undated = load(&starting("\"wed\""));
+    let result = staffsim::experiment::summarize(&undated, &[run_replication(&undated, 0)]);
+    let json = serde_json::to_value(&result).unwrap();
+    assert!(json.get("start_date").is_none());
+    assert!(result.intervals.iter().all(|iv| iv.date.is_none()));
+}

@@ -1142,7 +1142,7 @@ fn out_dir_is_identical_for_one_and_two_threads() {
         ),
         (
             "intervals.csv",
-            vec!["scenario", "weekday", "start", "kind", "name"],
+            vec!["scenario", "date", "weekday", "start", "kind", "name"],
             4 * 7 * 48 * 3,
         ),
     ] {
