@@ -562,3 +562,40 @@ fn the_results_of_a_dated_run_carry_its_dates() {
     assert!(json.get("start_date").is_none());
     assert!(result.intervals.iter().all(|iv| iv.date.is_none()));
 }
+
+#[test]
+fn on_a_closed_date_no_shift_and_no_roster_agent_is_on_duty() {
+    // a day shift every day; Friday 1999-02-19 closed: four of five days staffed
+    let shifts = "[[line.shift]]\nname = \"day\"\nstart = \"08:00\"\nend = \"16:00\"\nagents = 2";
+    let text = staffed(shifts, 1)
+        .replace("horizon = \"2d\"", "horizon = \"5d\"")
+        .replace(
+            "1999-02-15",
+            "1999-02-15\"\n[calendar]\nclosed = [\"1999-02-19\"]\n#",
+        );
+    let sc = load(&text);
+    let t = run_replication(&sc, 0);
+    assert_eq!(
+        t.lines[0].paid,
+        4.0 * 2.0 * 8.0 * 3600.0,
+        "four days of two agents"
+    );
+    // the same with a roster by weekday: Friday's agents stay home
+    let mut roster = String::from("weekday,start,agents\n");
+    for d in ["mon", "tue", "wed", "thu", "fri"] {
+        roster.push_str(&format!("{d},08:00,2\n{d},08:30,2\n"));
+    }
+    let text = staffed("roster = \"roster.csv\"", 1)
+        .replace("horizon = \"2d\"", "horizon = \"5d\"")
+        .replace(
+            "1999-02-15",
+            "1999-02-15\"\n[calendar]\nclosed = [\"1999-02-19\"]\n#",
+        );
+    let (_dir, sc) = load_with(&text, &[("roster.csv", &roster)]);
+    let t = run_replication(&sc, 0);
+    assert_eq!(
+        t.lines[0].paid,
+        4.0 * 2.0 * 3600.0,
+        "four days of one hour, two agents"
+    );
+}
