@@ -83,38 +83,38 @@ impl Queue {
         self.per_second * self.aht_seconds
     }
 
-    /// Checks every input; the error names the command-line option
-    /// (`--rate`, `--aht`, `--patience`, `--target`) the field comes from.
+    /// Checks every input; the error names the setting (`rate`, `aht`,
+    /// `patience`, `target`) the field comes from.
     pub fn check(&self) -> Result<()> {
-        let bad = |option: &str, message: String| {
-            Err(Error::BadOption {
-                option: option.into(),
+        let bad = |setting: &str, message: String| {
+            Err(Error::BadSetting {
+                setting: setting.into(),
                 message,
             })
         };
         if !(self.per_second.is_finite() && self.per_second > 0.0) {
-            return bad("--rate", "must be more than zero contacts".into());
+            return bad("rate", "must be more than zero contacts".into());
         }
         if !(self.aht_seconds.is_finite() && self.aht_seconds > 0.0) {
-            return bad("--aht", "must be a positive duration".into());
+            return bad("aht", "must be a positive duration".into());
         }
         if let Some(p) = self.patience_seconds
             && !(p.is_finite() && p > 0.0)
         {
-            return bad("--patience", "must be a positive duration".into());
+            return bad("patience", "must be a positive duration".into());
         }
         if !(self.target > 0.0 && self.target < 1.0) {
             return bad(
-                "--target",
+                "target",
                 "the service level must be more than 0% and less than 100%".into(),
             );
         }
         if !(self.answer_within_seconds.is_finite() && self.answer_within_seconds >= 0.0) {
-            return bad("--target", "the threshold must be zero or more".into());
+            return bad("target", "the threshold must be zero or more".into());
         }
         if !self.load().is_finite() || self.load() > f64::from(MAX_AGENTS) * 1e3 {
             return bad(
-                "--rate",
+                "rate",
                 format!(
                     "an offered load of {:.3e} Erlangs is beyond this calculator",
                     self.load()
@@ -307,14 +307,14 @@ pub fn calculate(queue: &Queue, shrinkage: Option<f64>, max_agents: u32) -> Resu
     if let Some(s) = shrinkage
         && !(0.0..1.0).contains(&s)
     {
-        return Err(Error::BadOption {
-            option: "--shrinkage".into(),
+        return Err(Error::BadSetting {
+            setting: "shrinkage".into(),
             message: format!("must be from 0 up to (not including) 1, got {s}"),
         });
     }
     if max_agents == 0 {
-        return Err(Error::BadOption {
-            option: "--max-agents".into(),
+        return Err(Error::BadSetting {
+            setting: "max_agents".into(),
             message: "must be at least 1".into(),
         });
     }

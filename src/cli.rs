@@ -240,9 +240,25 @@ pub fn main() -> i32 {
             BROKEN_PIPE
         }
         Err(e) => {
-            warn(format_args!("error: {e}"));
+            warn(format_args!("error: {}", in_cli_words(&e)));
             if e.is_bad_input() { 2 } else { 1 }
         }
+    }
+}
+
+/// The message of `e` as the command line says it: a setting is named by
+/// its flag (`max_agents` as `--max-agents`).
+fn in_cli_words(e: &Error) -> String {
+    match e {
+        Error::BadSetting { setting, message } => {
+            let flag = match setting.as_str() {
+                // the directories `staffsim merge` is given
+                "shard_dirs" => "merge".to_string(),
+                s => format!("--{}", s.replace('_', "-")),
+            };
+            format!("{flag}: {message}")
+        }
+        e => e.to_string(),
     }
 }
 
@@ -616,8 +632,8 @@ fn optimize_command(
 ) -> staffsim::Result<()> {
     use staffsim::optimize::{Options, optimize, render_table};
     if max_agents == 0 {
-        return Err(Error::BadOption {
-            option: "--max-agents".into(),
+        return Err(Error::BadSetting {
+            setting: "max_agents".into(),
             message: "must be at least 1".into(),
         });
     }
@@ -698,23 +714,23 @@ fn erlang_command(
         Queue, calculate, parse_rate, parse_shrinkage, parse_target, scenario_requirements,
     };
     use staffsim::scenario::duration::parse_duration;
-    let bad = |option: &str, message: String| Error::BadOption {
-        option: option.into(),
+    let bad = |setting: &str, message: String| Error::BadSetting {
+        setting: setting.into(),
         message,
     };
-    let positive_duration = |option: &str, text: &str| {
-        let secs = parse_duration(text).map_err(|m| bad(option, m))?;
+    let positive_duration = |setting: &str, text: &str| {
+        let secs = parse_duration(text).map_err(|m| bad(setting, m))?;
         if secs > 0.0 {
             Ok(secs)
         } else {
-            Err(bad(option, format!("\"{text}\" must be longer than zero")))
+            Err(bad(setting, format!("\"{text}\" must be longer than zero")))
         }
     };
     let shrinkage = shrinkage
-        .map(|s| parse_shrinkage(s).map_err(|m| bad("--shrinkage", m)))
+        .map(|s| parse_shrinkage(s).map_err(|m| bad("shrinkage", m)))
         .transpose()?;
     if max_agents == 0 {
-        return Err(bad("--max-agents", "must be at least 1".into()));
+        return Err(bad("max_agents", "must be at least 1".into()));
     }
     let text = if let Some(file) = file {
         let sc = staffsim::scenario::load_file(file)?;
@@ -724,19 +740,19 @@ fn erlang_command(
             ErlangFormat::Json => req.json(),
         }
     } else {
-        let missing = |option: &str| {
+        let missing = |setting: &str| {
             bad(
-                option,
+                setting,
                 "is required (or give a scenario FILE), e.g. staffsim erlang --rate 200/h --aht 3m --target 80/20s".into(),
             )
         };
         let per_second =
-            parse_rate(rate.ok_or_else(|| missing("--rate"))?).map_err(|m| bad("--rate", m))?;
-        let aht_seconds = positive_duration("--aht", aht.ok_or_else(|| missing("--aht"))?)?;
+            parse_rate(rate.ok_or_else(|| missing("rate"))?).map_err(|m| bad("rate", m))?;
+        let aht_seconds = positive_duration("aht", aht.ok_or_else(|| missing("aht"))?)?;
         let patience_seconds = patience
-            .map(|p| positive_duration("--patience", p))
+            .map(|p| positive_duration("patience", p))
             .transpose()?;
-        let (share, within) = parse_target(target).map_err(|m| bad("--target", m))?;
+        let (share, within) = parse_target(target).map_err(|m| bad("target", m))?;
         let queue = Queue {
             per_second,
             aht_seconds,

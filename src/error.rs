@@ -159,11 +159,14 @@ pub enum Error {
         /// How many warnings.
         warnings: usize,
     },
-    /// An option given on the command line is out of range.
-    #[error("{option}: {message}")]
-    BadOption {
-        /// The option, as the user wrote it (`--replications`).
-        option: String,
+    /// A setting given to the library (by the command line, an option of
+    /// it) is out of range.
+    #[error("{setting}: {message}")]
+    BadSetting {
+        /// The setting, as the library names it (`replications`,
+        /// `max_agents`); a front end shows it in its own words (the
+        /// command line as `--replications`, `--max-agents`).
+        setting: String,
         /// What is wrong.
         message: String,
     },
@@ -179,7 +182,7 @@ impl Error {
                 | Error::Scenario(_)
                 | Error::OutputExists { .. }
                 | Error::OutputRefused { .. }
-                | Error::BadOption { .. }
+                | Error::BadSetting { .. }
                 | Error::Optimize(_)
                 | Error::Merge { .. }
                 | Error::Strict { .. }

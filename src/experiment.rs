@@ -906,16 +906,16 @@ pub fn run_with_threads(
 pub fn on_threads<T: Send>(threads: Option<usize>, f: impl FnOnce() -> T + Send) -> Result<T> {
     match threads {
         None => Ok(f()),
-        Some(0) => Err(Error::BadOption {
-            option: "--threads".into(),
+        Some(0) => Err(Error::BadSetting {
+            setting: "threads".into(),
             message: "must be at least 1".into(),
         }),
         Some(n) => {
             let pool = rayon::ThreadPoolBuilder::new()
                 .num_threads(n)
                 .build()
-                .map_err(|e| Error::BadOption {
-                    option: "--threads".into(),
+                .map_err(|e| Error::BadSetting {
+                    setting: "threads".into(),
                     message: e.to_string(),
                 })?;
             Ok(pool.install(f))

@@ -62,8 +62,8 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 
 /// Parses `i/n` (1 ≤ i ≤ n).
 pub fn parse_shard(text: &str) -> Result<(usize, usize)> {
-    let bad = || Error::BadOption {
-        option: "--shard".into(),
+    let bad = || Error::BadSetting {
+        setting: "shard".into(),
         message: format!("\"{text}\" is not a shard; write i/n with 1 <= i <= n, e.g. 3/8"),
     };
     let (i, n) = text.split_once('/').ok_or_else(bad)?;
@@ -262,8 +262,8 @@ pub fn merge(dirs: &[PathBuf]) -> Result<(Vec<Scenario>, Results)> {
 /// `dirs[i]` (which names it in messages).
 pub fn merge_shards(dirs: &[PathBuf], shards: Vec<Shard>) -> Result<(Vec<Scenario>, Results)> {
     let (Some(first_dir), Some(first)) = (dirs.first(), shards.first()) else {
-        return Err(Error::BadOption {
-            option: "merge".into(),
+        return Err(Error::BadSetting {
+            setting: "shard_dirs".into(),
             message: "name the directories of every shard".into(),
         });
     };

@@ -59,8 +59,8 @@ pub fn load_experiment_inputs(
     if let Some(r) = replications
         && (r == 0 || r > 100_000)
     {
-        return Err(Error::BadOption {
-            option: "--replications".into(),
+        return Err(Error::BadSetting {
+            setting: "replications".into(),
             message: format!("must be from 1 to 100000, got {r}"),
         });
     }
@@ -99,8 +99,8 @@ fn expand_with(
     if let Some(r) = replications
         && (r == 0 || r > 100_000)
     {
-        return Err(Error::BadOption {
-            option: "--replications".into(),
+        return Err(Error::BadSetting {
+            setting: "replications".into(),
             message: format!("must be from 1 to 100000, got {r}"),
         });
     }
