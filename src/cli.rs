@@ -3,10 +3,9 @@
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use staffsim::report::{
-    AgentsCsv, Csv, Exporter, IntervalsCsv, Json, Table, printable, refuse_existing, utc_now,
+    self, Document, OptimizeOutput, Provenance, ResultsDir, RunOutput, printable, refuse_existing,
     write_dir,
 };
-use staffsim::report::{HtmlReport, charts};
 use staffsim::scenario::{Scenario, WEEKDAYS, load_experiment_text_with, read_source};
 use staffsim::{Error, experiment};
 use std::io::{IsTerminal, Write};
@@ -213,6 +212,16 @@ enum Format {
     Csv,
 }
 
+impl From<Format> for report::Format {
+    fn from(f: Format) -> Self {
+        match f {
+            Format::Table => report::Format::Table,
+            Format::Json => report::Format::Json,
+            Format::Csv => report::Format::Csv,
+        }
+    }
+}
+
 /// Output formats of `staffsim erlang` and `staffsim optimize`.
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum ErlangFormat {
@@ -220,6 +229,15 @@ enum ErlangFormat {
     Table,
     /// A JSON document.
     Json,
+}
+
+impl From<ErlangFormat> for report::Format {
+    fn from(f: ErlangFormat) -> Self {
+        match f {
+            ErlangFormat::Table => report::Format::Table,
+            ErlangFormat::Json => report::Format::Json,
+        }
+    }
 }
 
 /// Runs the command line; returns the process exit code.
@@ -306,93 +324,16 @@ fn progress_bar(total: u64, quiet: bool) -> ProgressBar {
     bar
 }
 
-/// The files of a results directory; `source` is the scenario text
-/// simulated (read once, before the run).
-fn results_files(
-    file: &Path,
-    source: &str,
-    scenarios: &[Scenario],
-    results: &experiment::Results,
-) -> Vec<(String, Vec<u8>)> {
-    let source = source.as_bytes().to_vec();
-    let hash = staffsim::shard::sha256_hex(&source);
-    let manifest = serde_json::json!({
-        "staffsim_version": env!("CARGO_PKG_VERSION"),
-        "scenario_file": file.display().to_string(),
-        "scenario_sha256": hash,
-        "seed": scenarios.first().map(|s| s.seed),
-        "replications": scenarios.iter().map(|s| s.replications).collect::<Vec<_>>(),
-        "scenarios": scenarios.iter().map(|s| s.name.clone()).collect::<Vec<_>>(),
-        "date": utc_now(),
-    });
-    let mut manifest = serde_json::to_vec_pretty(&manifest).unwrap_or_default();
-    manifest.push(b'\n');
-    [
-        ("summary.json", Json.render(results)),
-        ("kpis.csv", Csv.render(results)),
-        ("agents.csv", AgentsCsv.render(results)),
-        ("intervals.csv", IntervalsCsv.render(results)),
-        ("scenario.toml", source),
-        ("manifest.json", manifest),
-    ]
-    .map(|(name, bytes)| (name.to_string(), bytes))
-    .to_vec()
-}
-
-/// The files charts/*.svg, charts/*.png and report.html of the results
-/// `files`.
-fn report_files(
-    file: &Path,
-    scenarios: &[Scenario],
-    results: &experiment::Results,
-    files: &[(String, Vec<u8>)],
-    day: Option<&str>,
-) -> staffsim::Result<Vec<(String, Vec<u8>)>> {
-    let Some(base) = scenarios.first() else {
-        return Ok(Vec::new());
-    };
-    let day = day.and_then(|d| WEEKDAYS.iter().copied().find(|w| *w == d));
-    let rendered = charts::render_all_for_day(results, base, day)?;
-    let names: Vec<(String, String)> = rendered
-        .iter()
-        .map(|c| (format!("{}.svg", c.id), format!("{}.png", c.id)))
-        .collect();
-    let mut out: Vec<(String, Vec<u8>)> = Vec::new();
-    for (c, (svg, png)) in rendered.iter().zip(&names) {
-        out.push((format!("charts/{svg}"), c.svg.clone().into_bytes()));
-        out.push((format!("charts/{png}"), c.png.clone()));
+/// Prints `doc` on standard output in `format`.
+fn print(doc: &dyn Document, format: impl Into<report::Format>) -> staffsim::Result<()> {
+    let format = format.into();
+    let mut bytes = doc.render(format)?;
+    // on a terminal, names' control characters are shown, not obeyed
+    if format == report::Format::Csv && std::io::stdout().is_terminal() {
+        bytes = printable(&String::from_utf8_lossy(&bytes))
+            .into_owned()
+            .into_bytes();
     }
-    let find = |name: &str| files.iter().find(|f| f.0 == name).map(|f| f.1.as_slice());
-    let source = String::from_utf8_lossy(find("scenario.toml").unwrap_or_default());
-    let date = find("manifest.json")
-        .and_then(|m| serde_json::from_slice::<serde_json::Value>(m).ok())
-        .and_then(|m| m["date"].as_str().map(str::to_string))
-        .unwrap_or_else(utc_now);
-    let html = HtmlReport {
-        base,
-        file: &file.display().to_string(),
-        source: &source,
-        date: &date,
-        charts: &rendered,
-    }
-    .render(results);
-    out.push(("report.html".into(), html));
-    Ok(out)
-}
-
-/// Prints `results` on standard output in `format`.
-fn print_results(format: Format, results: &experiment::Results) -> staffsim::Result<()> {
-    let bytes = match format {
-        Format::Table => Table.render(results),
-        Format::Json => Json.render(results),
-        // on a terminal, names' control characters are shown, not obeyed
-        Format::Csv if std::io::stdout().is_terminal() => {
-            printable(&String::from_utf8_lossy(&Csv.render(results)))
-                .into_owned()
-                .into_bytes()
-        }
-        Format::Csv => Csv.render(results),
-    };
     write_stdout(&bytes)
 }
 
@@ -415,14 +356,10 @@ fn dispatch(cli: Cli) -> staffsim::Result<()> {
                 return shard_command(&file, shard, dir, run, force, quiet);
             }
             let (source, scenarios) = run.load(&file)?;
-            if let Some(dir) = &out {
-                // refuse before spending the time to simulate (the scenario
-                // copy may be the user's own file, kept when identical)
-                let mut names = vec!["summary.json", "kpis.csv", "agents.csv", "intervals.csv"];
-                if charts {
-                    names.push("report.html");
-                }
-                refuse_existing(dir, force, &names)?;
+            let out_dir = out.as_deref().map(|dir| ResultsDir { dir, force });
+            if let Some(o) = out_dir {
+                // refuse before spending the time to simulate
+                o.refuse_existing(&RunOutput::planned(charts))?;
             }
             let mut log = events
                 .as_deref()
@@ -445,17 +382,16 @@ fn dispatch(cli: Cli) -> staffsim::Result<()> {
                 }
             };
             bar.finish_and_clear();
-            if let Some(dir) = &out {
-                let mut files = results_files(&file, &source, &scenarios, &results);
-                if charts {
-                    let report = report_files(&file, &scenarios, &results, &files, day.as_deref())?;
-                    files.extend(report);
-                }
-                write_dir(dir, force, &files)?;
+            let doc = RunOutput {
+                results: &results,
+                charts: charts.then_some(day.as_deref()),
+            };
+            if let Some(o) = out_dir {
+                o.write(&Provenance::new(&file, &source, &scenarios), &doc)?;
                 if charts && !quiet {
                     warn(format_args!(
                         "report: {}",
-                        dir.join("report.html").display()
+                        o.dir.join("report.html").display()
                     ));
                 }
             }
@@ -463,7 +399,7 @@ fn dispatch(cli: Cli) -> staffsim::Result<()> {
             if let Some(log) = log {
                 log.finish()?;
             }
-            print_results(format, &results)
+            print(&doc, format)
         }
         Command::Report {
             file,
@@ -489,7 +425,11 @@ fn dispatch(cli: Cli) -> staffsim::Result<()> {
         }),
         Command::Merge { dirs, format } => {
             let (_, results) = staffsim::shard::merge(&dirs)?;
-            print_results(format, &results)
+            let doc = RunOutput {
+                results: &results,
+                charts: None,
+            };
+            print(&doc, format)
         }
         Command::Optimize {
             file,
@@ -580,8 +520,8 @@ fn event_log(
     let which = which
         .map(Replications::parse)
         .transpose()
-        .map_err(|message| Error::BadOption {
-            option: "--events-replications".into(),
+        .map_err(|message| Error::BadSetting {
+            setting: "events_replications".into(),
             message,
         })?
         .unwrap_or_default();
@@ -630,18 +570,19 @@ fn optimize_command(
     out: Option<(&Path, bool)>,
     quiet: bool,
 ) -> staffsim::Result<()> {
-    use staffsim::optimize::{Options, optimize, render_table};
+    use staffsim::optimize::{Options, optimize};
     if max_agents == 0 {
         return Err(Error::BadSetting {
             setting: "max_agents".into(),
             message: "must be at least 1".into(),
         });
     }
-    let (source, mut scenarios) = run.load(file)?;
-    let sc = scenarios.remove(0);
-    if let Some((dir, force)) = out {
+    let (source, scenarios) = run.load(file)?;
+    let sc = &scenarios[0];
+    let out = out.map(|(dir, force)| ResultsDir { dir, force });
+    if let Some(o) = out {
         // refuse before spending the time to search
-        refuse_existing(dir, force, &["optimize.json", "report.html"])?;
+        o.refuse_existing(&OptimizeOutput::PLANNED)?;
     }
     let bar = if quiet || !std::io::stderr().is_terminal() {
         ProgressBar::hidden()
@@ -659,38 +600,23 @@ fn optimize_command(
         max_agents,
         ..Options::default()
     };
-    let result = experiment::on_threads(run.threads, || optimize(&sc, &options, &tick))??;
+    let result = experiment::on_threads(run.threads, || optimize(sc, &options, &tick))??;
     bar.finish_and_clear();
-    let mut json = serde_json::to_string_pretty(&result).unwrap_or_default();
-    json.push('\n');
-    if let Some((dir, force)) = out {
-        let html = staffsim::report::OptimizeReport {
-            base: &sc,
-            file: &file.display().to_string(),
-            source: &source,
-            date: &utc_now(),
-        }
-        .render(&result);
-        write_dir(
-            dir,
-            force,
-            &[
-                ("optimize.json", json.clone().into_bytes()),
-                ("report.html", html),
-            ],
-        )?;
+    let doc = OptimizeOutput {
+        base: sc,
+        outcome: &result,
+    };
+    if let Some(o) = out {
+        // the scenario optimized is the first of the file
+        o.write(&Provenance::new(file, &source, &scenarios[..1]), &doc)?;
         if !quiet {
             warn(format_args!(
                 "report: {}",
-                dir.join("report.html").display()
+                o.dir.join("report.html").display()
             ));
         }
     }
-    let text = match format {
-        ErlangFormat::Json => json,
-        ErlangFormat::Table => printable(&render_table(&sc, &result)).into_owned(),
-    };
-    write_stdout(text.as_bytes())?;
+    print(&doc, format)?;
     // a target no staffing can meet: the answer above says why; exit code 2
     match result.unreachable().len() {
         0 => Ok(()),
@@ -732,13 +658,9 @@ fn erlang_command(
     if max_agents == 0 {
         return Err(bad("max_agents", "must be at least 1".into()));
     }
-    let text = if let Some(file) = file {
+    if let Some(file) = file {
         let sc = staffsim::scenario::load_file(file)?;
-        let req = scenario_requirements(&sc, shrinkage);
-        match format {
-            ErlangFormat::Table => req.table(),
-            ErlangFormat::Json => req.json(),
-        }
+        print(&scenario_requirements(&sc, shrinkage), format)
     } else {
         let missing = |setting: &str| {
             bad(
@@ -760,13 +682,8 @@ fn erlang_command(
             target: share,
             answer_within_seconds: within,
         };
-        let calc = calculate(&queue, shrinkage, max_agents)?;
-        match format {
-            ErlangFormat::Table => printable(&calc.table()).into_owned(),
-            ErlangFormat::Json => calc.json(),
-        }
-    };
-    write_stdout(text.as_bytes())
+        print(&calculate(&queue, shrinkage, max_agents)?, format)
+    }
 }
 
 /// `staffsim run --shard i/n --out DIR`: one share of the jobs, written as

@@ -1,4 +1,4 @@
-//! Exporters turn results into bytes (no I/O); [`write_dir`] puts them in a results directory.
+//! Exporters turn results into bytes (no I/O); [`ResultsDir`] puts a command's [`Document`] in a results directory.
 
 mod agents;
 pub mod charts;
@@ -9,6 +9,7 @@ mod intervals;
 mod json;
 mod outdir;
 mod plan;
+mod results;
 mod table;
 mod terminal;
 pub mod words;
@@ -21,6 +22,7 @@ pub use intervals::IntervalsCsv;
 pub use json::Json;
 pub use outdir::{refuse_existing, utc_now, write_dir};
 pub use plan::OptimizeReport;
+pub use results::{Document, Format, OptimizeOutput, Provenance, ResultsDir, RunOutput};
 pub use table::Table;
 pub use terminal::printable;
 
