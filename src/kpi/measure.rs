@@ -61,6 +61,10 @@ pub fn measure(sc: &Scenario, tally: &RunTally) -> RunKpis {
                     (Kpi::WrapUpSeconds, 0.0),
                     (Kpi::Occupancy, 0.0),
                     (Kpi::Escalated, t.escalated as f64),
+                    (
+                        Kpi::EscalationRate,
+                        ratio(t.escalated as f64, t.handled as f64),
+                    ),
                     (Kpi::Abandoned, t.abandoned as f64),
                     (Kpi::TicketsPerAgentDay, 0.0),
                     (Kpi::LoadBalanceCv, 0.0),
@@ -106,6 +110,10 @@ pub fn measure(sc: &Scenario, tally: &RunTally) -> RunKpis {
                     ratio(t.busy, t.on_duty - t.on_break - t.shrinkage),
                 ),
                 (Kpi::Escalated, t.escalated as f64),
+                (
+                    Kpi::EscalationRate,
+                    ratio(t.escalated as f64, t.handled as f64),
+                ),
                 (Kpi::Abandoned, t.abandoned as f64),
                 (
                     Kpi::TicketsPerAgentDay,
