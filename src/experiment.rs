@@ -3,7 +3,7 @@
 
 use crate::error::{Error, Result};
 use crate::kpi::{self, EstimateMap, Kpi, KpiValues, NO_TRAFFIC_KPIS, RunKpis, no_traffic};
-use crate::model::IntervalTally;
+use crate::model::{ChannelSlot, IntervalTally, LineSlot};
 use crate::model::{ContactSink, RunTally, run_replication, run_replication_with};
 use crate::scenario::Scenario;
 use crate::stats::{Estimate, Moments, tidy};
@@ -662,8 +662,8 @@ struct Summary {
 struct IntervalSums {
     slots: usize,
     occurrences: Vec<f64>,
-    channels: Vec<Vec<[f64; 5]>>,
-    lines: Vec<Vec<[f64; 6]>>,
+    channels: Vec<Vec<ChannelSlot>>,
+    lines: Vec<Vec<LineSlot>>,
 }
 
 fn moments_for(n: usize) -> Vec<Moments> {
@@ -765,20 +765,20 @@ impl Summary {
         let sums = self.intervals.get_or_insert_with(|| IntervalSums {
             slots: iv.slots,
             occurrences: vec![-0.0; iv.slots],
-            channels: vec![vec![[-0.0; 5]; iv.slots]; iv.channels.len()],
-            lines: vec![vec![[-0.0; 6]; iv.slots]; iv.lines.len()],
+            channels: vec![vec![ChannelSlot::sum_start(); iv.slots]; iv.channels.len()],
+            lines: vec![vec![LineSlot::sum_start(); iv.slots]; iv.lines.len()],
         });
         for (s, &x) in sums.occurrences.iter_mut().zip(&iv.occurrences) {
             *s += x as f64;
         }
         for (s, x) in sums.channels.iter_mut().zip(&iv.channels) {
             for (a, b) in s.iter_mut().zip(x) {
-                add(a, b);
+                a.add(b);
             }
         }
         for (s, x) in sums.lines.iter_mut().zip(&iv.lines) {
             for (a, b) in s.iter_mut().zip(x) {
-                add(a, b);
+                a.add(b);
             }
         }
     }
@@ -947,9 +947,13 @@ fn intervals(sc: &Scenario, sums: &IntervalSums, reps: f64) -> Vec<IntervalResul
         let minute = (slot % per_day) as f64 * step / 60.0;
         let mut channels = IndexMap::new();
         for (c, ch) in sc.channels.iter().enumerate() {
-            let sum = |i: usize| -> f64 { sums.channels[c][slot][i] };
-            let (offered, answered, abandoned, in_time, wait) =
-                (sum(0), sum(1), sum(2), sum(3), sum(4));
+            let ChannelSlot {
+                offered,
+                answered,
+                abandoned,
+                answered_in_time: in_time,
+                wait_sum: wait,
+            } = sums.channels[c][slot];
             let mut m = IndexMap::new();
             m.insert(Kpi::Offered, offered / occ);
             m.insert(Kpi::Answered, answered / occ);
@@ -966,15 +970,15 @@ fn intervals(sc: &Scenario, sums: &IntervalSums, reps: f64) -> Vec<IntervalResul
         }
         let mut lines = IndexMap::new();
         for (l, line) in sc.lines.iter().enumerate() {
-            let sum = |i: usize| -> f64 { sums.lines[l][slot][i] };
+            let sum = &sums.lines[l][slot];
             let time = occ * step;
             let mut m = IndexMap::new();
-            m.insert(Kpi::MeanQueue, sum(0) / time);
-            m.insert(Kpi::MaxQueue, sum(1) / reps);
-            m.insert(Kpi::AgentsRostered, sum(5) / time);
-            m.insert(Kpi::AgentsOnDuty, sum(3) / time);
-            m.insert(Kpi::AgentsOnBreak, sum(4) / time);
-            m.insert(Kpi::AgentsBusy, sum(2) / time);
+            m.insert(Kpi::MeanQueue, sum.queue_area / time);
+            m.insert(Kpi::MaxQueue, sum.max_queue / reps);
+            m.insert(Kpi::AgentsRostered, sum.rostered_area / time);
+            m.insert(Kpi::AgentsOnDuty, sum.on_duty_area / time);
+            m.insert(Kpi::AgentsOnBreak, sum.on_break_area / time);
+            m.insert(Kpi::AgentsBusy, sum.busy_area / time);
             lines.insert(line.name.clone(), m);
         }
         for m in channels.values_mut().chain(lines.values_mut()) {

@@ -66,7 +66,9 @@ mod tally;
 
 use contacts::Recorder;
 pub use contacts::{Contact, ContactSink, Leg, Outcome};
-pub use tally::{ChannelTally, IntervalTally, LineTally, RunTally, TypeTally};
+pub use tally::{
+    ChannelSlot, ChannelTally, IntervalTally, LineSlot, LineTally, RunTally, TypeTally,
+};
 
 use crate::engine::{Dist, Model, Scheduler, SimTime, Simulation, Stream, owned_stream};
 use crate::scenario::{AfterClosing, Routing, Scenario};
@@ -273,7 +275,19 @@ struct LineState {
     /// at them, in agent order. Kept only where routing reads it: lines off
     /// the fast path (the fast path has its idle list).
     free_bits: Vec<u64>,
-    area: [f64; 6],
+    area: Areas,
+}
+
+/// A line's state integrated over the current results interval (seconds
+/// times tickets or agents), added to its [`LineSlot`] when the interval
+/// closes.
+#[derive(Debug, Clone, Copy, Default)]
+struct Areas {
+    queue: f64,
+    busy: f64,
+    on_duty: f64,
+    on_break: f64,
+    rostered: f64,
 }
 
 /// The state of one replication of a scenario.
@@ -443,7 +457,7 @@ impl<'s> SupportCenter<'s> {
                 on_break: 0,
                 rostered: 0,
                 free_bits: vec![0; (agents.len() - first as usize).div_ceil(64)],
-                area: [0.0; 6],
+                area: Areas::default(),
             });
         }
         let mut arrival_of = vec![None; sc.channels.len()];
@@ -594,11 +608,11 @@ impl<'s> SupportCenter<'s> {
         let ls = &mut self.lines[l];
         if now > ls.last {
             let dt = (now - ls.last).as_secs_f64();
-            ls.area[0] += ls.waiting as f64 * dt;
-            ls.area[2] += ls.busy_units as f64 / ls.cap as f64 * dt;
-            ls.area[3] += ls.on_duty as f64 * dt;
-            ls.area[4] += ls.on_break as f64 * dt;
-            ls.area[5] += ls.rostered as f64 * dt;
+            ls.area.queue += ls.waiting as f64 * dt;
+            ls.area.busy += ls.busy_units as f64 / ls.cap as f64 * dt;
+            ls.area.on_duty += ls.on_duty as f64 * dt;
+            ls.area.on_break += ls.on_break as f64 * dt;
+            ls.area.rostered += ls.rostered as f64 * dt;
             ls.last = now;
         }
     }
@@ -833,7 +847,7 @@ impl<'s> SupportCenter<'s> {
         let w = ls.waiting as f64;
         if now >= self.warmup {
             let at = self.slot_at(now);
-            let slot = &mut self.tally.intervals.lines[l][at][1];
+            let slot = &mut self.tally.intervals.lines[l][at].max_queue;
             if w > *slot {
                 *slot = w;
             }
@@ -867,10 +881,10 @@ impl<'s> SupportCenter<'s> {
                 // in time counts where the contact arrived, so that the
                 // interval's service level is a share of its offered contacts
                 let arrived = self.slot_at(t.attempt_at);
-                self.tally.intervals.channels[c][arrived][3] += in_time as u8 as f64;
+                self.tally.intervals.channels[c][arrived].answered_in_time += in_time as u8 as f64;
                 let slot = &mut self.tally.intervals.channels[c][at];
-                slot[1] += 1.0;
-                slot[4] += wait.as_secs_f64();
+                slot.answered += 1.0;
+                slot.wait_sum += wait.as_secs_f64();
                 let ty = &mut self.tally.types[t.ttype as usize];
                 ty.answered += 1;
                 ty.wait_sum += wait.as_secs_f64();
@@ -985,7 +999,7 @@ impl<'s> SupportCenter<'s> {
             ct.offered += 1;
             ct.unique += 1;
             let at = self.slot_at(now);
-            self.tally.intervals.channels[c][at][0] += 1.0;
+            self.tally.intervals.channels[c][at].offered += 1.0;
             self.tally.types[ttype].offered += 1;
             self.tally.lines[line].offered += 1;
         }
@@ -1079,7 +1093,7 @@ impl<'s> SupportCenter<'s> {
         if t.counted {
             self.tally.channels[c].offered += 1;
             let at = self.slot_at(now);
-            self.tally.intervals.channels[c][at][0] += 1.0;
+            self.tally.intervals.channels[c][at].offered += 1.0;
             self.tally.lines[line].offered += 1;
         }
         self.enter_line(line, idx, patience, s);
@@ -1367,7 +1381,7 @@ impl<'s> SupportCenter<'s> {
             self.tally.channels[c].abandoned += 1;
             self.tally.lines[l].abandoned += 1;
             let at = self.slot_at(now);
-            self.tally.intervals.channels[c][at][2] += 1.0;
+            self.tally.intervals.channels[c][at].abandoned += 1.0;
             if retry.is_some() {
                 self.tally.channels[c].retried += 1;
             }
@@ -1865,9 +1879,11 @@ impl<'s> SupportCenter<'s> {
             let area = std::mem::take(&mut self.lines[l].area);
             if counts {
                 let slot = &mut self.tally.intervals.lines[l][self.slot];
-                for i in [0, 2, 3, 4, 5] {
-                    slot[i] += area[i];
-                }
+                slot.queue_area += area.queue;
+                slot.busy_area += area.busy;
+                slot.on_duty_area += area.on_duty;
+                slot.on_break_area += area.on_break;
+                slot.rostered_area += area.rostered;
             }
         }
         if counts {
@@ -1878,7 +1894,7 @@ impl<'s> SupportCenter<'s> {
         if now >= self.warmup && now < self.horizon {
             for l in 0..self.lines.len() {
                 let w = self.lines[l].waiting as f64;
-                let slot = &mut self.tally.intervals.lines[l][self.slot][1];
+                let slot = &mut self.tally.intervals.lines[l][self.slot].max_queue;
                 if w > *slot {
                     *slot = w;
                 }

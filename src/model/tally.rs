@@ -110,6 +110,135 @@ pub struct TypeTally {
     pub misrouted: u64,
 }
 
+/// One channel's counters in one interval slot. In a shard record, an
+/// array `[offered, answered, abandoned, answered_in_time, wait_sum]`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(from = "[f64; 5]", into = "[f64; 5]")]
+pub struct ChannelSlot {
+    /// Contacts that arrived in the slot.
+    pub offered: f64,
+    /// First answers given in the slot.
+    pub answered: f64,
+    /// Contacts that abandoned in the slot.
+    pub abandoned: f64,
+    /// Contacts that arrived in the slot and were answered in time.
+    pub answered_in_time: f64,
+    /// Sum of the waits of the answers given in the slot, seconds.
+    pub wait_sum: f64,
+}
+
+/// One line's counters in one interval slot (areas in agent- or
+/// ticket-seconds). In a shard record, an array `[queue_area, max_queue,
+/// busy_area, on_duty_area, on_break_area, rostered_area]`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(from = "[f64; 6]", into = "[f64; 6]")]
+pub struct LineSlot {
+    /// Queue length integrated over time.
+    pub queue_area: f64,
+    /// Longest queue (summed over replications when folded).
+    pub max_queue: f64,
+    /// Busy agents integrated over time.
+    pub busy_area: f64,
+    /// Agents on duty integrated over time.
+    pub on_duty_area: f64,
+    /// Agents on break integrated over time.
+    pub on_break_area: f64,
+    /// Rostered agents integrated over time.
+    pub rostered_area: f64,
+}
+
+impl From<[f64; 5]> for ChannelSlot {
+    fn from([offered, answered, abandoned, answered_in_time, wait_sum]: [f64; 5]) -> Self {
+        ChannelSlot {
+            offered,
+            answered,
+            abandoned,
+            answered_in_time,
+            wait_sum,
+        }
+    }
+}
+
+impl From<ChannelSlot> for [f64; 5] {
+    fn from(c: ChannelSlot) -> Self {
+        [
+            c.offered,
+            c.answered,
+            c.abandoned,
+            c.answered_in_time,
+            c.wait_sum,
+        ]
+    }
+}
+
+impl From<[f64; 6]> for LineSlot {
+    fn from(a: [f64; 6]) -> Self {
+        let [
+            queue_area,
+            max_queue,
+            busy_area,
+            on_duty_area,
+            on_break_area,
+            rostered_area,
+        ] = a;
+        LineSlot {
+            queue_area,
+            max_queue,
+            busy_area,
+            on_duty_area,
+            on_break_area,
+            rostered_area,
+        }
+    }
+}
+
+impl From<LineSlot> for [f64; 6] {
+    fn from(l: LineSlot) -> Self {
+        [
+            l.queue_area,
+            l.max_queue,
+            l.busy_area,
+            l.on_duty_area,
+            l.on_break_area,
+            l.rostered_area,
+        ]
+    }
+}
+
+impl ChannelSlot {
+    /// A sum to fold slots into: every field -0.0, where `Iterator::sum`
+    /// of f64 starts.
+    pub fn sum_start() -> Self {
+        [-0.0; 5].into()
+    }
+
+    /// Adds `o`, field by field.
+    pub fn add(&mut self, o: &ChannelSlot) {
+        self.offered += o.offered;
+        self.answered += o.answered;
+        self.abandoned += o.abandoned;
+        self.answered_in_time += o.answered_in_time;
+        self.wait_sum += o.wait_sum;
+    }
+}
+
+impl LineSlot {
+    /// A sum to fold slots into: every field -0.0.
+    pub fn sum_start() -> Self {
+        [-0.0; 6].into()
+    }
+
+    /// Adds `o`, field by field.
+    pub fn add(&mut self, o: &LineSlot) {
+        self.queue_area += o.queue_area;
+        self.max_queue += o.max_queue;
+        self.busy_area += o.busy_area;
+        self.on_duty_area += o.on_duty_area;
+        self.on_break_area += o.on_break_area;
+        self.rostered_area += o.rostered_area;
+    }
+}
+
 /// Per-interval counters, folded over the week (slot = weekday × interval).
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct IntervalTally {
@@ -117,11 +246,10 @@ pub struct IntervalTally {
     pub slots: usize,
     /// Times each slot occurred inside the measured window.
     pub occurrences: Vec<u32>,
-    /// Per channel and slot: offered, answered, abandoned, answered in time, wait sum.
-    pub channels: Vec<Vec<[f64; 5]>>,
-    /// Per line and slot: queue-length area, max queue, busy area, on-duty
-    /// area, on-break area, rostered agents (summed over occurrences).
-    pub lines: Vec<Vec<[f64; 6]>>,
+    /// Per channel and slot.
+    pub channels: Vec<Vec<ChannelSlot>>,
+    /// Per line and slot (summed over occurrences).
+    pub lines: Vec<Vec<LineSlot>>,
 }
 
 impl IntervalTally {
@@ -130,8 +258,8 @@ impl IntervalTally {
         IntervalTally {
             slots,
             occurrences: vec![0; slots],
-            channels: vec![vec![[0.0; 5]; slots]; sc.channels.len()],
-            lines: vec![vec![[0.0; 6]; slots]; sc.lines.len()],
+            channels: vec![vec![ChannelSlot::default(); slots]; sc.channels.len()],
+            lines: vec![vec![LineSlot::default(); slots]; sc.lines.len()],
         }
     }
 }

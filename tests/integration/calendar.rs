@@ -67,7 +67,7 @@ fn clock(iv: &IntervalResult) -> (usize, u32) {
 fn slot_offered(tallies: &[RunTally], channel: usize, slot: usize) -> (f64, f64) {
     tallies.iter().fold((0.0, 0.0), |(n, o), t| {
         (
-            n + t.intervals.channels[channel][slot][0],
+            n + t.intervals.channels[channel][slot].offered,
             o + t.intervals.occurrences[slot] as f64,
         )
     })
@@ -84,7 +84,7 @@ fn daily_offered(t: &RunTally, channel: usize, day: usize) -> f64 {
         assert_eq!(t.intervals.occurrences[s] as f64, occ, "slot {s}");
     }
     slots
-        .map(|s| t.intervals.channels[channel][s][0])
+        .map(|s| t.intervals.channels[channel][s].offered)
         .sum::<f64>()
         / occ
 }

@@ -701,7 +701,7 @@ handle = {{ dist = "exponential", mean = "10m" }}
 /// intervals, Monday 00:00 = slot 0), over the measured window.
 fn arrivals_in(t: &RunTally, channel: usize, slots: std::ops::Range<usize>) -> u64 {
     slots
-        .map(|s| t.intervals.channels[channel][s][0] as u64)
+        .map(|s| t.intervals.channels[channel][s].offered as u64)
         .sum()
 }
 

@@ -217,7 +217,7 @@ fn an_opening_across_midnight_brings_one_days_volume() {
     let per_day = ts[0].intervals.slots / 7;
     let part = |t: &RunTally, day: usize| -> f64 {
         (day * per_day..day * per_day + per_day / 6) // 00:00-04:00
-            .map(|s| t.intervals.channels[0][s][0])
+            .map(|s| t.intervals.channels[0][s].offered)
             .sum()
     };
     let saturday: Vec<f64> = ts.iter().map(|t| part(t, 5)).collect();
@@ -282,7 +282,7 @@ fn offered_outside_hours(t: &RunTally) -> f64 {
             let (day, slot) = (s / per_day, s % per_day);
             day >= 5 || slot < per_day / 3 || slot >= per_day * 5 / 6
         })
-        .map(|s| t.intervals.channels[0][s][0])
+        .map(|s| t.intervals.channels[0][s].offered)
         .sum()
 }
 
@@ -316,7 +316,7 @@ fn retries_due_after_closing_move_to_the_next_opening() {
     let per_day = lost[0].intervals.slots / 7;
     let mornings = |t: &RunTally| -> f64 {
         (1..5)
-            .map(|d| t.intervals.channels[0][d * per_day + per_day / 3][0])
+            .map(|d| t.intervals.channels[0][d * per_day + per_day / 3].offered)
             .sum()
     };
     for (l, n) in lost.iter().zip(&next) {
