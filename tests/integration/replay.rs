@@ -157,7 +157,7 @@ fn a_trace_of_n_arrivals_gives_n_offered_contacts_at_those_times_in_every_replic
         assert_eq!(t.channels[0].answered, 40, "replication {r}");
         for (m, &n) in per_minute.iter().enumerate() {
             assert_eq!(
-                t.intervals.channels[0][m][0], n as f64,
+                t.intervals.channels[0][m].offered, n as f64,
                 "replication {r}, minute {m}"
             );
         }
@@ -190,10 +190,10 @@ fn a_trace_with_constant_handling_and_no_patience_gives_the_schedule_worked_by_h
             let slot = t.intervals.channels[0][m];
             match schedule.iter().find(|(at, _)| *at == m) {
                 Some(&(_, wait)) => {
-                    assert_eq!(slot[1], 1.0, "one answer in minute {m}");
-                    assert_eq!(slot[4], wait, "the wait of the answer in minute {m}");
+                    assert_eq!(slot.answered, 1.0, "one answer in minute {m}");
+                    assert_eq!(slot.wait_sum, wait, "the wait of the answer in minute {m}");
                 }
-                None => assert_eq!(slot[1], 0.0, "no answer in minute {m}"),
+                None => assert_eq!(slot.answered, 0.0, "no answer in minute {m}"),
             }
         }
         assert_eq!(t.lines[0].handled, 5);
@@ -207,8 +207,8 @@ fn a_trace_with_constant_handling_and_no_patience_gives_the_schedule_worked_by_h
     let t = run_replication(&sc, 1);
     assert_eq!(t.channels[0].wait_sum, 240.0 + 420.0);
     assert_eq!(t.lines[0].handle_sum, 600.0 + 300.0 + 420.0 + 180.0 + 120.0);
-    assert_eq!(t.intervals.channels[0][6][4], 240.0);
-    assert_eq!(t.intervals.channels[0][10][4], 420.0);
+    assert_eq!(t.intervals.channels[0][6].wait_sum, 240.0);
+    assert_eq!(t.intervals.channels[0][10].wait_sum, 420.0);
 }
 
 #[test]
@@ -408,7 +408,7 @@ fn a_dated_scenario_runs_its_dates_weekday_and_a_holiday_has_no_live_arrivals() 
     let per_day = 48;
     let monday = 0; // slot of the week: Monday first
     let phone: f64 = (monday..monday + per_day)
-        .map(|s| t.intervals.channels[0][s][0])
+        .map(|s| t.intervals.channels[0][s].offered)
         .sum();
     assert_eq!(phone, t.channels[0].offered as f64);
     assert!(t.channels[0].offered > 700, "{}", t.channels[0].offered);
