@@ -280,7 +280,9 @@ pub fn survival(d: &Dist, x: f64) -> f64 {
             if x <= 0.0 {
                 1.0
             } else {
-                0.5 * crate::stats::erfc((x.ln() - mu) / (sigma * std::f64::consts::SQRT_2))
+                0.5 * statrs::function::erf::erfc(
+                    (x.ln() - mu) / (sigma * std::f64::consts::SQRT_2),
+                )
             }
         }
         Dist::Gamma { mean, cv, .. } => {
@@ -309,52 +311,15 @@ pub fn survival(d: &Dist, x: f64) -> f64 {
     }
 }
 
-/// The regularized upper incomplete gamma function Q(a, x) = Γ(a, x) / Γ(a)
-/// (Numerical Recipes `gammq`: the series below a + 1, the continued
-/// fraction above). No crate of the project's dependencies has it.
+/// The regularized upper incomplete gamma function Q(a, x) = Γ(a, x) / Γ(a),
+/// from `statrs`.
 fn upper_gamma(a: f64, x: f64) -> f64 {
     if x <= 0.0 {
         return 1.0;
     }
-    let front = (-x + a * x.ln() - crate::stats::ln_gamma(a)).exp();
-    if x < a + 1.0 {
-        let (mut ap, mut del) = (a, 1.0 / a);
-        let mut sum = del;
-        for _ in 0..1000 {
-            ap += 1.0;
-            del *= x / ap;
-            sum += del;
-            if del.abs() < sum.abs() * 1e-15 {
-                break;
-            }
-        }
-        (1.0 - sum * front).clamp(0.0, 1.0)
-    } else {
-        const TINY: f64 = 1e-300;
-        let mut b = x + 1.0 - a;
-        let mut c = 1.0 / TINY;
-        let mut d = 1.0 / b;
-        let mut h = d;
-        for i in 1..1000 {
-            let an = -(i as f64) * (i as f64 - a);
-            b += 2.0;
-            d = an * d + b;
-            if d.abs() < TINY {
-                d = TINY;
-            }
-            c = b + an / c;
-            if c.abs() < TINY {
-                c = TINY;
-            }
-            d = 1.0 / d;
-            let del = d * c;
-            h *= del;
-            if (del - 1.0).abs() < 1e-15 {
-                break;
-            }
-        }
-        (front * h).clamp(0.0, 1.0)
-    }
+    statrs::function::gamma::checked_gamma_ur(a, x)
+        .unwrap_or(f64::NAN)
+        .clamp(0.0, 1.0)
 }
 
 /// Minutes from each minute of the week to the next rostered minute of line

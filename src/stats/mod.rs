@@ -4,7 +4,6 @@
 pub mod fit;
 mod tdist;
 
-pub(crate) use tdist::{erfc, ln_gamma};
 pub use tdist::{normal_quantile, t_quantile, t_quantile_975, t_two_sided_tail};
 
 use hdrhistogram::Histogram;
