@@ -8,60 +8,9 @@
 use staffsim::experiment::run_logged_with_threads;
 use staffsim::logs::events::{EventLog, Replications};
 use staffsim::scenario::load_experiment_str;
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// The system allocator, counting live bytes and their peak.
-struct Counting;
-
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-fn grew(by: usize) {
-    let now = LIVE.fetch_add(by, Ordering::SeqCst) + by;
-    PEAK.fetch_max(now, Ordering::SeqCst);
-}
-
-// SAFETY: every call goes to `System` with the caller's arguments; the
-// counters only observe sizes.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        // SAFETY: the caller's contract is passed on unchanged
-        let p = unsafe { System.alloc(layout) };
-        if !p.is_null() {
-            grew(layout.size());
-        }
-        p
-    }
-
-    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        // SAFETY: the caller's contract is passed on unchanged
-        let p = unsafe { System.alloc_zeroed(layout) };
-        if !p.is_null() {
-            grew(layout.size());
-        }
-        p
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: the caller's contract is passed on unchanged
-        unsafe { System.dealloc(ptr, layout) };
-        LIVE.fetch_sub(layout.size(), Ordering::SeqCst);
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        // SAFETY: the caller's contract is passed on unchanged
-        let p = unsafe { System.realloc(ptr, layout, new_size) };
-        if !p.is_null() {
-            LIVE.fetch_sub(layout.size(), Ordering::SeqCst);
-            grew(new_size);
-        }
-        p
-    }
-}
-
-#[global_allocator]
-static ALLOCATOR: Counting = Counting;
+#[path = "support/counting.rs"]
+mod counting;
 
 /// A phone line that escalates to a second line, with abandonment and
 /// retries, and an email backlog: 30 contacts an hour, round the clock.
@@ -113,14 +62,13 @@ fn peak_of_run(days: u32, dir: &std::path::Path) -> (usize, u64) {
     let scenarios =
         load_experiment_str(&scenario(days), "memory.toml", None).expect("the test scenario loads");
     let path = dir.join(format!("events-{days}.csv"));
-    let before = LIVE.load(Ordering::SeqCst);
-    PEAK.store(before, Ordering::SeqCst);
-    let mut log = EventLog::create(&path, false, Replications::All, None).expect("a log");
-    run_logged_with_threads(&scenarios, Some(1), &|| {}, &mut log)
-        .expect("1 thread")
-        .expect("the log is written");
-    log.finish().expect("the log is placed");
-    let peak = PEAK.load(Ordering::SeqCst) - before;
+    let ((), peak) = counting::peak_during(|| {
+        let mut log = EventLog::create(&path, false, Replications::All, None).expect("a log");
+        run_logged_with_threads(&scenarios, Some(1), &|| {}, &mut log)
+            .expect("1 thread")
+            .expect("the log is written");
+        log.finish().expect("the log is placed");
+    });
     let bytes = std::fs::metadata(&path).expect("written").len();
     (peak, bytes)
 }

@@ -6,60 +6,9 @@
 
 use staffsim::experiment::run_with_threads;
 use staffsim::scenario::load_experiment_str;
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// The system allocator, counting live bytes and their peak.
-struct Counting;
-
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-fn grew(by: usize) {
-    let now = LIVE.fetch_add(by, Ordering::SeqCst) + by;
-    PEAK.fetch_max(now, Ordering::SeqCst);
-}
-
-// SAFETY: every call goes to `System` with the caller's arguments; the
-// counters only observe sizes.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        // SAFETY: the caller's contract is passed on unchanged
-        let p = unsafe { System.alloc(layout) };
-        if !p.is_null() {
-            grew(layout.size());
-        }
-        p
-    }
-
-    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        // SAFETY: the caller's contract is passed on unchanged
-        let p = unsafe { System.alloc_zeroed(layout) };
-        if !p.is_null() {
-            grew(layout.size());
-        }
-        p
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: the caller's contract is passed on unchanged
-        unsafe { System.dealloc(ptr, layout) };
-        LIVE.fetch_sub(layout.size(), Ordering::SeqCst);
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        // SAFETY: the caller's contract is passed on unchanged
-        let p = unsafe { System.realloc(ptr, layout, new_size) };
-        if !p.is_null() {
-            LIVE.fetch_sub(layout.size(), Ordering::SeqCst);
-            grew(new_size);
-        }
-        p
-    }
-}
-
-#[global_allocator]
-static ALLOCATOR: Counting = Counting;
+#[path = "support/counting.rs"]
+mod counting;
 
 /// A one-line desk over two days with a what-if (so the paired differences
 /// to the base are folded too), 15-minute intervals: about 65 KB of
@@ -101,11 +50,9 @@ set = {{ "line.L1.agents" = 3 }}
 fn peak_of_run(replications: u32) -> (usize, u32) {
     let scenarios = load_experiment_str(&scenario(replications), "memory.toml", None)
         .expect("the test scenario loads");
-    let before = LIVE.load(Ordering::SeqCst);
-    PEAK.store(before, Ordering::SeqCst);
     // a fixed pool: the number of replications folded at once depends on it
-    let results = run_with_threads(&scenarios, Some(2), &|| {}).expect("2 threads");
-    let peak = PEAK.load(Ordering::SeqCst) - before;
+    let (results, peak) =
+        counting::peak_during(|| run_with_threads(&scenarios, Some(2), &|| {}).expect("2 threads"));
     let reps = results.scenarios[1].replications;
     assert!(results.scenarios[1].vs_base.is_some());
     (peak, reps)
