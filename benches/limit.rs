@@ -17,17 +17,16 @@
 //! the exact Erlang A values before timing, so a fast but wrong reference
 //! cannot flatter or shame staffsim.
 
+mod common;
+
+use common::{contacts, replication, scenario};
 use rand::SeedableRng;
 use rand_distr::{Distribution, Exp};
 use rand_xoshiro::Xoshiro256PlusPlus;
 use staffsim::analytic::ErlangA;
 use staffsim::engine::SimTime;
-use staffsim::kpi;
-use staffsim::model::run_replication;
-use staffsim::scenario::{Scenario, load_file};
 use std::collections::{BinaryHeap, VecDeque};
 use std::hint::black_box;
-use std::path::Path;
 use std::time::Instant;
 
 /// Timed rounds per simulator (after one untimed warm-up round).
@@ -201,34 +200,6 @@ fn minimal(p: Params, seed: u64) -> Core {
     core
 }
 
-/// One staffsim replication, every KPI computed and folded into the result.
-fn staffsim_replication(sc: &Scenario) -> f64 {
-    let tally = run_replication(sc, 0);
-    let kpis = kpi::measure(sc, &tally);
-    kpis.overall.iter().map(|(_, v)| v).sum::<f64>()
-        + kpis
-            .lines
-            .iter()
-            .chain(&kpis.channels)
-            .flat_map(|(_, vs)| vs.iter().map(|(_, v)| v))
-            .sum::<f64>()
-}
-
-/// Contacts replication 0 of `sc` simulates, warm-up included.
-fn contacts(sc: &Scenario) -> u64 {
-    let mut all = sc.clone();
-    all.warmup = SimTime::ZERO;
-    let tally = run_replication(&all, 0);
-    tally.channels.iter().map(|c| c.offered).sum()
-}
-
-fn scenario(file: &str) -> Scenario {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("scenarios")
-        .join(file);
-    load_file(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
     v[v.len() / 2]
@@ -295,7 +266,7 @@ fn main() {
     let (mut ours, mut limit, mut ratio) = (Vec::new(), Vec::new(), Vec::new());
     for round in 0..=rounds {
         let t = Instant::now();
-        black_box(staffsim_replication(black_box(&sc)));
+        black_box(replication(black_box(&sc)));
         let a = staffsim_contacts / t.elapsed().as_secs_f64();
         let t = Instant::now();
         let core = black_box(minimal(p, 1_000 + round as u64));
@@ -320,7 +291,7 @@ fn main() {
     let mut rates = Vec::new();
     for _ in 0..=rounds.min(11) {
         let t = Instant::now();
-        black_box(staffsim_replication(black_box(&helpdesk)));
+        black_box(replication(black_box(&helpdesk)));
         rates.push(n / t.elapsed().as_secs_f64());
     }
     rates.remove(0);

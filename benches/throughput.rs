@@ -14,13 +14,15 @@
 //! and is the same on every iteration because a replication is a pure
 //! function of the scenario and its replication number.
 
+mod common;
+
+use common::{contacts, kpi_sum, replication, scenario};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use staffsim::engine::{Dist, Model, Scheduler, SimTime, Simulation, Stream, stream};
 use staffsim::experiment::run_with_threads;
-use staffsim::kpi;
 use staffsim::logs::events::Rows;
-use staffsim::model::{run_replication, run_replication_with};
-use staffsim::scenario::{Scenario, load_experiment_str, load_file};
+use staffsim::model::run_replication_with;
+use staffsim::scenario::{Scenario, load_experiment_str};
 use std::hint::black_box;
 use std::path::Path;
 use std::time::Duration;
@@ -68,43 +70,6 @@ fn run_hold() -> u64 {
     sim.run_until(HOLD_HORIZON, |_| true);
     black_box(sim.model().fired);
     sim.events_handled()
-}
-
-/// Loads a scenario shipped in `scenarios/`.
-fn scenario(file: &str) -> Scenario {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("scenarios")
-        .join(file);
-    load_file(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-/// Every contact replication 0 of `sc` simulates, warm-up included. The
-/// arrival streams do not depend on the warm-up, so the same run with no
-/// warm-up counts all of them as offered.
-fn contacts(sc: &Scenario) -> u64 {
-    let mut all = sc.clone();
-    all.warmup = SimTime::ZERO;
-    let tally = run_replication(&all, 0);
-    tally.channels.iter().map(|c| c.offered).sum()
-}
-
-/// One replication of `sc` on this thread, with its KPIs computed.
-fn replication(sc: &Scenario) -> f64 {
-    kpi_sum(sc, &run_replication(sc, 0))
-}
-
-/// Every KPI of a replication's tallies, folded into one number so that
-/// none of them can be skipped.
-fn kpi_sum(sc: &Scenario, tally: &staffsim::model::RunTally) -> f64 {
-    let kpis = kpi::measure(sc, tally);
-    // fold every KPI into the result so none of them can be skipped
-    kpis.overall.iter().map(|(_, v)| v).sum::<f64>()
-        + kpis
-            .lines
-            .iter()
-            .chain(&kpis.channels)
-            .flat_map(|(_, vs)| vs.iter().map(|(_, v)| v))
-            .sum::<f64>()
 }
 
 fn engine(c: &mut Criterion) {
