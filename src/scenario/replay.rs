@@ -146,6 +146,29 @@ fn read_text(path: &Path, what: &str, files: &mut Vec<InputFile>) -> Result<Stri
     String::from_utf8(bytes).map_err(|_| format!("{shown} is not a CSV: it is not UTF-8 text"))
 }
 
+/// A replay CSV opened by [`open_csv`].
+type OpenCsv = (
+    String,
+    csv::Reader<std::io::Cursor<Vec<u8>>>,
+    csv::StringRecord,
+);
+
+/// A replay CSV opened for reading: its name as shown in messages, a
+/// reader with cells trimmed, and its header row (read through
+/// [`read_text`], so with the limits and hash of every input file).
+fn open_csv(path: &Path, what: &str, files: &mut Vec<InputFile>) -> Result<OpenCsv, String> {
+    let shown = path.display().to_string();
+    let text = read_text(path, what, files)?;
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_reader(std::io::Cursor::new(text.into_bytes()));
+    let header = reader
+        .headers()
+        .map_err(|_| format!("{shown}, row 1: the header is not CSV"))?
+        .clone();
+    Ok((shown, reader, header))
+}
+
 /// The header of a CSV, checked against the known columns: an unknown or
 /// repeated column, or a missing required one, is an error naming it by
 /// position (a header is not quoted either).
@@ -206,15 +229,7 @@ pub(super) fn read_trace(
     ctx: &TraceContext,
     files: &mut Vec<InputFile>,
 ) -> Result<Trace, String> {
-    let shown = path.display().to_string();
-    let text = read_text(path, "a trace file", files)?;
-    let mut reader = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
-    let header = reader
-        .headers()
-        .map_err(|_| format!("{shown}, row 1: the header is not CSV"))?
-        .clone();
+    let (shown, mut reader, header) = open_csv(path, "a trace file", files)?;
     check_header(&shown, &header, &TRACE_COLUMNS, &[&["arrival"]])?;
     let horizon_us = i64::try_from(ctx.horizon.0).unwrap_or(i64::MAX);
     let mut rows = Vec::new();
@@ -512,15 +527,7 @@ pub(super) fn read_roster(
     ctx: &RosterContext,
     files: &mut Vec<InputFile>,
 ) -> Result<Roster, String> {
-    let shown = path.display().to_string();
-    let text = read_text(path, "a roster file", files)?;
-    let mut reader = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
-    let header = reader
-        .headers()
-        .map_err(|_| format!("{shown}, row 1: the header is not CSV"))?
-        .clone();
+    let (shown, mut reader, header) = open_csv(path, "a roster file", files)?;
     check_header(
         &shown,
         &header,
