@@ -159,6 +159,21 @@ pub enum Error {
         /// How many warnings.
         warnings: usize,
     },
+    /// A contact log (or its mapping file) cannot be read as asked: the
+    /// file, the row (1 is the header; 0 when the problem has no row) and
+    /// the column (empty when it has none). The log's cells are never
+    /// quoted: the file may be any file of the machine.
+    #[error("{}{}: {message}", path.display(), log_place(*row, column))]
+    Log {
+        /// The log or mapping file.
+        path: PathBuf,
+        /// 1-based row (the header is row 1), 0 when none.
+        row: u64,
+        /// The column's name, empty when none.
+        column: String,
+        /// What is wrong.
+        message: String,
+    },
     /// A setting given to the library (by the command line, an option of
     /// it) is out of range.
     #[error("{setting}: {message}")]
@@ -186,8 +201,23 @@ impl Error {
                 | Error::Optimize(_)
                 | Error::Merge { .. }
                 | Error::Strict { .. }
+                | Error::Log { .. }
         )
     }
+}
+
+/// `, row R, column "C"` for a log error's place (either part left out
+/// when unknown).
+fn log_place(row: u64, column: &str) -> String {
+    let mut s = String::new();
+    if row > 0 {
+        s.push_str(&format!(": row {row}"));
+    }
+    if !column.is_empty() {
+        s.push_str(if row > 0 { ", " } else { ": " });
+        s.push_str(&format!("column \"{column}\""));
+    }
+    s
 }
 
 /// The library's result type.

@@ -93,7 +93,7 @@ fn read_opened(path: &Path, limit: u64, what: &str, hint: &str) -> Result<Vec<u8
 /// so a FIFO put in place of the file after its kind was checked opens at
 /// once (and is then refused) instead of waiting for a writer for ever.
 /// The flag changes nothing for a regular file.
-fn open_no_wait(path: &Path) -> std::io::Result<std::fs::File> {
+pub(crate) fn open_no_wait(path: &Path) -> std::io::Result<std::fs::File> {
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
     #[cfg(target_os = "linux")]

@@ -22,6 +22,7 @@ pub use variants::{
 };
 
 use crate::engine::{Dist, PeriodicRate, SimTime};
+pub(crate) use load::open_no_wait;
 pub use replay::{Calendar, Holiday, Roster, Trace, TraceRow};
 use std::sync::Arc;
 
