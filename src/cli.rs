@@ -138,6 +138,38 @@ enum Command {
         #[arg(long, value_enum, default_value_t = ErlangFormat::Table)]
         format: ErlangFormat,
     },
+    /// Forecast the next weeks' volumes per channel and interval from a
+    /// volume history (CSV: a timestamp column, then one count column per
+    /// channel), with 80% and 90% prediction intervals; the method is
+    /// chosen by a rolling-origin backtest inside the history.
+    Forecast {
+        /// The volume history (CSV).
+        history: PathBuf,
+        /// Weeks to forecast.
+        #[arg(long, default_value_t = 4)]
+        weeks: u32,
+        /// The forecast's interval (a multiple of the history's buckets): 15m, 30m, 1h.
+        #[arg(long, default_value = "30m")]
+        interval: String,
+        /// auto (the smallest backtest error), seasonal-naive, weekday-mean,
+        /// weekday-median, top-down or top-down-ets.
+        #[arg(long, default_value = "auto")]
+        method: String,
+        /// Forecast from this date (YYYY-MM-DD), with the history before it
+        /// only: see how a past forecast did. Default: the day after the history.
+        #[arg(long)]
+        from: Option<String>,
+        /// Also write forecast.json, forecast.csv (the dated volumes a
+        /// scenario reads with `volumes =`), arrivals.toml and charts.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Replace the files in a non-empty --out directory.
+        #[arg(long, requires = "out")]
+        force: bool,
+        /// Output format on standard output.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
     /// Check a scenario and report every problem, without running it.
     /// Warnings (an overloaded line) go to standard error; the exit code
     /// stays 0 unless --strict.
@@ -466,6 +498,24 @@ fn dispatch(cli: Cli) -> staffsim::Result<()> {
             max_agents,
             format,
         ),
+        Command::Forecast {
+            history,
+            weeks,
+            interval,
+            method,
+            from,
+            out,
+            force,
+            format,
+        } => forecast_command(
+            &history,
+            weeks,
+            &interval,
+            &method,
+            from.as_deref(),
+            out.as_deref().map(|dir| ResultsDir { dir, force }),
+            format,
+        ),
         Command::Validate { file, strict } => {
             let text = read_source(&file)?;
             let scenarios = load_experiment_text_with(&text, &file, None, None)?;
@@ -622,6 +672,58 @@ fn optimize_command(
         0 => Ok(()),
         n => Err(staffsim::optimize::OptimizeError::Infeasible(n).into()),
     }
+}
+
+/// `staffsim forecast`: reads the history once, forecasts, writes --out, prints.
+fn forecast_command(
+    history: &Path,
+    weeks: u32,
+    interval: &str,
+    method: &str,
+    from: Option<&str>,
+    out: Option<ResultsDir>,
+    format: Format,
+) -> staffsim::Result<()> {
+    use staffsim::forecast::{Choice, FORECAST_FILES, Options, forecast, read_history_bytes};
+    let bad = |setting: &str, message: String| Error::BadSetting {
+        setting: setting.into(),
+        message,
+    };
+    let secs =
+        staffsim::scenario::duration::parse_duration(interval).map_err(|m| bad("interval", m))?;
+    if !(60.0..=86_400.0).contains(&secs) || secs.fract() != 0.0 {
+        return Err(bad(
+            "interval",
+            format!("\"{interval}\" must be whole minutes, 1m to 24h"),
+        ));
+    }
+    let from = from
+        .map(|d| {
+            d.parse::<jiff::civil::Date>()
+                .map_err(|_| bad("from", format!("\"{d}\" is not a date; write YYYY-MM-DD")))
+        })
+        .transpose()?;
+    let options = Options {
+        weeks,
+        interval: secs as u32,
+        method: Choice::parse(method).map_err(|m| bad("method", m))?,
+        from,
+    };
+    if let Some(o) = out {
+        o.refuse_existing(&FORECAST_FILES)?;
+    }
+    let bytes = staffsim::scenario::read_input(
+        history,
+        staffsim::scenario::replay::MAX_REPLAY_BYTES,
+        "a volume history",
+    )?;
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    let h = read_history_bytes(&history.display().to_string(), bytes)?;
+    let doc = forecast(&h, &options)?;
+    if let Some(o) = out {
+        o.write(&Provenance::new(history, &text, &[]), &doc)?;
+    }
+    print(&doc, format)
 }
 
 /// `staffsim erlang`: parses the options, calls the calculator, prints its table or JSON.

@@ -140,6 +140,14 @@ pub enum Error {
         /// What is wrong and what to do.
         message: String,
     },
+    /// A volume history (`staffsim forecast`) cannot be read or is too
+    /// short; the message names the file, and the row and column where
+    /// there is one.
+    #[error("{message}")]
+    History {
+        /// What is wrong, starting with the file.
+        message: String,
+    },
     /// Shards cannot be merged.
     #[error("{}: cannot merge: {message}", path.display())]
     Merge {
@@ -202,6 +210,7 @@ impl Error {
                 | Error::Merge { .. }
                 | Error::Strict { .. }
                 | Error::Log { .. }
+                | Error::History { .. }
         )
     }
 }

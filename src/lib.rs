@@ -8,7 +8,7 @@
 //! from a replication's tallies), [`targets`] (judging results against targets),
 //! [`experiment`] (parallel replications), [`analytic`]
 //! (queueing formulas), [`feasibility`] (targets no staffing can meet),
-//! [`optimize`] (the staffing search), [`report`] (exporters), [`logs`]
+//! [`optimize`] (the staffing search), [`forecast`] (volumes from history), [`report`] (exporters), [`logs`]
 //! (the event log). The library never prints,
 //! exits or parses command lines.
 
@@ -21,6 +21,7 @@ pub mod engine;
 pub mod error;
 pub mod experiment;
 pub mod feasibility;
+pub mod forecast;
 pub mod kpi;
 pub mod logs;
 pub mod model;

@@ -8,6 +8,7 @@ mod crn;
 mod determinism;
 mod erlang;
 mod events;
+mod forecast;
 mod golden;
 mod helpdesk;
 mod inputs;
